@@ -1,0 +1,36 @@
+// Opens the library database: WAL, foreign keys, migrations in one transaction each.
+import Database from 'better-sqlite3';
+import { migrations } from './schema';
+
+export type Db = Database.Database;
+
+export class DbFromFutureError extends Error {
+  constructor(found: number, supported: number) {
+    super(`This library was written by a newer SmolAlbum (schema ${found}; this version understands up to ${supported}). Update SmolAlbum to open it.`);
+    this.name = 'DbFromFutureError';
+  }
+}
+
+export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  if (!opts.readonly) migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) throw new DbFromFutureError(current, migrations.length);
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      migrations[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,179 @@
+// Migrations on PRAGMA user_version, as an ordered array: index i moves the schema from version i to i+1.
+// Nothing has shipped yet, so areas still extend migration 1; once released, only append.
+import type { Database } from 'better-sqlite3';
+
+export type Migration = (db: Database) => void;
+
+export const migrations: Migration[] = [
+  // 1: the whole data model of DESIGN §2.
+  (db) => {
+    db.exec(`
+      CREATE TABLE roots (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1
+      );
+
+      CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+        rel_path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        content_hash TEXT,
+        width INTEGER,
+        height INTEGER,
+        format TEXT,
+        taken_at TEXT,
+        sort_date TEXT NOT NULL,
+        camera_make TEXT,
+        camera_model TEXT,
+        lens TEXT,
+        lat REAL,
+        lon REAL,
+        orientation INTEGER,
+        phash TEXT,
+        xmp_json TEXT,
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error')),
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (root_id, rel_path)
+      );
+      CREATE INDEX photos_sort ON photos(sort_date DESC, id DESC);
+      CREATE INDEX photos_hash ON photos(content_hash);
+      CREATE INDEX photos_status ON photos(status);
+
+      -- Per-stage progress (Immich's asset_job_status): drives incremental backfills.
+      CREATE TABLE photo_stage (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('metadata','thumbnail','ai')),
+        done_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        PRIMARY KEY (photo_id, stage)
+      );
+
+      CREATE TABLE captions (
+        id INTEGER PRIMARY KEY,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('ai','xmp','user')),
+        model TEXT,
+        prompt TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (photo_id, source)
+      );
+
+      CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+      );
+      CREATE TABLE photo_tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('ai','xmp','user')),
+        confidence REAL,
+        model TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (photo_id, tag_id, source)
+      );
+      CREATE INDEX photo_tags_tag ON photo_tags(tag_id);
+
+      -- The searchable text of a photo, one row per photo, kept current by the repositories;
+      -- photos_fts indexes it as external content through triggers.
+      CREATE TABLE photo_text (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        caption TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '',
+        file_name TEXT NOT NULL DEFAULT '',
+        folder TEXT NOT NULL DEFAULT '',
+        camera TEXT NOT NULL DEFAULT ''
+      );
+      CREATE VIRTUAL TABLE photos_fts USING fts5(
+        caption, tags, file_name, folder, camera,
+        content='photo_text', content_rowid='photo_id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+      );
+      CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+      END;
+      CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
+      END;
+      CREATE TRIGGER photo_text_au AFTER UPDATE ON photo_text BEGIN
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+      END;
+
+      CREATE TABLE albums (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('manual','smart')),
+        rule_json TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE album_photos (
+        album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (album_id, photo_id)
+      );
+
+      -- The durable AI queue: a restart resumes it.
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        photo_id INTEGER REFERENCES photos(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('queued','running','done','failed','cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        model TEXT,
+        error TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX jobs_state ON jobs(state, id);
+      CREATE UNIQUE INDEX jobs_one_open ON jobs(kind, photo_id) WHERE state IN ('queued','running');
+
+      CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        head_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('system','user','assistant')),
+        content_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_parent ON messages(conversation_id, parent_id);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL
+      );
+      CREATE TABLE models (
+        repo TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        dtype TEXT NOT NULL,
+        path TEXT NOT NULL,
+        state TEXT NOT NULL,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (repo, revision, dtype)
+      );
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = migrations.length;

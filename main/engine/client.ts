@@ -1,0 +1,72 @@
+// What the rest of main uses to talk to the inference process (implemented in main/ai/engine-host.ts).
+// Paths and ids cross the process boundary, never image bytes.
+import type { CaptionStyle } from '../../shared/contract/chat';
+import type { Device, Dtype, EngineStatus } from '../../shared/contract/models';
+
+export interface EngineConfig {
+  /** HF repo id (resolved through the model store) or a local folder in the SmolVLM layout. */
+  model: string;
+  device: Device;
+  dtype: Dtype;
+}
+
+export interface CaptionRequest {
+  path: string;
+  style: CaptionStyle;
+  /** For style 'custom'. */
+  prompt?: string;
+  /** Also produce tags from the same image prefill (indexing). */
+  withTags?: boolean;
+  maxNewTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface CaptionResult {
+  caption: string;
+  tags: string[];
+  /** The prompt text used (provenance). */
+  prompt: string;
+  model: string;
+  ms: number;
+}
+
+export interface EngineChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  text: string;
+  /** Absolute image paths attached to this turn, in order. */
+  images: string[];
+}
+
+export interface ChatRequest {
+  messages: EngineChatTurn[];
+  maxNewTokens?: number;
+  temperature?: number;
+  imageSplitting?: boolean;
+  /** Conversation key for KV-cache reuse across turns. */
+  sessionKey?: string;
+  onToken?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  text: string;
+  tokens: number[];
+  /** Count of <image> tokens in the prompt (each image contributes image_seq_len per frame). */
+  imageTokens: number;
+  promptTokens: number;
+  stopped: boolean;
+  /** Oldest turns removed to fit the context window (0 when none). */
+  droppedTurns: number;
+  ms: number;
+  firstTokenMs: number | null;
+}
+
+export interface EngineClient {
+  configure(config: Partial<EngineConfig>): Promise<EngineStatus>;
+  status(): EngineStatus;
+  caption(req: CaptionRequest): Promise<CaptionResult>;
+  ask(req: { path: string; question: string; maxNewTokens?: number; temperature?: number; imageSplitting?: boolean; onToken?: (t: string) => void; signal?: AbortSignal }): Promise<GenerateResult>;
+  chat(req: ChatRequest): Promise<GenerateResult>;
+  onStatus(listener: (s: EngineStatus) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+// The one service object implementing the shared contract, composed from each area's handlers.
+import type { Service } from '../../shared/api';
+import type { AppContext } from './context';
+import { libraryHandlers } from '../library/handlers';
+import { aiHandlers } from '../ai/handlers';
+import { albumHandlers } from '../albums/handlers';
+import { exportHandlers } from '../export/handlers';
+import { modelHandlers } from '../models/handlers';
+import { chatHandlers } from '../chat/handlers';
+import { captionHandlers } from '../caption/handlers';
+
+export function createService(ctx: AppContext): Service {
+  return {
+    ...libraryHandlers(ctx),
+    ...aiHandlers(ctx),
+    ...albumHandlers(ctx),
+    ...exportHandlers(ctx),
+    ...modelHandlers(ctx),
+    ...chatHandlers(ctx),
+    ...captionHandlers(ctx),
+  };
+}

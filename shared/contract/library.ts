@@ -1,0 +1,42 @@
+// Library methods: roots, scanning, browsing and search (issue "Foundation and photo library core").
+import { z } from 'zod';
+import { method } from '../define';
+import type {
+  LibraryStatus, PhotoDetail, PhotoPage, Root, ScanSummary, SearchResult,
+} from '../types';
+
+export const photoId = z.number().int().positive();
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const absPath = z.string().min(1, 'path is empty').max(4096, 'path is too long');
+
+export const searchFilters = z.object({
+  tag: z.string().min(1).optional(),
+  camera: z.string().min(1).optional(),
+  folder: z.string().min(1).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  hasGps: z.boolean().optional(),
+}).strict();
+export type SearchFilters = z.infer<typeof searchFilters>;
+
+export const libraryMethods = {
+  'roots.list': method<Root[]>()(z.object({}).strict()),
+  'roots.add': method<Root>()(z.object({ path: absPath }).strict()),
+  'roots.remove': method<{ removed: boolean }>()(z.object({ id: z.number().int().positive() }).strict()),
+  /** Scan all roots (or one); resolves when metadata and thumbnails are done. */
+  'library.rescan': method<ScanSummary>()(z.object({ rootId: z.number().int().positive().optional() }).strict()),
+  'library.status': method<LibraryStatus>()(z.object({}).strict()),
+  /** Newest first, grouped by month; cursor is opaque. */
+  'photos.list': method<PhotoPage>()(z.object({
+    cursor: z.string().optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+    albumId: z.number().int().positive().optional(),
+  }).strict()),
+  'photos.get': method<PhotoDetail>()(z.object({ id: photoId }).strict()),
+  'photos.search': method<SearchResult>()(z.object({
+    query: z.string().max(500).default(''),
+    filters: searchFilters.default({}),
+    limit: z.number().int().min(1).max(1000).default(100),
+    cursor: z.string().optional(),
+  }).strict()),
+};

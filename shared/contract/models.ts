@@ -1,0 +1,60 @@
+// Model store and inference engine settings (issue "SmolVLM engine").
+import { z } from 'zod';
+import { method } from '../define';
+
+export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Device = (typeof DEVICES)[number];
+export type Dtype = (typeof DTYPES)[number];
+
+export interface ModelInfo {
+  repo: string;
+  revision: string;
+  dtype: string;
+  path: string;
+  state: 'ready' | 'partial' | 'downloading';
+  bytes: number;
+}
+
+export interface EngineStatus {
+  state: 'stopped' | 'starting' | 'loading' | 'ready' | 'busy' | 'crashed';
+  model: string | null;
+  /** Execution provider actually running (cpu, cuda, …). */
+  device: string | null;
+  dtype: Record<string, string> | null;
+  /** Why faster providers were not used (empty when the first choice worked). */
+  fallbackReasons: string[];
+  restarts: number;
+  lastError: string | null;
+}
+
+export interface DownloadProgress {
+  repo: string;
+  file: string;
+  bytes: number;
+  total: number;
+  bytesPerSec: number;
+  etaMs: number | null;
+  done: boolean;
+}
+
+export const modelRef = z.string().min(1, 'model is empty').max(1000);
+
+export const modelMethods = {
+  'models.list': method<ModelInfo[]>()(z.object({}).strict()),
+  'models.pull': method<ModelInfo>()(z.object({
+    repo: modelRef,
+    revision: z.string().min(1).optional(),
+    dtype: z.enum(DTYPES).default('auto'),
+  }).strict()),
+  'models.import': method<ModelInfo>()(z.object({ dir: z.string().min(1) }).strict()),
+  'models.remove': method<{ removed: boolean }>()(z.object({ repo: modelRef }).strict()),
+  'engine.status': method<EngineStatus>()(z.object({}).strict()),
+  'engine.configure': method<EngineStatus>()(z.object({
+    model: modelRef.optional(),
+    device: z.enum(DEVICES).optional(),
+    dtype: z.enum(DTYPES).optional(),
+  }).strict()),
+  'settings.get': method<Record<string, unknown>>()(z.object({}).strict()),
+  'settings.set': method<Record<string, unknown>>()(z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict()),
+};

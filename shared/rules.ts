@@ -1,0 +1,32 @@
+// Smart-album rules: AND/OR groups of conditions, validated here and compiled to SQL in main/albums.
+import { z } from 'zod';
+import { isoDate } from './contract/library';
+
+export const ruleCondition = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), value: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('tag'), op: z.enum(['is', 'isNot']), value: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('dateRange'), from: isoDate.optional(), to: isoDate.optional() }).strict()
+    .refine((c) => c.from !== undefined || c.to !== undefined, 'dateRange needs from or to'),
+  z.object({ kind: z.literal('year'), value: z.number().int().min(1800).max(3000) }).strict(),
+  z.object({ kind: z.literal('month'), value: z.number().int().min(1).max(12) }).strict(),
+  z.object({ kind: z.literal('folder'), value: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('camera'), value: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('hasGps'), value: z.boolean() }).strict(),
+  z.object({ kind: z.literal('orientation'), value: z.enum(['landscape', 'portrait']) }).strict(),
+  z.object({ kind: z.literal('status'), value: z.enum(['ok', 'offline', 'error']) }).strict(),
+]);
+export type RuleCondition = z.infer<typeof ruleCondition>;
+
+export interface RuleGroup {
+  op: 'and' | 'or';
+  items: (RuleGroup | RuleCondition)[];
+}
+
+export const ruleGroup: z.ZodType<RuleGroup> = z.lazy(() =>
+  z.object({
+    op: z.enum(['and', 'or']),
+    items: z.array(z.union([ruleGroup, ruleCondition])).min(1, 'a rule group needs at least one condition'),
+  }).strict(),
+);
+
+export const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'op' in x && 'items' in x;

@@ -1,0 +1,130 @@
+// Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
+
+export type PhotoStatus = 'ok' | 'offline' | 'error';
+export type Provenance = 'ai' | 'xmp' | 'user';
+export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'ai';
+
+export interface Root {
+  id: number;
+  path: string;
+  addedAt: string;
+  enabled: boolean;
+  photoCount: number;
+}
+
+export interface PhotoSummary {
+  id: number;
+  rootId: number;
+  /** Absolute path of the original (for display; never used to serve files). */
+  path: string;
+  relPath: string;
+  /** Date taken (EXIF) or file mtime when unknown. */
+  takenAt: string | null;
+  /** YYYY-MM of takenAt (or mtime): the grid's month group. */
+  month: string;
+  width: number | null;
+  height: number | null;
+  status: PhotoStatus;
+  caption: string | null;
+  hasThumb: boolean;
+}
+
+export interface CaptionInfo {
+  text: string;
+  source: Provenance;
+  model: string | null;
+  prompt: string | null;
+  createdAt: string;
+}
+
+export interface TagInfo {
+  name: string;
+  source: Provenance;
+  confidence: number | null;
+}
+
+export interface PhotoDetail extends PhotoSummary {
+  size: number;
+  mtimeMs: number;
+  format: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  lens: string | null;
+  lat: number | null;
+  lon: number | null;
+  orientation: number | null;
+  error: string | null;
+  /** The effective caption first (user > xmp > ai), then the others. */
+  captions: CaptionInfo[];
+  tags: TagInfo[];
+  prevId: number | null;
+  nextId: number | null;
+}
+
+export interface MonthGroup {
+  month: string;
+  count: number;
+}
+
+export interface PhotoPage {
+  items: PhotoSummary[];
+  /** Month groups of the whole (filtered) library, newest first — lets the grid size itself up front. */
+  groups: MonthGroup[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface SearchHit {
+  id: number;
+  path: string;
+  takenAt: string | null;
+  camera: string | null;
+  caption: string | null;
+  tags: string[];
+  score: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface Progress {
+  stage: Stage;
+  done: number;
+  total: number;
+  etaMs: number | null;
+}
+
+export interface AiStatus {
+  done: number;
+  queued: number;
+  running: number;
+  failed: number;
+  paused: boolean;
+  etaMs: number | null;
+  model: string | null;
+}
+
+export interface LibraryStatus {
+  photos: number;
+  offline: number;
+  errors: number;
+  thumbnails: number;
+  ai: AiStatus;
+  /** Current indexing progress, null when idle. */
+  indexing: Progress | null;
+}
+
+export interface ScanSummary {
+  added: number;
+  changed: number;
+  unchanged: number;
+  moved: number;
+  offline: number;
+  restored: number;
+  errors: number;
+  thumbnails: number;
+  ms: number;
+}
