@@ -68,3 +68,19 @@ export type { InputOf, OutputOf };
 
 /** The slice of the service an area implements, e.g. `HandlersFor<typeof libraryMethods>`. */
 export type HandlersFor<M> = { [K in keyof M & MethodName]: Service[K] };
+
+/**
+ * What the Electron preload exposes as `window.smolalbum` (built from the contract; no raw IPC).
+ * The renderer's IPC transport wraps it into an ApiClient + EventSource.
+ */
+export interface PreloadBridge {
+  /** Calls one contract method over IPC (validated in main). */
+  invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>>;
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+  /** Absolute path of a dropped/picked File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: unknown): string;
+  /** Native folder picker; resolves to [] when cancelled. */
+  pickFolders(): Promise<string[]>;
+  /** Files dropped onto the window (routed to captioning by main). */
+  onOpenFiles(listener: (paths: string[]) => void): () => void;
+}
