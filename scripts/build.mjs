@@ -20,7 +20,9 @@ const nodeEntries = [
 if (only !== 'renderer') {
   for (const [entry, outfile, format] of nodeEntries) {
     if (!existsSync(entry)) { console.warn(`build: skipping missing ${entry}`); continue; }
-    await build({ ...common, entryPoints: [entry], outfile, format, external: ['electron'] });
+    // A sandboxed preload can require only `electron`: bundle its imports (the contract, zod) into it.
+    const self = entry.startsWith('preload/') ? { packages: undefined, minify: true } : {};
+    await build({ ...common, ...self, entryPoints: [entry], outfile, format, external: ['electron'] });
   }
 }
 if (only !== 'main') {

@@ -117,6 +117,12 @@ export interface LibraryStatus {
   indexing: Progress | null;
 }
 
+/** A problem with a folder (not a photo) met while scanning: a missing root, an unreadable folder. */
+export interface ScanIssue {
+  path: string;
+  message: string;
+}
+
 export interface ScanSummary {
   added: number;
   changed: number;
@@ -127,4 +133,6 @@ export interface ScanSummary {
   errors: number;
   thumbnails: number;
   ms: number;
+  /** Folder-level problems; per-photo errors are recorded on the photos (status 'error'). */
+  issues: ScanIssue[];
 }

@@ -1,10 +1,45 @@
-// PLACEHOLDER — replaced by the captioning area.
+// Captioning methods of the contract: batches of dropped files/folders/uploads, edit, save .txt,
+// export and "add these to my library". The work itself lives in ./batches.
 import type { AppContext } from '../service/context';
-import { chatMethods } from '../../shared/contract/chat';
-import { pendingHandlers } from '../service/pending';
+import type { HandlersFor } from '../../shared/api';
+import type { chatMethods } from '../../shared/contract/chat';
+import { CaptionBatches } from './batches';
+import { collectInputs } from './inputs';
+import { saveTxtFiles } from './save-txt';
+import { toCsv, toJsonl } from './export';
+import { addBatchToLibrary } from './add-to-library';
 
-const { 'caption.start': a, 'caption.get': b, 'caption.cancel': c, 'caption.edit': d, 'caption.saveTxt': e, 'caption.export': f, 'caption.addToLibrary': g } = chatMethods;
+type CaptionOnly = Pick<typeof chatMethods, `caption.${string}` & keyof typeof chatMethods>;
 
-export function captionHandlers(_ctx: AppContext) {
-  return pendingHandlers({ 'caption.start': a, 'caption.get': b, 'caption.cancel': c, 'caption.edit': d, 'caption.saveTxt': e, 'caption.export': f, 'caption.addToLibrary': g }, 'captioning');
+export function captionHandlers(ctx: AppContext): HandlersFor<CaptionOnly> {
+  const batches = new CaptionBatches(ctx);
+  ctx.onClose(() => batches.closeAll());
+
+  return {
+    async 'caption.start'({ paths, uploadIds, style, prompt, prefix, suffix }) {
+      if (paths.length === 0 && uploadIds.length === 0) throw new Error('Drop or pick some images to caption.');
+      if (style === 'custom' && !prompt?.trim()) throw new Error('A custom style needs a prompt.');
+      const { inputs, rejected } = await collectInputs(paths, uploadIds, ctx.paths.uploads);
+      return batches.start(inputs, rejected, { style, prompt, prefix, suffix });
+    },
+    async 'caption.get'({ batchId }) {
+      return batches.get(batchId);
+    },
+    async 'caption.cancel'({ batchId }) {
+      return batches.cancel(batchId);
+    },
+    async 'caption.edit'({ batchId, itemId, caption }) {
+      return batches.edit(batchId, itemId, caption);
+    },
+    async 'caption.saveTxt'({ batchId, overwrite }) {
+      return saveTxtFiles(batches.entries(batchId), overwrite);
+    },
+    async 'caption.export'({ batchId, format }) {
+      const items = batches.get(batchId).items;
+      return { text: format === 'csv' ? toCsv(items) : toJsonl(items) };
+    },
+    async 'caption.addToLibrary'({ batchId }) {
+      return addBatchToLibrary(ctx, batches.entries(batchId));
+    },
+  };
 }

@@ -11,8 +11,16 @@ export class DbFromFutureError extends Error {
   }
 }
 
+/**
+ * The better-sqlite3 addon to load instead of its default build/Release one. The Electron app sets it
+ * to the copy built for Electron's ABI (scripts/electron-abi.mjs), so Node (tests, CLI) and Electron
+ * each keep a working build side by side.
+ */
+let nativeBinding: string | undefined;
+export function useNativeBinding(file: string | undefined): void { nativeBinding = file; }
+
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: opts.readonly ?? false });
+  const db = new Database(file, { readonly: opts.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).

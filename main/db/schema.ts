@@ -140,6 +140,22 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX jobs_state ON jobs(state, id);
       CREATE UNIQUE INDEX jobs_one_open ON jobs(kind, photo_id) WHERE state IN ('queued','running');
+      CREATE INDEX jobs_photo ON jobs(photo_id, kind);
+
+      -- Tags a person removed from a photo: the AI must not add them back on a re-run.
+      CREATE TABLE photo_tag_blocks (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (photo_id, tag_id)
+      );
+
+      -- What XMP/IPTC metadata (embedded or sidecar) was last imported as xmp-source captions/tags.
+      CREATE TABLE xmp_imports (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+      );
 
       CREATE TABLE conversations (
         id INTEGER PRIMARY KEY,

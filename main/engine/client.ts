@@ -28,6 +28,9 @@ export interface CaptionResult {
   prompt: string;
   model: string;
   ms: number;
+  /** Count of <image> tokens that reached the model (proves the image was seen). */
+  imageTokens?: number;
+  promptTokens?: number;
 }
 
 export interface EngineChatTurn {
@@ -42,6 +45,8 @@ export interface ChatRequest {
   maxNewTokens?: number;
   temperature?: number;
   imageSplitting?: boolean;
+  /** Generate at least this many tokens (end-of-utterance is suppressed until then). */
+  minNewTokens?: number;
   /** Conversation key for KV-cache reuse across turns. */
   sessionKey?: string;
   onToken?: (text: string) => void;
@@ -59,13 +64,28 @@ export interface GenerateResult {
   droppedTurns: number;
   ms: number;
   firstTokenMs: number | null;
+  /** Prompt tokens whose KV cache was reused from the previous turn of the same sessionKey. */
+  cachedTokens?: number;
+}
+
+export interface AskRequest {
+  path: string;
+  question: string;
+  maxNewTokens?: number;
+  minNewTokens?: number;
+  temperature?: number;
+  imageSplitting?: boolean;
+  onToken?: (t: string) => void;
+  signal?: AbortSignal;
 }
 
 export interface EngineClient {
   configure(config: Partial<EngineConfig>): Promise<EngineStatus>;
   status(): EngineStatus;
+  /** Starts the inference process and loads the model now (otherwise the first request does). */
+  load(): Promise<EngineStatus>;
   caption(req: CaptionRequest): Promise<CaptionResult>;
-  ask(req: { path: string; question: string; maxNewTokens?: number; temperature?: number; imageSplitting?: boolean; onToken?: (t: string) => void; signal?: AbortSignal }): Promise<GenerateResult>;
+  ask(req: AskRequest): Promise<GenerateResult>;
   chat(req: ChatRequest): Promise<GenerateResult>;
   onStatus(listener: (s: EngineStatus) => void): () => void;
   close(): Promise<void>;

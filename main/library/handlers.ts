@@ -1,8 +1,55 @@
-// PLACEHOLDER — replaced by the library area.
+// Library methods of the contract: roots, scanning, status, browsing and search.
 import type { AppContext } from '../service/context';
-import { libraryMethods } from '../../shared/contract/library';
-import { pendingHandlers } from '../service/pending';
+import type { HandlersFor } from '../../shared/api';
+import type { libraryMethods } from '../../shared/contract/library';
+import { listRoots } from '../db/roots';
+import { searchPhotos } from '../db/search';
+import { getPhotoDetail, libraryCounts, listPhotos } from './repo';
+import { scanRoots } from './indexer';
+import { libraryState } from './state';
+import { addRoot, LibraryError, removeRoot } from './roots';
+import { activeWatcher } from './watcher';
+import { albumFilter } from '../albums/album-filter';
 
-export function libraryHandlers(_ctx: AppContext) {
-  return pendingHandlers(libraryMethods, 'library');
+export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMethods> {
+  const db = ctx.db;
+  return {
+    'roots.list': async () => listRoots(db),
+    'roots.add': async ({ path }) => {
+      const root = await addRoot(db, path);
+      activeWatcher(ctx)?.add(root.path);
+      return root;
+    },
+    'roots.remove': async ({ id }) => {
+      const { removed, path } = removeRoot(db, id);
+      if (removed && path) {
+        activeWatcher(ctx)?.remove(path);
+        ctx.events.emit('library.changed', { photoIds: null });
+      }
+      return { removed };
+    },
+    'library.rescan': async ({ rootId }) => {
+      if (rootId !== undefined && !listRoots(db).some((r) => r.id === rootId)) throw new LibraryError(404, `No library folder #${rootId}`);
+      return scanRoots(ctx, rootId !== undefined ? { rootIds: [rootId] } : {});
+    },
+    'library.status': async () => {
+      const c = libraryCounts(db);
+      return {
+        photos: c.photos, offline: c.offline, errors: c.errors, thumbnails: c.thumbnails,
+        // Queue counts straight from the durable jobs table; the AI area's ai.status adds the live view.
+        ai: { ...c.ai, paused: false, etaMs: null, model: null },
+        indexing: libraryState(ctx).progress,
+      };
+    },
+    'photos.list': async ({ cursor, limit, albumId }) => {
+      const scope = albumId !== undefined ? albumFilter(db, albumId) : undefined;
+      return listPhotos(db, { cursor, limit, scope });
+    },
+    'photos.get': async ({ id }) => {
+      const photo = getPhotoDetail(db, id);
+      if (!photo) throw new LibraryError(404, `No photo #${id}`);
+      return photo;
+    },
+    'photos.search': async ({ query, filters, limit, cursor }) => searchPhotos(db, { query, filters, limit, cursor }),
+  };
 }

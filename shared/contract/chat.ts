@@ -8,7 +8,24 @@ export interface ChatAttachment {
   kind: 'file' | 'photo';
   id: string;
   name: string;
+  /** Small preview as a data: URL for stored copies (library photos use the thumb URL). */
+  thumb?: string | null;
 }
+
+/** What the engine reported for an answer (also lets tests check that every image reached the model). */
+export interface ChatStats {
+  /** <image> tokens in the prompt of this answer (all images of every turn sent). */
+  imageTokens: number;
+  promptTokens: number;
+  /** Generated tokens. */
+  tokens: number;
+  /** Oldest turns left out to fit the context window. */
+  droppedTurns: number;
+  ms: number;
+  firstTokenMs: number | null;
+}
+
+export type ChatMessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 export interface ChatMessage {
   id: number;
@@ -20,8 +37,11 @@ export interface ChatMessage {
   createdAt: string;
   /** Sibling ids (same parent, same role) for branch switching, in creation order. */
   siblingIds: number[];
+  /** Assistant answers: streaming while generated, then done / stopped (partial kept) / error. */
+  status: ChatMessageStatus;
   stopped?: boolean;
   error?: string | null;
+  stats?: ChatStats | null;
 }
 
 export interface ConversationSettings {
@@ -54,7 +74,9 @@ export interface CaptionItem {
   id: string;
   name: string;
   path: string;
-  status: 'queued' | 'running' | 'done' | 'error';
+  status: 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+  /** Where the file came from: a path the user gave, or a browser upload (no folder to save beside). */
+  source: 'path' | 'upload';
   caption: string | null;
   tags: string[];
   error: string | null;
@@ -64,7 +86,10 @@ export interface CaptionItem {
 export interface CaptionBatch {
   id: string;
   style: CaptionStyle;
+  state: 'running' | 'done' | 'cancelled';
   items: CaptionItem[];
+  /** Inputs that were not queued (unreadable folder, unknown upload id), with the reason. */
+  rejected: { name: string; error: string }[];
 }
 
 const attachmentRef = z.union([
@@ -119,5 +144,6 @@ export const chatMethods = {
     batchId: z.string().min(1), overwrite: z.boolean().default(false),
   }).strict()),
   'caption.export': method<{ text: string }>()(z.object({ batchId: z.string().min(1), format: z.enum(['csv', 'jsonl']) }).strict()),
-  'caption.addToLibrary': method<{ added: number }>()(z.object({ batchId: z.string().min(1) }).strict()),
+  /** Indexes the batch's files: inside a root → indexed; outside → their folder becomes a root. */
+  'caption.addToLibrary': method<{ added: number; rootsAdded: string[]; skipped: number }>()(z.object({ batchId: z.string().min(1) }).strict()),
 };

@@ -1,4 +1,13 @@
 // Every CLI command, by area. Each area adds its commands here.
 import type { CliCommand } from '../types';
+import { libraryCommands } from './library';
+import { serveCommand } from './serve';
+import { modelsCommand } from './models';
+import { engineCommands } from './engine';
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  ...libraryCommands,
+  serveCommand,
+  modelsCommand,
+  ...engineCommands,
+];

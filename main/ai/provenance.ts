@@ -1,0 +1,138 @@
+// Captions and tags with provenance (ai | xmp | user) and the priority user > xmp > ai.
+// Every write refreshes photo_text in the same transaction so search sees it at once.
+// Callers wrap these in db.transaction(); each function is also safe on its own.
+import type { Db } from '../db/connection';
+import { nowIso } from '../db/connection';
+import { refreshPhotoText } from '../db/photo-text';
+import type { CaptionInfo, Provenance, TagInfo } from '../../shared/types';
+
+/** Trim and collapse inner whitespace; tags compare case-insensitively (tags.name is NOCASE). */
+export function normalizeTag(name: string): string {
+  return name.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** Distinct, normalized, non-empty tags in their first-seen order. */
+export function uniqueTags(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = normalizeTag(raw);
+    const key = name.toLowerCase();
+    if (!name || seen.has(key)) continue;
+    seen.add(key);
+    out.push(name);
+  }
+  return out;
+}
+
+export function tagId(db: Db, name: string): number {
+  db.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
+  return (db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number }).id;
+}
+
+export interface AiResult {
+  caption: string;
+  tags: readonly string[];
+  model: string;
+  prompt: string | null;
+}
+
+/**
+ * Stores an AI caption and tag set for a photo. The ai caption row is upserted (one per photo,
+ * so a resumed or repeated job never duplicates it); ai tags are replaced. User and xmp rows are
+ * never touched, and tags a person removed (photo_tag_blocks) are not added back.
+ */
+export function saveAiResult(db: Db, photoId: number, r: AiResult): void {
+  const now = nowIso();
+  db.prepare(`
+    INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'ai', ?, ?, ?)
+    ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, model = excluded.model,
+      prompt = excluded.prompt, created_at = excluded.created_at`)
+    .run(photoId, r.caption.trim(), r.model, r.prompt, now);
+  replaceSourceTags(db, photoId, 'ai', r.tags, r.model, now);
+  refreshPhotoText(db, [photoId]);
+}
+
+function replaceSourceTags(db: Db, photoId: number, source: 'ai' | 'xmp', names: readonly string[], model: string | null, now: string): void {
+  db.prepare('DELETE FROM photo_tags WHERE photo_id = ? AND source = ?').run(photoId, source);
+  const insert = db.prepare(`
+    INSERT INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at)
+    SELECT ?, ?, ?, NULL, ?, ? WHERE NOT EXISTS (SELECT 1 FROM photo_tag_blocks WHERE photo_id = ? AND tag_id = ?)
+    ON CONFLICT DO NOTHING`);
+  for (const name of uniqueTags(names)) {
+    const id = tagId(db, source === 'ai' ? name.toLowerCase() : name);
+    insert.run(photoId, id, source, model, now, photoId, id);
+  }
+}
+
+/** Imported XMP/IPTC description and keywords replace the photo's previous xmp rows. */
+export function saveXmpMetadata(db: Db, photoId: number, x: { description: string | null; keywords: readonly string[] }): void {
+  const now = nowIso();
+  const text = x.description?.trim();
+  if (text) {
+    db.prepare(`
+      INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'xmp', NULL, NULL, ?)
+      ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, created_at = excluded.created_at
+      WHERE captions.text IS NOT excluded.text`).run(photoId, text, now);
+  } else {
+    db.prepare("DELETE FROM captions WHERE photo_id = ? AND source = 'xmp'").run(photoId);
+  }
+  replaceSourceTags(db, photoId, 'xmp', x.keywords, null, now);
+  refreshPhotoText(db, [photoId]);
+}
+
+/** A person's caption; empty text removes it, so the xmp or ai caption shows again. */
+export function setUserCaption(db: Db, photoId: number, text: string): void {
+  const trimmed = text.trim();
+  if (trimmed) {
+    db.prepare(`
+      INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'user', NULL, NULL, ?)
+      ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, created_at = excluded.created_at`)
+      .run(photoId, trimmed, nowIso());
+  } else {
+    db.prepare("DELETE FROM captions WHERE photo_id = ? AND source = 'user'").run(photoId);
+  }
+  refreshPhotoText(db, [photoId]);
+}
+
+export function addUserTags(db: Db, photoId: number, names: readonly string[]): void {
+  const now = nowIso();
+  for (const name of uniqueTags(names)) {
+    const id = tagId(db, name);
+    db.prepare('DELETE FROM photo_tag_blocks WHERE photo_id = ? AND tag_id = ?').run(photoId, id);
+    db.prepare(`INSERT INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at)
+      VALUES (?, ?, 'user', NULL, NULL, ?) ON CONFLICT DO NOTHING`).run(photoId, id, now);
+  }
+  refreshPhotoText(db, [photoId]);
+}
+
+/** Removes the tags from the photo whatever their source, and remembers that so AI won't re-add them. */
+export function removeTags(db: Db, photoId: number, names: readonly string[]): void {
+  const now = nowIso();
+  for (const name of uniqueTags(names)) {
+    const row = db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number } | undefined;
+    if (!row) continue;
+    db.prepare('DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?').run(photoId, row.id);
+    db.prepare('INSERT INTO photo_tag_blocks (photo_id, tag_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(photoId, row.id, now);
+  }
+  refreshPhotoText(db, [photoId]);
+}
+
+const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
+
+/** All captions of a photo, the effective one (user > xmp > ai) first. */
+export function photoCaptions(db: Db, photoId: number): CaptionInfo[] {
+  return (db.prepare(`SELECT text, source, model, prompt, created_at AS createdAt FROM captions
+    WHERE photo_id = ? ORDER BY ${SOURCE_RANK}`).all(photoId) as CaptionInfo[]);
+}
+
+/** A photo's tags, one per name, with the highest-priority source that holds it. */
+export function photoTags(db: Db, photoId: number): TagInfo[] {
+  return db.prepare(`
+    SELECT name, source, confidence FROM (
+      SELECT t.name, pt.source, pt.confidence,
+             row_number() OVER (PARTITION BY t.id ORDER BY ${SOURCE_RANK.replaceAll('source', 'pt.source')}) AS rn
+      FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?)
+    WHERE rn = 1 ORDER BY name COLLATE NOCASE`).all(photoId) as { name: string; source: Provenance; confidence: number | null }[];
+}

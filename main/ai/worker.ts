@@ -1,0 +1,201 @@
+// Works through the caption queue one photo at a time via ctx.engine(): pause / resume / cancel,
+// progress with ETA (`ai.status` events), retries with a cap, and a clean stop when the engine
+// cannot run at all (missing model, no device) instead of failing every photo.
+import type { AppContext } from '../service/context';
+import type { AiStatus } from '../../shared/types';
+import { engineSettings } from '../models/settings';
+import { isPaused } from './ai-settings';
+import {
+  cancelQueued, claimNext, completeJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
+} from './queue';
+import { captionImagePath } from './image-path';
+
+export interface AiRunOptions {
+  /** Model for jobs that don't name one (default: the configured engine model). */
+  model?: string;
+  /** Stops the run; the photo in flight goes back to the queue. */
+  signal?: AbortSignal;
+  /** Keep waiting for new photos when the queue is empty (the app); otherwise return (CLI). */
+  follow?: boolean;
+  onStatus?: (s: AiStatus) => void;
+}
+
+export interface AiRunSummary {
+  captioned: number;
+  failed: number;
+  stoppedBy: 'drained' | 'paused' | 'aborted' | 'engine';
+  /** Why the engine could not run (stoppedBy 'engine'). */
+  error: string | null;
+  ms: number;
+}
+
+/** Engine error kinds after which no other photo can succeed either: stop, keep the queue. */
+const FATAL_ENGINE_CODES = new Set(['model', 'device']);
+/** Kinds a retry cannot fix (the same image gives the same error). */
+const PERMANENT_CODES = new Set(['image', 'input']);
+const ETA_WINDOW = 20;
+const POLL_MS = 30_000;
+
+const workers = new WeakMap<AppContext, AiWorker>();
+
+/** One worker per library context (the queue is per library; two loops would just race). */
+export function aiWorker(ctx: AppContext): AiWorker {
+  let w = workers.get(ctx);
+  if (!w) { w = new AiWorker(ctx); workers.set(ctx, w); }
+  return w;
+}
+
+export class AiWorker {
+  private active: Promise<AiRunSummary> | null = null;
+  private inflight: AbortController | null = null;
+  private readonly durations: number[] = [];
+  private model: string | null = null;
+  private wake: (() => void) | null = null;
+  /** Set by stop()/cancel(): the loop ends and the photo in flight is released. */
+  private halt: 'stop' | 'cancel' | null = null;
+  private closeHooked = false;
+
+  constructor(private readonly ctx: AppContext) {
+    // A job left running belongs to a process that died: queue it again.
+    recoverInterrupted(ctx.db);
+  }
+
+  get running(): boolean { return this.active !== null; }
+
+  status(): AiStatus {
+    const c = jobCounts(this.ctx.db);
+    const avg = this.durations.length ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length : null;
+    return {
+      done: c.done, queued: c.queued, running: c.running, failed: c.failed,
+      paused: isPaused(this.ctx.db),
+      etaMs: avg !== null && c.queued + c.running > 0 ? Math.round(avg * (c.queued + c.running)) : null,
+      model: this.model ?? safeConfiguredModel(this.ctx),
+    };
+  }
+
+  /** Runs the queue (or joins the run in progress). */
+  run(opts: AiRunOptions = {}): Promise<AiRunSummary> {
+    if (this.active) { this.wake?.(); return this.active; }
+    this.halt = null;
+    this.active = this.loop(opts).finally(() => { this.active = null; this.emit(opts); });
+    return this.active;
+  }
+
+  /** New photos may need captions (called after scans): queue them and wake a waiting loop. */
+  nudge(): number {
+    const queued = enqueueMissing(this.ctx.db);
+    if (queued) this.wake?.();
+    return queued;
+  }
+
+  /** Stops the run; the photo in flight stays queued. */
+  async stop(): Promise<void> {
+    await this.halt_('stop');
+  }
+
+  /** Stops the run and cancels the queue (`ai start` queues the cancelled jobs again). */
+  async cancel(): Promise<void> {
+    await this.halt_('cancel');
+    cancelQueued(this.ctx.db);
+  }
+
+  /** The paused flag was set: release the photo in flight now instead of after it. */
+  interrupt(): void { this.inflight?.abort(); }
+
+  private async halt_(how: 'stop' | 'cancel'): Promise<void> {
+    if (!this.active) return;
+    this.halt = how;
+    this.inflight?.abort();
+    this.wake?.();
+    await this.active.catch(() => {});
+  }
+
+  private emit(opts: AiRunOptions): AiStatus {
+    const s = this.status();
+    this.ctx.events.emit('ai.status', s);
+    opts.onStatus?.(s);
+    return s;
+  }
+
+  private async loop(opts: AiRunOptions): Promise<AiRunSummary> {
+    const started = Date.now();
+    const summary: AiRunSummary = { captioned: 0, failed: 0, stoppedBy: 'drained', error: null, ms: 0 };
+    const { db } = this.ctx;
+    this.emit(opts);
+    for (;;) {
+      if (opts.signal?.aborted || this.halt) { summary.stoppedBy = 'aborted'; break; }
+      if (isPaused(db)) { summary.stoppedBy = 'paused'; break; }
+      const job = claimNext(db);
+      if (!job) {
+        if (!opts.follow || !(await this.idle(opts.signal))) break;
+        continue;
+      }
+      const outcome = await this.process(job, opts);
+      if (outcome === 'done') summary.captioned++;
+      else if (outcome === 'failed') summary.failed++;
+      else if (outcome === 'stopped') { summary.stoppedBy = opts.signal?.aborted ? 'aborted' : 'paused'; break; }
+      else if (outcome !== 'retry') { summary.stoppedBy = 'engine'; summary.error = outcome.error; break; }
+      this.emit(opts);
+    }
+    summary.ms = Date.now() - started;
+    return summary;
+  }
+
+  /** Waits for new work (a nudge, a poll tick or a stop); false when the run should end. */
+  private idle(signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (more: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); this.wake = null; resolve(more); };
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => { enqueueMissing(this.ctx.db); done(true); }, POLL_MS);
+      timer.unref();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.wake = () => done(!signal?.aborted && !this.halt && !isPaused(this.ctx.db));
+    });
+  }
+
+  private async process(job: Job, opts: AiRunOptions): Promise<'done' | 'failed' | 'retry' | 'stopped' | { error: string }> {
+    const { db } = this.ctx;
+    const original = jobPhotoPath(db, job.photo_id);
+    if (!original) return retryOrFail(db, job, 'the photo is offline or no longer in the library', false) === 'failed' ? 'failed' : 'retry';
+    const model = job.model ?? opts.model ?? safeConfiguredModel(this.ctx);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    this.inflight = controller;
+    const started = Date.now();
+    try {
+      const engine = this.ctx.engine();
+      // Registered after the engine's own closer so that closing the library stops this loop first.
+      if (!this.closeHooked) { this.closeHooked = true; this.ctx.onClose(() => this.stop()); }
+      if (model) await engine.configure({ model });
+      const r = await engine.caption({ path: captionImagePath(this.ctx, job.photo_id, original), style: 'short', withTags: true, signal: controller.signal });
+      if (controller.signal.aborted) throw Object.assign(new Error('stopped'), { code: 'cancelled' });
+      const caption = r.caption.trim();
+      if (!caption && !r.tags.length) throw Object.assign(new Error('the model returned an empty caption'), { code: 'empty' });
+      completeJob(db, job, { caption, tags: r.tags, model: r.model, prompt: r.prompt });
+      this.model = r.model;
+      this.durations.push(Date.now() - started);
+      if (this.durations.length > ETA_WINDOW) this.durations.shift();
+      this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] });
+      return 'done';
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const message = (err as Error).message || String(err);
+      if (controller.signal.aborted || code === 'cancelled' || this.halt || isPaused(db)) {
+        releaseJob(db, job, this.halt === 'cancel' ? 'cancelled' : 'queued');
+        return 'stopped';
+      }
+      if (typeof code === 'string' && FATAL_ENGINE_CODES.has(code)) { releaseJob(db, job); return { error: message }; }
+      if (code === undefined && /No inference engine/.test(message)) { releaseJob(db, job); return { error: message }; }
+      const retryable = !(typeof code === 'string' && (PERMANENT_CODES.has(code) || code === 'empty'));
+      return retryOrFail(db, job, message, retryable) === 'failed' ? 'failed' : 'retry';
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      this.inflight = null;
+    }
+  }
+}
+
+function safeConfiguredModel(ctx: AppContext): string | null {
+  try { return engineSettings(ctx.db).model; } catch { return null; }
+}

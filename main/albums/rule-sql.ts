@@ -1,0 +1,103 @@
+// Compiles a smart-album rule (shared/rules.ts) into ONE SQL boolean expression over `photos p`,
+// with positional parameters. Albums are evaluated at query time, so they are always current.
+import path from 'node:path';
+import { isRuleGroup, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
+import { formatIssues } from '../../shared/api';
+import { toFtsQuery } from '../db/fts-query';
+
+export class InvalidRuleError extends Error {
+  readonly status = 400;
+  constructor(message: string) { super(`Invalid album rule: ${message}`); this.name = 'InvalidRuleError'; }
+}
+
+export interface CompiledRule {
+  /** A boolean SQL expression over the alias `p` (photos). */
+  where: string;
+  params: (string | number)[];
+}
+
+/** Validates untrusted JSON (CLI, stored rows) against the rule schema. */
+export function parseRule(raw: unknown): RuleGroup {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try { value = JSON.parse(raw); } catch (err) { throw new InvalidRuleError(`not valid JSON (${(err as Error).message})`); }
+  }
+  const result = ruleGroup.safeParse(value);
+  if (!result.success) throw new InvalidRuleError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+export function compileRule(rule: RuleGroup): CompiledRule {
+  const params: (string | number)[] = [];
+  const where = compileGroup(rule, params, 0);
+  return { where, params };
+}
+
+const MAX_DEPTH = 16;
+
+function compileGroup(group: RuleGroup, params: (string | number)[], depth: number): string {
+  if (depth > MAX_DEPTH) throw new InvalidRuleError(`groups nest deeper than ${MAX_DEPTH} levels`);
+  if (!group.items.length) throw new InvalidRuleError('a rule group needs at least one condition');
+  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1) : compileCondition(item, params)));
+  return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
+}
+
+/** sort_date is ISO-8601 (local date first), so date bounds compare as strings and use the index. */
+function compileCondition(c: RuleCondition, params: (string | number)[]): string {
+  switch (c.kind) {
+    case 'text': {
+      const match = toFtsQuery(c.value);
+      if (!match) throw new InvalidRuleError(`text condition "${c.value}" has no searchable word`);
+      params.push(match);
+      return 'p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)';
+    }
+    case 'tag': {
+      params.push(c.value.replace(/\s+/g, ' ').trim());
+      const has = 'p.id IN (SELECT pt.photo_id FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)';
+      return c.op === 'is' ? has : `NOT ${has}`;
+    }
+    case 'dateRange': {
+      const bounds: string[] = [];
+      if (c.from) { params.push(c.from); bounds.push('p.sort_date >= ?'); }
+      if (c.to) { params.push(c.to); bounds.push("p.sort_date < date(?, '+1 day')"); }
+      return `(${bounds.join(' AND ')})`;
+    }
+    case 'year':
+      params.push(`${String(c.value).padStart(4, '0')}-01-01`, `${String(c.value + 1).padStart(4, '0')}-01-01`);
+      return '(p.sort_date >= ? AND p.sort_date < ?)';
+    case 'month':
+      params.push(String(c.value).padStart(2, '0'));
+      return 'substr(p.sort_date, 6, 2) = ?';
+    case 'folder':
+      return compileFolder(c.value, params);
+    case 'camera':
+      params.push(c.value.toLowerCase());
+      return "instr(lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')), ?) > 0";
+    case 'hasGps':
+      return c.value ? '(p.lat IS NOT NULL AND p.lon IS NOT NULL)' : '(p.lat IS NULL OR p.lon IS NULL)';
+    case 'orientation':
+      // width/height are the displayed size (the indexer swaps them for EXIF orientations 5–8).
+      return c.value === 'landscape' ? 'p.width > p.height' : 'p.height > p.width';
+    case 'status':
+      params.push(c.value);
+      return 'p.status = ?';
+  }
+}
+
+/**
+ * "Folder under": an absolute folder matches photos whose absolute path lies below it; a relative
+ * one matches below that folder inside any root. Compared exactly (case-sensitive, no LIKE wildcards).
+ */
+function compileFolder(value: string, params: (string | number)[]): string {
+  const slashed = value.replaceAll('\\', '/');
+  if (path.isAbsolute(value) || /^[A-Za-z]:\//.test(slashed)) {
+    const prefix = `${path.resolve(value).replaceAll('\\', '/').replace(/\/+$/, '')}/`;
+    params.push(prefix.length, prefix);
+    return "substr((SELECT r.path FROM roots r WHERE r.id = p.root_id) || '/' || p.rel_path, 1, ?) = ?";
+  }
+  const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
+  if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
+  const prefix = `${rel}/`;
+  params.push(prefix.length, prefix);
+  return 'substr(p.rel_path, 1, ?) = ?';
+}

@@ -1,0 +1,114 @@
+// EnginePort over Electron's utilityProcess (the desktop twin of main/ai/node-port.ts): the inference
+// process runs as a Chromium-managed Node process, so onnxruntime never shares the main process and a
+// crash there is reported (reason from app 'child-process-gone') and restarted by the engine host.
+import { app, utilityProcess, type UtilityProcess } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { EngineExit, EnginePort } from '../engine/port';
+import type { EngineMessage, HostMessage } from '../engine/protocol';
+import { ExitTracker } from './exit-tracker';
+import type { Logger } from './log';
+
+export const ENGINE_SERVICE_NAME = 'SmolAlbum Inference';
+
+/** Variables a child must not inherit: they would turn it into something else or inject code. */
+const STRIPPED_ENV = ['NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_ENABLE_LOGGING', 'NODE_INSPECT_RESUME_ON_START'];
+
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !STRIPPED_ENV.includes(k)) out[k] = v;
+  return out;
+}
+
+/** The bundled inference-process entry (out/engine/entry.js) beside out/main/app.js. */
+export function utilityEntry(): string {
+  const file = fileURLToPath(new URL('../engine/entry.js', import.meta.url));
+  if (!existsSync(file)) throw new Error(`The inference process entry is missing: ${file} (run npm run build).`);
+  return file;
+}
+
+/** Live children, killed on quit even if a shutdown path forgot one. */
+const live = new Set<UtilityProcess>();
+let quitHookInstalled = false;
+function installQuitHook(): void {
+  if (quitHookInstalled) return;
+  quitHookInstalled = true;
+  app.on('will-quit', () => { for (const child of live) hardKill(child); });
+}
+
+function hardKill(child: UtilityProcess): void {
+  // child.kill() can block the main process until the child exits (electron#45053): SIGKILL by pid.
+  const pid = child.pid;
+  if (pid !== undefined && process.platform !== 'win32') {
+    try { process.kill(pid, 'SIGKILL'); return; } catch { /* already gone */ }
+  }
+  child.kill();
+}
+
+export interface UtilityPortOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+/** Forks one inference process (after app 'ready': forking earlier crashes, electron#41396). */
+export function createUtilityPort(opts: UtilityPortOptions = {}): EnginePort {
+  if (!app.isReady()) throw new Error('The inference process can only start after the app is ready.');
+  installQuitHook();
+  const messageListeners: ((m: EngineMessage) => void)[] = [];
+  const exitListeners: ((e: EngineExit) => void)[] = [];
+  let exited: EngineExit | null = null;
+  // Report outside Electron's listeners: posting to a process from inside its 'exit' handler
+  // segfaults main (electron#53923), and the host reacts to an exit by starting the next one.
+  const tracker = new ExitTracker((e) => setImmediate(() => {
+    exited = e;
+    if (e.reason) opts.log?.warn(`engine: ${e.reason}`);
+    for (const l of exitListeners) l(e);
+  }));
+
+  let child: UtilityProcess | null = null;
+  try {
+    child = utilityProcess.fork(utilityEntry(), [], {
+      serviceName: ENGINE_SERVICE_NAME,
+      env: childEnv(opts.env ?? process.env),
+      stdio: 'pipe',
+    });
+  } catch (err) {
+    tracker.fail(`the inference process could not start: ${(err as Error).message}`);
+    return portFacade();
+  }
+  const proc = child;
+  live.add(proc);
+
+  const onGone = (_e: Electron.Event, details: Electron.Details) => {
+    if (details.type !== 'Utility' || details.serviceName !== ENGINE_SERVICE_NAME) return;
+    // One inference process at a time: a report that arrives after ours finished belongs to nobody.
+    if (!live.has(proc)) return;
+    tracker.gone(details.reason, details.exitCode ?? null);
+  };
+  app.on('child-process-gone', onGone);
+  proc.on('message', (m: unknown) => { for (const l of messageListeners) l(m as EngineMessage); });
+  proc.on('exit', (code: number) => {
+    live.delete(proc);
+    app.off('child-process-gone', onGone);
+    tracker.exit(code);
+  });
+  proc.on('error', (type: string, location: string) => opts.log?.error(`engine: fatal ${type} at ${location}`));
+  for (const [stream, level] of [[proc.stdout, 'info'], [proc.stderr, 'warn']] as const) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => opts.log?.log(level, `engine: ${chunk.trimEnd()}`));
+  }
+  return portFacade();
+
+  function portFacade(): EnginePort {
+    return {
+      get pid() { return child?.pid; },
+      postMessage(msg: HostMessage) {
+        if (exited || tracker.finished || !child || !live.has(child)) return;
+        child.postMessage(msg);
+      },
+      onMessage(l) { messageListeners.push(l); },
+      onExit(l) { if (exited) l(exited); else exitListeners.push(l); },
+      kill() { if (child && live.has(child)) hardKill(child); },
+    };
+  }
+}

@@ -1,0 +1,77 @@
+// Chat attachments. Files from outside the library are copied into the data folder under the hash of
+// their content (the same picture attached twice is stored once), so a conversation keeps working when
+// the original is moved or deleted. Library photos are referenced by id.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { copyFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { AppContext } from '../service/context';
+import type { ChatAttachment } from '../../shared/contract/chat';
+import { inspectImage } from '../uploads/image-check';
+
+const STORED_ID = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/;
+const THUMB_PX = 192;
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Copies an image into the attachment store (content-addressed) and returns its attachment record. */
+export async function storeAttachment(ctx: AppContext, src: string, displayName: string): Promise<ChatAttachment> {
+  const info = await inspectImage(src, displayName);
+  const id = `${await sha256File(src)}.${info.ext}`;
+  const dest = path.join(ctx.paths.attachments, id);
+  if (!existsSync(dest)) {
+    // Copy beside the destination, then rename: a crash never leaves a half-written file under the final name.
+    const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      await copyFile(src, tmp);
+      await rename(tmp, dest);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+  return { kind: 'file', id, name: displayName, thumb: await thumbDataUrl(dest) };
+}
+
+async function thumbDataUrl(file: string): Promise<string | null> {
+  try {
+    const buf = await sharp(file, { failOn: 'error' }).rotate()
+      .resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 70 }).toBuffer();
+    return `data:image/webp;base64,${buf.toString('base64')}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A library photo as an attachment (by id). */
+export function photoAttachment(ctx: AppContext, photoId: number): ChatAttachment {
+  const row = photoRow(ctx, photoId);
+  if (!row) throw new Error(`Photo ${photoId} is not in the library.`);
+  return { kind: 'photo', id: String(photoId), name: row.file_name };
+}
+
+function photoRow(ctx: AppContext, photoId: number) {
+  return ctx.db.prepare(
+    'SELECT r.path AS root, p.rel_path, p.file_name FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id = ?',
+  ).get(photoId) as { root: string; rel_path: string; file_name: string } | undefined;
+}
+
+/** Absolute path the engine reads for an attachment; a clear error when it is gone. */
+export function attachmentPath(ctx: AppContext, a: ChatAttachment): string {
+  if (a.kind === 'file') {
+    if (!STORED_ID.test(a.id)) throw new Error(`Attachment "${a.name}" has an invalid id.`);
+    const file = path.join(ctx.paths.attachments, a.id);
+    if (!existsSync(file)) throw new Error(`The stored copy of "${a.name}" is missing from the data folder.`);
+    return file;
+  }
+  const row = photoRow(ctx, Number(a.id));
+  if (!row) throw new Error(`Photo "${a.name}" was removed from the library.`);
+  const file = path.join(row.root, row.rel_path);
+  if (!existsSync(file)) throw new Error(`Photo "${a.name}" is offline (${file} is not reachable).`);
+  return file;
+}

@@ -1,0 +1,133 @@
+// Runs one answer: sends the whole branch (every turn, every image) to the engine, streams tokens as
+// `chat.token` events, stores the result (partial when stopped) and announces it with `chat.done`.
+// One answer at a time per conversation; the engine reuses its KV cache through the session key.
+import type { AppContext } from '../service/context';
+import type { EngineChatTurn } from '../engine/client';
+import type { ChatMessage } from '../../shared/contract/chat';
+import type { ChatRepo, StoredContent } from './repo';
+import { attachmentPath } from './attachments';
+
+/** How often a streaming answer is written to the database, so a crash keeps most of it. */
+const SAVE_EVERY_MS = 1000;
+
+interface Running {
+  controller: AbortController;
+  messageId: number;
+  finished: Promise<void>;
+}
+
+export class BusyError extends Error {
+  readonly status = 409;
+  constructor() {
+    super('An answer is still being written in this conversation; stop it or wait for it to finish.');
+    this.name = 'BusyError';
+  }
+}
+
+export const sessionKeyOf = (conversationId: number): string => `chat:${conversationId}`;
+
+export class ChatGenerator {
+  private readonly running = new Map<number, Running>();
+
+  constructor(private readonly ctx: AppContext, private readonly repo: ChatRepo) {}
+
+  assertIdle(conversationId: number): void {
+    if (this.running.has(conversationId)) throw new BusyError();
+  }
+
+  isRunning(conversationId: number): boolean { return this.running.has(conversationId); }
+
+  /** Starts generating into the (empty, 'streaming') assistant message; returns at once. */
+  start(conversationId: number, assistantId: number): void {
+    this.assertIdle(conversationId);
+    const controller = new AbortController();
+    const run: Running = { controller, messageId: assistantId, finished: Promise.resolve() };
+    this.running.set(conversationId, run);
+    run.finished = this.generate(conversationId, assistantId, controller.signal)
+      .finally(() => { if (this.running.get(conversationId) === run) this.running.delete(conversationId); });
+  }
+
+  /** Stops the answer being written (the partial text is kept). */
+  stop(conversationId: number): boolean {
+    const run = this.running.get(conversationId);
+    if (!run) return false;
+    run.controller.abort();
+    return true;
+  }
+
+  /** Resolves when the conversation's current answer (if any) is stored. */
+  async settled(conversationId: number): Promise<void> {
+    await this.running.get(conversationId)?.finished;
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const r of all) r.controller.abort();
+    await Promise.allSettled(all.map((r) => r.finished));
+  }
+
+  private async generate(conversationId: number, assistantId: number, signal: AbortSignal): Promise<void> {
+    const row = this.repo.row(assistantId);
+    if (!row || row.parent_id === null) return;
+    const content: StoredContent = { ...row.content, text: '', status: 'streaming', error: null, stats: null };
+    let lastSave = Date.now();
+    try {
+      const settings = this.repo.conversation(conversationId).settings;
+      const messages = this.turns(row.parent_id, settings.systemPrompt);
+      const result = await this.ctx.engine().chat({
+        messages,
+        maxNewTokens: settings.maxNewTokens,
+        temperature: settings.temperature,
+        imageSplitting: settings.imageSplitting,
+        sessionKey: sessionKeyOf(conversationId),
+        signal,
+        onToken: (text) => {
+          content.text += text;
+          this.ctx.events.emit('chat.token', { conversationId, messageId: assistantId, text });
+          if (Date.now() - lastSave >= SAVE_EVERY_MS) {
+            lastSave = Date.now();
+            this.repo.updateContent(assistantId, content);
+          }
+        },
+      });
+      // The engine's final text is authoritative (streamed chunks may split multi-byte characters).
+      content.text = result.text;
+      content.status = result.stopped || signal.aborted ? 'stopped' : 'done';
+      content.stats = {
+        imageTokens: result.imageTokens,
+        promptTokens: result.promptTokens,
+        tokens: result.tokens.length,
+        droppedTurns: result.droppedTurns,
+        ms: result.ms,
+        firstTokenMs: result.firstTokenMs,
+      };
+    } catch (err) {
+      if (signal.aborted) {
+        content.status = 'stopped';
+      } else {
+        content.status = 'error';
+        content.error = (err as Error).message;
+      }
+    }
+    this.finish(conversationId, assistantId, content);
+  }
+
+  private finish(conversationId: number, assistantId: number, content: StoredContent): void {
+    if (!this.repo.row(assistantId)) return; // conversation deleted meanwhile
+    this.repo.updateContent(assistantId, content);
+    const message: ChatMessage = this.repo.message(assistantId);
+    this.ctx.events.emit('chat.done', { conversationId, message });
+  }
+
+  /** The branch up to the user message, as engine turns with absolute image paths. */
+  private turns(userMessageId: number, systemPrompt: string): EngineChatTurn[] {
+    const turns: EngineChatTurn[] = [];
+    if (systemPrompt.trim()) turns.push({ role: 'system', text: systemPrompt, images: [] });
+    for (const m of this.repo.pathTo(userMessageId)) {
+      // A failed answer with no text adds nothing the model should see.
+      if (m.role === 'assistant' && !m.text.trim()) continue;
+      turns.push({ role: m.role, text: m.text, images: m.attachments.map((a) => attachmentPath(this.ctx, a)) });
+    }
+    return turns;
+  }
+}

@@ -1,0 +1,47 @@
+// `smolalbum serve`: web mode. Serves the built renderer and the contract over HTTP + WebSocket on
+// 127.0.0.1 with a random access token, until Ctrl-C.
+import type { CliCommand } from '../types';
+import { isLoopback, startServer } from '../../server/server';
+import { watchRoots } from '../../library/watcher';
+import { scanRoots } from '../../library/indexer';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Run SmolAlbum in the browser (web mode)',
+  usage: 'serve [--port N|0] [--host H] [--model M] [--no-scan]',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    model: { type: 'string' },
+    'no-scan': { type: 'boolean', default: false },
+  },
+  async run({ values }, io) {
+    const portText = typeof values.port === 'string' ? values.port : '8787';
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535) {
+      io.log(`Invalid --port "${portText}": expected a number from 0 to 65535 (0 picks a free port).`);
+      return 2;
+    }
+    const host = typeof values.host === 'string' && values.host ? values.host : '127.0.0.1';
+    const ctx = io.ctx();
+    const service = io.service();
+    if (typeof values.model === 'string') {
+      // The engine starts lazily; configuring only records the choice (errors are shown, not fatal).
+      await service['engine.configure']({ model: values.model }).catch((err: Error) => io.log(`Could not select model ${values.model}: ${err.message}`));
+    }
+    const server = await startServer({ ctx, service, host, port, log: io.log });
+    // New and changed files arrive by themselves while the page is open; a startup scan catches
+    // what changed while SmolAlbum was not running.
+    const watcher = watchRoots(ctx, { onError: (err) => io.log(`Watching failed: ${err.message}`) });
+    if (values['no-scan'] !== true) scanRoots(ctx).catch((err: Error) => io.log(`Scan failed: ${err.message}`));
+    if (!isLoopback(host)) {
+      io.log(`Warning: SmolAlbum is listening on ${host}, reachable from other machines. Anyone with the token can read your library.`);
+    }
+    if (io.json) io.printJson({ url: server.openUrl, host: server.host, port: server.port, token: server.token });
+    else io.print(`SmolAlbum is running at ${server.openUrl}`);
+    await io.interrupted;
+    io.log('Stopping…');
+    await server.close();
+    await watcher.close();
+  },
+};

@@ -1,0 +1,12 @@
+// Turns what a person typed into a safe FTS5 query: every word becomes a quoted prefix term, so
+// FTS5 syntax (quotes, NEAR, AND, *, column filters) typed by the user is never interpreted.
+
+const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+const MAX_TERMS = 16;
+
+/** "sunset bea" → `"sunset"* "bea"*` (all words must match, each by prefix); null when no words. */
+export function toFtsQuery(input: string): string | null {
+  const words = input.normalize('NFKC').match(WORD);
+  if (!words) return null;
+  return words.slice(0, MAX_TERMS).map((w) => `"${w}"*`).join(' ');
+}

@@ -1,0 +1,147 @@
+// Write side of photos for the indexer: discovered files, stat changes, read results, moves, offline.
+// Callers wrap these in transactions; every change to searchable fields refreshes photo_text.
+import path from 'node:path';
+import type { Db } from './connection';
+import { nowIso } from './connection';
+import { refreshPhotoText } from './photo-text';
+import type { PhotoMeta } from '../library/metadata';
+import type { ImageFormat } from '../library/formats';
+
+export interface KnownPhoto {
+  id: number;
+  rel_path: string;
+  size: number;
+  mtime_ms: number;
+  status: 'ok' | 'offline' | 'error';
+  content_hash: string | null;
+  /** 1 while metadata or thumbnail is still to do. */
+  pending: number;
+}
+
+export interface FileLocation {
+  rootId: number;
+  rootPath: string;
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export const PENDING_SQL = `(SELECT count(*) FROM photo_stage s WHERE s.photo_id = p.id
+  AND s.stage IN ('metadata','thumbnail') AND s.done_at IS NOT NULL) < 2`;
+
+export function loadKnown(db: Db, rootId: number): Map<string, KnownPhoto> {
+  const rows = db.prepare(`SELECT p.id, p.rel_path, p.size, p.mtime_ms, p.status, p.content_hash, ${PENDING_SQL} AS pending
+    FROM photos p WHERE p.root_id = ?`).all(rootId) as KnownPhoto[];
+  return new Map(rows.map((r) => [r.rel_path, r]));
+}
+
+export function knownByRel(db: Db, rootId: number, rel: string): KnownPhoto | undefined {
+  return db.prepare(`SELECT p.id, p.rel_path, p.size, p.mtime_ms, p.status, p.content_hash, ${PENDING_SQL} AS pending
+    FROM photos p WHERE p.root_id = ? AND p.rel_path = ?`).get(rootId, rel) as KnownPhoto | undefined;
+}
+
+/** Wall-clock local time of a timestamp, the same form as an EXIF date without offset. */
+export function localWallClock(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** Sort key: the wall-clock time the photo was taken (offsets dropped, so a trip sorts by local time). */
+export const sortDate = (takenAt: string | null, mtimeMs: number): string => (takenAt ? takenAt.slice(0, 19) : localWallClock(mtimeMs));
+
+function names(loc: FileLocation): { file_name: string; folder: string } {
+  const dir = path.posix.dirname(loc.rel);
+  const rootName = path.basename(loc.rootPath);
+  return { file_name: path.posix.basename(loc.rel), folder: dir === '.' ? rootName : `${rootName}/${dir}` };
+}
+
+/** New files become rows at once (so a crash never forgets them); reading them is pending work. */
+export function insertDiscovered(db: Db, locs: FileLocation[]): number[] {
+  const stmt = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'ok', ?, ?)`);
+  const now = nowIso();
+  const ids = locs.map((loc) => {
+    const n = names(loc);
+    return Number(stmt.run(loc.rootId, loc.rel, n.file_name, n.folder, loc.size, loc.mtimeMs, localWallClock(loc.mtimeMs), now, now).lastInsertRowid);
+  });
+  refreshPhotoText(db, ids);
+  return ids;
+}
+
+/** Size or mtime differ: the file is read again (metadata and thumbnail stages reset). */
+export function markChanged(db: Db, id: number, size: number, mtimeMs: number): void {
+  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
+    .run(size, mtimeMs, nowIso(), id);
+  db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage IN ('metadata','thumbnail')`).run(id);
+}
+
+export function markOffline(db: Db, ids: number[]): void {
+  const stmt = db.prepare(`UPDATE photos SET status = 'offline', updated_at = ? WHERE id = ? AND status <> 'offline'`);
+  const now = nowIso();
+  for (const id of ids) stmt.run(now, id);
+}
+
+/** An offline photo is back unchanged. */
+export function markRestored(db: Db, ids: number[]): void {
+  const stmt = db.prepare(`UPDATE photos SET status = 'ok', error = NULL, updated_at = ? WHERE id = ? AND status = 'offline'`);
+  const now = nowIso();
+  for (const id of ids) stmt.run(now, id);
+}
+
+/** An offline photo with this content: the file it was moved to takes over its id. */
+export function findMoveTarget(db: Db, contentHash: string, excludeId: number): number | null {
+  const row = db.prepare(`SELECT id FROM photos WHERE content_hash = ? AND status = 'offline' AND id <> ? ORDER BY id LIMIT 1`)
+    .get(contentHash, excludeId) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+/**
+ * Moves `targetId` (offline) to the location of the freshly discovered `placeholderId`, which is
+ * dropped: the photo keeps its id with captions, tags and album entries.
+ */
+export function mergeMove(db: Db, placeholderId: number, targetId: number, loc: FileLocation): void {
+  db.prepare('DELETE FROM photos WHERE id = ?').run(placeholderId);
+  const n = names(loc);
+  db.prepare(`UPDATE photos SET root_id = ?, rel_path = ?, file_name = ?, folder = ?, size = ?, mtime_ms = ?,
+      status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
+    .run(loc.rootId, loc.rel, n.file_name, n.folder, loc.size, loc.mtimeMs, nowIso(), targetId);
+  refreshPhotoText(db, [targetId]);
+}
+
+export interface ReadFields {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  format: ImageFormat;
+  meta: PhotoMeta;
+  phash: string;
+}
+
+export function applyRead(db: Db, id: number, r: ReadFields): void {
+  const prev = db.prepare('SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
+  if (!prev) return;
+  const m = r.meta;
+  const now = nowIso();
+  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = ?, width = ?, height = ?, format = ?,
+      taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?, orientation = ?,
+      phash = ?, xmp_json = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
+    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
+      m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.orientation, r.phash,
+      m.embedded ? JSON.stringify(m.embedded) : null, now, id);
+  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, NULL)
+    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
+  stage.run(id, 'metadata', now);
+  stage.run(id, 'thumbnail', now);
+  // New content: whatever the AI said about the old picture is due again.
+  if (prev.content_hash && prev.content_hash !== r.hash) db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'ai'`).run(id);
+  refreshPhotoText(db, [id]);
+}
+
+export function applyError(db: Db, id: number, e: { message: string; size: number; mtimeMs: number; hash: string | null }): void {
+  const now = nowIso();
+  db.prepare(`UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
+      updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
+  db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'metadata', NULL, 1, ?)
+    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = NULL, attempts = attempts + 1, error = excluded.error`).run(id, e.message);
+}

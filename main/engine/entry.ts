@@ -1,0 +1,95 @@
+// Entry of the inference process (child_process.fork or Electron utilityProcess). Speaks the
+// protocol of ./protocol over whichever parent channel exists; runs one request at a time.
+import { EngineError, type EngineMessage, type EngineRequest, type HostMessage, type WireError } from './protocol';
+import { EngineRunner, InterruptableStoppingCriteria, type RequestControl } from './runner';
+
+interface Channel {
+  send(msg: EngineMessage): void;
+  onMessage(fn: (msg: HostMessage) => void): void;
+}
+
+interface ParentPort {
+  postMessage(msg: unknown): void;
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+}
+
+function parentChannel(): Channel {
+  const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) {
+    return { send: (m) => parentPort.postMessage(m), onMessage: (fn) => parentPort.on('message', (e) => fn(e.data as HostMessage)) };
+  }
+  if (process.send) {
+    // The parent going away (crash, kill) must not leave an orphan holding a GB of model.
+    process.on('disconnect', () => process.exit(0));
+    return { send: (m) => process.send?.(m), onMessage: (fn) => process.on('message', (m) => fn(m as HostMessage)) };
+  }
+  throw new Error('The SmolAlbum inference process must be started by SmolAlbum (no parent channel).');
+}
+
+function toWire(err: unknown): WireError {
+  if (err instanceof EngineError) return { message: err.message, code: err.code };
+  return { message: err instanceof Error ? err.message : String(err), code: 'internal' };
+}
+
+const channel = parentChannel();
+const runner = new EngineRunner();
+const queue: EngineRequest[] = [];
+let active: { id: number; stopper: InterruptableStoppingCriteria } | null = null;
+let draining = false;
+
+async function execute(req: EngineRequest): Promise<unknown> {
+  const stopper = new InterruptableStoppingCriteria();
+  active = { id: req.id, stopper };
+  const ctl: RequestControl = { stopper };
+  switch (req.type) {
+    case 'load':
+      return runner.load(req.params, (file, progress) => channel.send({ type: 'progress', id: req.id, file, progress }));
+    case 'caption':
+      return runner.caption(req.params, ctl);
+    case 'generate':
+      if (req.params.stream) ctl.onText = (text) => channel.send({ type: 'token', id: req.id, text });
+      return runner.generate(req.params, ctl);
+  }
+}
+
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  while (queue.length) {
+    const req = queue.shift()!;
+    try {
+      const result = await execute(req);
+      channel.send({ type: 'result', id: req.id, result });
+    } catch (err) {
+      channel.send({ type: 'error', id: req.id, error: toWire(err) });
+    } finally {
+      active = null;
+    }
+  }
+  draining = false;
+}
+
+channel.onMessage((msg) => {
+  switch (msg.type) {
+    case 'cancel': {
+      if (active?.id === msg.id) {
+        active.stopper.interrupt();
+        return;
+      }
+      const i = queue.findIndex((r) => r.id === msg.id);
+      if (i >= 0) {
+        queue.splice(i, 1);
+        channel.send({ type: 'error', id: msg.id, error: { message: 'Cancelled', code: 'cancelled' } });
+      }
+      return;
+    }
+    case 'exit':
+      process.exit(0);
+      return;
+    default:
+      queue.push(msg);
+      void drain();
+  }
+});
+
+channel.send({ type: 'hello', pid: process.pid });

@@ -1,0 +1,188 @@
+// Loads a local SmolVLM folder with transformers.js: checks the folder first (so a broken model
+// gives a readable error instead of a deep stack), picks the dtype of each session file, and tries
+// execution providers in order (transformers.js has no fallback of its own).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AutoModelForVision2Seq, AutoProcessor, env, LogLevel, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import type { Device, Dtype } from '../../shared/contract/models';
+import { inspectLayout, REQUIRED_CONFIG_FILES } from '../models/layout';
+import { DTYPE_SUFFIX, SESSION_NAMES, sessionDtypes, type ConcreteDtype, type SessionDtypes } from '../models/dtypes';
+import { EngineError, type LoadParams, type LoadResult } from './protocol';
+
+/** Accelerators `auto` tries on this platform, best first (CPU is always last). */
+export function acceleratorsFor(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Device[] {
+  if (platform === 'win32') return ['dml', 'webgpu'];
+  if (platform === 'darwin') return ['coreml', 'webgpu'];
+  if (platform === 'linux' && arch === 'x64') return ['cuda', 'webgpu'];
+  if (platform === 'linux') return [];
+  return ['webgpu'];
+}
+
+/** Devices onnxruntime-node can run here (what transformers.js accepts). */
+function supportedDevices(): Device[] {
+  return [...acceleratorsFor(), 'cpu'];
+}
+
+/** When 'auto' wants a dtype whose file is absent, the next best present one (fp32 first: always exported). */
+const AUTO_FALLBACK: ConcreteDtype[] = ['fp32', 'q8', 'fp16', 'q4', 'int8', 'uint8', 'q4f16', 'bnb4'];
+
+export function chooseDtypes(device: Device, dtype: Dtype, onnxFiles: readonly string[], modelDir: string): SessionDtypes {
+  const wanted = sessionDtypes(device, dtype);
+  const present = new Set(onnxFiles);
+  const file = (s: string, d: ConcreteDtype) => `onnx/${s}${DTYPE_SUFFIX[d]}.onnx`;
+  const out = { ...wanted };
+  for (const s of SESSION_NAMES) {
+    if (present.has(file(s, wanted[s]))) continue;
+    const available = AUTO_FALLBACK.filter((d) => present.has(file(s, d)));
+    if (dtype !== 'auto' || available.length === 0) {
+      throw new EngineError(
+        `Model file ${file(s, wanted[s])} for dtype ${wanted[s]} is missing in ${modelDir}` +
+          (available.length ? ` (available for ${s}: ${available.join(', ')}; use --dtype auto or one of those)` : ''),
+        'model',
+      );
+    }
+    out[s] = available[0];
+  }
+  return out;
+}
+
+export interface ModelConfig {
+  model_type: string;
+  image_token_id: number;
+  text_config: { num_hidden_layers: number; max_position_embeddings?: number };
+}
+
+export interface LoadedModel {
+  model: PreTrainedModel;
+  processor: Processor;
+  config: ModelConfig;
+  /** Tokens the decoder can attend to (prompt + generated). */
+  contextLimit: number;
+  info: LoadResult;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) out.push(name);
+  const onnx = path.join(dir, 'onnx');
+  if (existsSync(onnx)) for (const name of readdirSync(onnx)) out.push(`onnx/${name}`);
+  return out;
+}
+
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    throw new EngineError(`${file} is not valid JSON: ${(err as Error).message}`, 'model');
+  }
+}
+
+/** Checks the folder the way a person would, before transformers.js does it obscurely. */
+function checkFolder(dir: string): { files: string[]; config: ModelConfig } {
+  if (!path.isAbsolute(dir)) throw new EngineError(`Model folder must be an absolute path: ${dir}`, 'model');
+  if (!existsSync(dir)) throw new EngineError(`Model folder not found: ${dir}`, 'model');
+  const files = listFiles(dir);
+  const layout = inspectLayout(files);
+  const missingConfig = layout.missing.filter((f) => (REQUIRED_CONFIG_FILES as readonly string[]).includes(f));
+  if (missingConfig.some((f) => f.startsWith('tokenizer'))) {
+    throw new EngineError(`The tokenizer is missing in ${dir}: ${missingConfig.filter((f) => f.startsWith('tokenizer')).join(', ')} not found`, 'model');
+  }
+  if (!layout.complete) throw new EngineError(`${dir} is not a complete SmolVLM model folder: missing ${layout.missing.join(', ')}`, 'model');
+  const config = readJson<ModelConfig>(path.join(dir, 'config.json'));
+  if (config.model_type !== 'idefics3' && config.model_type !== 'smolvlm') {
+    throw new EngineError(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)}`, 'model');
+  }
+  if (!config.text_config || typeof config.text_config.num_hidden_layers !== 'number') {
+    throw new EngineError(`${dir}/config.json has no text_config.num_hidden_layers`, 'model');
+  }
+  return { files, config };
+}
+
+/** The decoder graph must have exactly the layers config.json declares, or decoding fails later. */
+function checkLayers(model: PreTrainedModel, config: ModelConfig, dir: string): void {
+  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
+  const decoder = sessions.decoder_model_merged;
+  const layers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
+  if (layers !== config.text_config.num_hidden_layers) {
+    throw new EngineError(
+      `Model mismatch in ${dir}: config.json text_config.num_hidden_layers is ${config.text_config.num_hidden_layers} but onnx/decoder_model_merged has ${layers} layers`,
+      'model',
+    );
+  }
+}
+
+function shortError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0].slice(0, 400);
+}
+
+export async function loadModel(params: LoadParams, onProgress?: (file: string, progress: number) => void): Promise<LoadedModel> {
+  const t0 = performance.now();
+  const dir = params.modelDir;
+  const { files, config } = checkFolder(dir);
+
+  // Local files only: the store downloads, transformers.js never touches the network.
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.cacheDir = params.cacheDir;
+  env.useFSCache = false;
+  // ORT prints native errors while probing absent accelerators; failures reach us as exceptions
+  // (reported in fallbackReasons), so its own log stays quiet.
+  env.logLevel = LogLevel.ERROR;
+  (env.backends.onnx as { setLogLevel?: (level: number) => void }).setLogLevel?.(LogLevel.NONE);
+
+  let processor: Processor;
+  try {
+    processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
+  } catch (err) {
+    throw new EngineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
+  }
+
+  const supported = supportedDevices();
+  let candidates: Device[];
+  if (params.device === 'auto') {
+    candidates = supported;
+  } else if (!supported.includes(params.device)) {
+    throw new EngineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
+  } else {
+    candidates = [params.device];
+  }
+
+  const fallbackReasons: string[] = [];
+  for (const device of candidates) {
+    const dtypes = chooseDtypes(device, params.dtype, files, dir);
+    try {
+      const model = await AutoModelForVision2Seq.from_pretrained(dir, {
+        device: device as never,
+        dtype: dtypes as never,
+        local_files_only: true,
+        ...(device === 'cpu' ? {} : { session_options: { logSeverityLevel: 4 } }),
+        progress_callback: onProgress
+          ? (p: { status: string; file?: string; progress?: number }) => { if (p.status === 'progress' && p.file) onProgress(p.file, p.progress ?? 0); }
+          : undefined,
+      });
+      checkLayers(model, config, dir);
+      const contextLimit = contextLimitOf(config, processor);
+      return {
+        model, processor, config, contextLimit,
+        info: { modelDir: dir, device, dtype: { ...dtypes }, fallbackReasons, ms: Math.round(performance.now() - t0) },
+      };
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      const reason = shortError(err);
+      if (device === 'cpu' || params.device !== 'auto') {
+        const prefix = device === 'cpu' ? `Cannot load the model in ${dir}` : `Cannot run the model on ${device}`;
+        throw new EngineError(`${prefix}: ${reason}${fallbackReasons.length ? ` (also tried: ${fallbackReasons.join('; ')})` : ''}`, device === 'cpu' ? 'model' : 'device');
+      }
+      fallbackReasons.push(`${device}: ${reason}`);
+    }
+  }
+  throw new EngineError('No execution provider could load the model', 'device');
+}
+
+function contextLimitOf(config: ModelConfig, processor: Processor): number {
+  const fromConfig = config.text_config.max_position_embeddings ?? 8192;
+  const tokenizer = (processor as unknown as { tokenizer?: { model_max_length?: number } }).tokenizer;
+  const fromTokenizer = tokenizer?.model_max_length;
+  return typeof fromTokenizer === 'number' && Number.isFinite(fromTokenizer) && fromTokenizer > 0 ? Math.min(fromConfig, fromTokenizer) : fromConfig;
+}

@@ -1,0 +1,89 @@
+// Messages between the host (main process side) and the inference process.
+// Plain JSON only: paths and ids cross the boundary, never image bytes or tensors.
+import type { CaptionStyle } from '../../shared/contract/chat';
+import type { Device, Dtype } from '../../shared/contract/models';
+import type { EngineChatTurn, GenerateResult } from './client';
+
+export interface LoadParams {
+  /** Absolute path of a local model folder in the SmolVLM layout. */
+  modelDir: string;
+  device: Device;
+  dtype: Dtype;
+  /** transformers.js cache folder (inside the data folder, never inside the package/asar). */
+  cacheDir: string;
+}
+
+export interface LoadResult {
+  modelDir: string;
+  /** Execution provider that runs (cpu, cuda, …). */
+  device: string;
+  /** dtype per session file (vision_encoder, embed_tokens, decoder_model_merged). */
+  dtype: Record<string, string>;
+  /** Why faster providers were not used, one line each ("cuda: …"). */
+  fallbackReasons: string[];
+  ms: number;
+}
+
+export interface CaptionParams {
+  path: string;
+  style: CaptionStyle;
+  prompt?: string;
+  withTags?: boolean;
+  maxNewTokens?: number;
+}
+
+export interface CaptionWireResult {
+  caption: string;
+  tags: string[];
+  prompt: string;
+  ms: number;
+  imageTokens: number;
+  promptTokens: number;
+}
+
+export interface GenerateParams {
+  messages: EngineChatTurn[];
+  maxNewTokens?: number;
+  minNewTokens?: number;
+  temperature?: number;
+  /** Undefined: the model's preprocessor default. */
+  imageSplitting?: boolean;
+  sessionKey?: string;
+  /** Send `token` events while generating. */
+  stream: boolean;
+}
+
+export type GenerateWireResult = GenerateResult;
+
+export type EngineRequest =
+  | { type: 'load'; id: number; params: LoadParams }
+  | { type: 'caption'; id: number; params: CaptionParams }
+  | { type: 'generate'; id: number; params: GenerateParams };
+
+export type HostMessage =
+  | EngineRequest
+  /** Stop the generation of request `id` after the current token (partial text is kept). */
+  | { type: 'cancel'; id: number }
+  /** Finish and exit (graceful shutdown). */
+  | { type: 'exit' };
+
+export interface WireError {
+  message: string;
+  /** Machine-readable kind, e.g. 'model', 'image', 'device', 'input', 'internal'. */
+  code: string;
+}
+
+export type EngineMessage =
+  | { type: 'hello'; pid: number }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'token'; id: number; text: string }
+  | { type: 'progress'; id: number; file: string; progress: number };
+
+/** Error raised inside the inference process with a kind the host can report. */
+export class EngineError extends Error {
+  constructor(message: string, readonly code: string = 'internal') {
+    super(message);
+    this.name = 'EngineError';
+  }
+}

@@ -1,0 +1,49 @@
+// Which file to serve for a photo id (web server, Electron protocol). By id only: a request can
+// never name a path, and an original is served only while it still lies inside an enabled root.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from '../service/context';
+import { thumbFiles } from './thumbs';
+import { absolutePath } from './repo';
+import { FORMAT_MIME, type ImageFormat } from './formats';
+
+export type MediaKind = 'thumb' | 'preview' | 'photo';
+
+export interface MediaFile {
+  file: string;
+  mime: string;
+}
+
+interface MediaRow {
+  content_hash: string | null;
+  format: ImageFormat | null;
+  rel_path: string;
+  root_path: string;
+  enabled: number;
+  thumb_done: number;
+}
+
+export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): MediaFile | null {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
+      EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS thumb_done
+    FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id = ?`).get(id) as MediaRow | undefined;
+  if (!row) return null;
+  if (kind === 'thumb' || kind === 'preview') {
+    if (!row.content_hash || !row.thumb_done) return null;
+    const files = thumbFiles(ctx.paths.thumbs, row.content_hash);
+    const file = kind === 'thumb' ? files.grid : files.preview;
+    return existsSync(file) ? { file, mime: 'image/webp' } : null;
+  }
+  if (!row.enabled || !row.format) return null;
+  try {
+    const rootReal = realpathSync(row.root_path);
+    const real = realpathSync(absolutePath(row.root_path, row.rel_path));
+    const rel = path.relative(rootReal, real);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return null;
+    if (!statSync(real).isFile()) return null;
+    return { file: real, mime: FORMAT_MIME[row.format] ?? 'application/octet-stream' };
+  } catch {
+    return null;
+  }
+}

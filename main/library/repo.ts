@@ -1,0 +1,155 @@
+// Read side of photos: row → PhotoSummary / PhotoDetail mapping (reused by albums), the newest-first
+// listing grouped by month, photo detail and library counts.
+import path from 'node:path';
+import type { Db } from '../db/connection';
+import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
+import type {
+  CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
+} from '../../shared/types';
+
+/** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
+export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
+  p.width, p.height, p.status, pt.caption AS caption,
+  EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb`;
+export const PHOTO_SUMMARY_FROM = `photos p JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
+/** Newest first; ties broken by id so keyset paging is stable. */
+export const PHOTO_ORDER = 'p.sort_date DESC, p.id DESC';
+
+export interface PhotoSummaryRow {
+  id: number;
+  root_id: number;
+  root_path: string;
+  rel_path: string;
+  taken_at: string | null;
+  sort_date: string;
+  width: number | null;
+  height: number | null;
+  status: PhotoStatus;
+  caption: string | null;
+  has_thumb: number;
+}
+
+export const absolutePath = (rootPath: string, rel: string): string => path.join(rootPath, ...rel.split('/'));
+
+export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
+  return {
+    id: row.id,
+    rootId: row.root_id,
+    path: absolutePath(row.root_path, row.rel_path),
+    relPath: row.rel_path,
+    takenAt: row.taken_at,
+    month: row.sort_date.slice(0, 7),
+    width: row.width,
+    height: row.height,
+    status: row.status,
+    caption: row.caption ? row.caption : null,
+    hasThumb: row.has_thumb === 1,
+  };
+}
+
+export interface ListOptions {
+  cursor?: string;
+  limit: number;
+  /** Restricts the listing (e.g. an album): a boolean SQL expression over `p` with its parameters. */
+  scope?: { where: string; params: readonly unknown[] };
+}
+
+export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (opts.scope) {
+    where.push(`(${opts.scope.where})`);
+    params.push(...opts.scope.params);
+  }
+  const scope = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const groups = db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p ${scope}
+    GROUP BY month ORDER BY month DESC`).all(...params) as MonthGroup[];
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  if (opts.cursor !== undefined) {
+    const [date, id] = decodeCursor(opts.cursor, isKeyset);
+    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
+    params.push(date, date, id);
+  }
+  const rows = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS} FROM ${PHOTO_SUMMARY_FROM}
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`)
+    .all(...params, opts.limit + 1) as PhotoSummaryRow[];
+  const more = rows.length > opts.limit;
+  const page = more ? rows.slice(0, opts.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toPhotoSummary),
+    groups,
+    total,
+    nextCursor: more && last ? encodeCursor([last.sort_date, last.id]) : null,
+  };
+}
+
+const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
+
+export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
+  const row = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS}, p.size, p.mtime_ms, p.format, p.camera_make, p.camera_model,
+      p.lens, p.lat, p.lon, p.orientation, p.error
+    FROM ${PHOTO_SUMMARY_FROM} WHERE p.id = ?`).get(id) as (PhotoSummaryRow & {
+      size: number; mtime_ms: number; format: string | null; camera_make: string | null; camera_model: string | null;
+      lens: string | null; lat: number | null; lon: number | null; orientation: number | null; error: string | null;
+    }) | undefined;
+  if (!row) return null;
+  const captions = (db.prepare(`SELECT text, source, model, prompt, created_at FROM captions WHERE photo_id = ?
+    ORDER BY ${SOURCE_RANK}, created_at DESC`).all(id) as { text: string; source: Provenance; model: string | null; prompt: string | null; created_at: string }[])
+    .map((c): CaptionInfo => ({ text: c.text, source: c.source, model: c.model, prompt: c.prompt, createdAt: c.created_at }));
+  const tags = (db.prepare(`SELECT t.name, pt.source, pt.confidence FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+    WHERE pt.photo_id = ? ORDER BY ${SOURCE_RANK.replace('source', 'pt.source')}, t.name`).all(id) as { name: string; source: Provenance; confidence: number | null }[])
+    .map((t): TagInfo => ({ name: t.name, source: t.source, confidence: t.confidence }));
+  // Neighbours in the grid's order: prev is the newer photo, next the older one.
+  const prev = db.prepare(`SELECT p.id FROM photos p WHERE p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)
+    ORDER BY p.sort_date ASC, p.id ASC LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
+  const next = db.prepare(`SELECT p.id FROM photos p WHERE p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)
+    ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
+  return {
+    ...toPhotoSummary(row),
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    format: row.format,
+    cameraMake: row.camera_make,
+    cameraModel: row.camera_model,
+    lens: row.lens,
+    lat: row.lat,
+    lon: row.lon,
+    orientation: row.orientation,
+    error: row.error,
+    captions,
+    tags,
+    prevId: prev?.id ?? null,
+    nextId: next?.id ?? null,
+  };
+}
+
+export interface LibraryCounts {
+  photos: number;
+  offline: number;
+  errors: number;
+  thumbnails: number;
+  ai: { done: number; queued: number; running: number; failed: number };
+}
+
+export function libraryCounts(db: Db): LibraryCounts {
+  const p = db.prepare(`SELECT count(*) AS photos,
+      coalesce(sum(status = 'offline'), 0) AS offline, coalesce(sum(status = 'error'), 0) AS errors FROM photos`).get() as
+    { photos: number; offline: number; errors: number };
+  const thumbs = db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get() as { n: number };
+  const jobs = db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all() as { state: string; n: number }[];
+  const job = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
+  return {
+    ...p,
+    thumbnails: thumbs.n,
+    ai: { done: job('done'), queued: job('queued'), running: job('running'), failed: job('failed') },
+  };
+}
+
+/** Human label of a camera: the model, prefixed by the make unless the model already names it. */
+export function cameraLabel(make: string | null, model: string | null): string | null {
+  if (!make) return model;
+  if (!model) return make;
+  const first = make.split(/\s+/)[0]!.toLowerCase();
+  return model.toLowerCase().startsWith(first) ? model : `${make} ${model}`;
+}

@@ -1,0 +1,132 @@
+// One verified file download: streams into `<dest>.incomplete`, resumes it with an HTTP Range request after
+// an interruption (bytes already on disk are never fetched again), retries transient failures with
+// exponential backoff, checks the hash the hub lists and only then renames into place.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
+
+export class HttpError extends Error {
+  constructor(message: string, readonly status: number, readonly url: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+  /** Worth another try: server trouble or rate limits, not a missing or forbidden file. */
+  get retryable() { return this.status >= 500 || this.status === 408 || this.status === 429; }
+}
+
+export class ChecksumError extends Error {
+  constructor(message: string) { super(message); this.name = 'ChecksumError'; }
+}
+
+export interface RetryOptions {
+  /** Further attempts after the first (default 5). */
+  retries: number;
+  /** First backoff delay; doubles each attempt, capped at 30 s (default 1000 ms). */
+  backoffMs: number;
+  signal?: AbortSignal;
+}
+
+export interface BlobDownload extends RetryOptions {
+  url: string;
+  dest: string;
+  size: number;
+  expected: ExpectedHash;
+  headers: Record<string, string>;
+  /** Called with each delta of bytes on disk (negative when a partial had to be discarded). */
+  onBytes(delta: number): void;
+}
+
+const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError';
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof ChecksumError || isAbort(err)) return false;
+  if (err instanceof HttpError) return err.retryable;
+  return true; // network errors: reset, refused, terminated mid-body
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(signal!.reason as Error); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Runs `fn` until it succeeds, a non-transient error occurs or the retries are spent. */
+export async function withRetries<T>(opts: RetryOptions, fn: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
+      await sleep(Math.min(30_000, opts.backoffMs * 2 ** attempt), opts.signal);
+    }
+  }
+}
+
+const fileSize = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
+async function hashFile(file: string, expected: ExpectedHash): Promise<string> {
+  const hash = createHash(expected.algo === 'sha256' ? 'sha256' : 'sha1');
+  if (expected.algo === 'git-sha1') hash.update(`blob ${statSync(file).size}\0`);
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** One HTTP attempt: appends the missing tail of the file to the partial. */
+async function fetchTail(job: BlobDownload, partial: string): Promise<void> {
+  let have = fileSize(partial);
+  if (have > job.size) { truncateSync(partial, 0); job.onBytes(-have); have = 0; }
+  if (have === job.size) return;
+  const headers = { ...job.headers, ...(have > 0 ? { range: `bytes=${have}-` } : {}) };
+  const res = await fetch(job.url, { headers, signal: job.signal, redirect: 'follow' });
+  if (res.status === 416) {
+    // The partial does not fit the remote file any more: start again from zero.
+    await res.body?.cancel();
+    truncateSync(partial, 0); job.onBytes(-have);
+    throw new Error(`server refused to resume ${job.url} at byte ${have}`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new HttpError(`${res.status} ${res.statusText} for ${job.url}`, res.status, job.url);
+  }
+  let start = 0;
+  if (res.status === 206) {
+    start = Number(/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1] ?? NaN);
+    if (start !== have) { await res.body?.cancel(); throw new Error(`server answered range at ${start} instead of ${have} for ${job.url}`); }
+  } else if (have > 0) {
+    // A 200 to a Range request: the server sends the whole file, so the partial is replaced.
+    truncateSync(partial, 0); job.onBytes(-have);
+  }
+  const fh = await open(partial, start > 0 ? 'a' : 'w');
+  try {
+    for await (const chunk of res.body ?? []) {
+      await fh.write(chunk);
+      job.onBytes(chunk.length);
+    }
+  } finally {
+    await fh.close();
+  }
+  const got = fileSize(partial);
+  if (got < job.size) throw new Error(`connection closed after ${got} of ${job.size} bytes of ${job.url}`);
+}
+
+/** Downloads, verifies and atomically places one blob. A partial from an earlier run is resumed. */
+export async function downloadBlob(job: BlobDownload): Promise<void> {
+  const partial = `${job.dest}.incomplete`;
+  job.onBytes(fileSize(partial));
+  await withRetries(job, () => fetchTail(job, partial));
+  const got = fileSize(partial);
+  const actual = got === job.size ? await hashFile(partial, job.expected) : `${got} bytes`;
+  if (actual !== job.expected.hex) {
+    unlinkSync(partial);
+    job.onBytes(-got);
+    throw new ChecksumError(
+      `${job.url} failed verification: expected ${job.expected.algo} ${job.expected.hex} (${job.size} bytes), got ${actual}; the partial download was removed`,
+    );
+  }
+  renameSync(partial, job.dest);
+}

@@ -1,0 +1,50 @@
+// App settings: one row per key in `settings(key, value_json)`. Keys the app itself reads are validated;
+// others (view preferences and the like) are stored as given.
+import type { Db } from '../db/connection';
+import { DEFAULT_MODEL } from '../../shared/constants';
+import { DEVICES, DTYPES, type Device, type Dtype } from '../../shared/contract/models';
+import type { EngineConfig } from '../engine/client';
+
+export const SETTING_KEYS = { model: 'engine.model', device: 'engine.device', dtype: 'engine.dtype' } as const;
+
+const MAX_VALUE_CHARS = 64 * 1024;
+
+const validators: Record<string, (v: unknown) => string | null> = {
+  [SETTING_KEYS.model]: (v) => (typeof v === 'string' && v.length > 0 && v.length <= 1000 ? null : 'must be a model id or folder'),
+  [SETTING_KEYS.device]: (v) => ((DEVICES as readonly unknown[]).includes(v) ? null : `must be one of ${DEVICES.join(', ')}`),
+  [SETTING_KEYS.dtype]: (v) => ((DTYPES as readonly unknown[]).includes(v) ? null : `must be one of ${DTYPES.join(', ')}`),
+};
+
+export function getSettings(db: Db): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const row of db.prepare('SELECT key, value_json FROM settings ORDER BY key').all() as { key: string; value_json: string }[]) {
+    try { out[row.key] = JSON.parse(row.value_json); } catch { /* an unreadable value reads as unset */ }
+  }
+  return out;
+}
+
+/** Stores a value (null or undefined removes the key). Throws a readable error for an invalid value. */
+export function setSetting(db: Db, key: string, value: unknown): void {
+  if (value === undefined || value === null) {
+    db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    return;
+  }
+  const problem = validators[key]?.(value);
+  if (problem) throw new Error(`Setting ${key} ${problem} (got ${JSON.stringify(value)})`);
+  let json: string | undefined;
+  try { json = JSON.stringify(value); } catch { json = undefined; }
+  if (json === undefined) throw new Error(`Setting ${key} must be a JSON value`);
+  if (json.length > MAX_VALUE_CHARS) throw new Error(`Setting ${key} is too large (${json.length} characters; at most ${MAX_VALUE_CHARS})`);
+  db.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json').run(key, json);
+}
+
+/** The engine configuration the user chose (defaults: the default model, device and dtype auto). */
+export function engineSettings(db: Db): EngineConfig {
+  const s = getSettings(db);
+  const ok = (key: string) => validators[key]?.(s[key]) === null;
+  return {
+    model: ok(SETTING_KEYS.model) ? (s[SETTING_KEYS.model] as string) : DEFAULT_MODEL,
+    device: ok(SETTING_KEYS.device) ? (s[SETTING_KEYS.device] as Device) : 'auto',
+    dtype: ok(SETTING_KEYS.dtype) ? (s[SETTING_KEYS.dtype] as Dtype) : 'auto',
+  };
+}

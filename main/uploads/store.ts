@@ -1,0 +1,154 @@
+// Browser uploads (web mode): each file lands in its own folder under ctx.paths.uploads/<session>/, is
+// checked by content while it streams in, and is referred to afterwards by an opaque upload id.
+// Names are sanitised and never used to build a path outside that folder; everything here is temporary.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { inspectImage, sniffImageFormat, SNIFF_BYTES } from './image-check';
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** Uploads older than this are swept even when no batch ended (a closed tab, a crash). */
+export const DEFAULT_MAX_UPLOAD_AGE_MS = 60 * 60 * 1000;
+
+const SESSION = /^[A-Za-z0-9_-]{8,64}$/;
+const UPLOAD_ID = /^([A-Za-z0-9_-]{8,64})\.([a-f0-9]{16})$/;
+
+export class UploadError extends Error {
+  constructor(message: string, readonly status: number) { super(message); this.name = 'UploadError'; }
+}
+
+export interface StoredUpload {
+  uploadId: string;
+  name: string;
+  size: number;
+  format: string;
+}
+
+export const newSessionId = (): string => randomBytes(12).toString('hex');
+
+export function isValidSession(s: string): boolean { return SESSION.test(s); }
+
+/**
+ * A file name from the browser, made safe to store: a name that carries a path (../x.jpg, a/b.jpg,
+ * C:\x.jpg) is refused outright rather than guessed at; odd characters become "_".
+ */
+export function sanitizeUploadName(raw: string): string {
+  const name = raw.normalize('NFC').trim();
+  if (!name) throw new UploadError('The file has no name.', 400);
+  if (/[/\\]/.test(name) || name === '.' || name === '..') {
+    throw new UploadError(`"${raw}" is not a plain file name (it contains a path); rename the file and try again.`, 400);
+  }
+  let safe = name.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '_');
+  if (safe.length > 150) {
+    const ext = path.extname(safe).slice(0, 10);
+    safe = safe.slice(0, 150 - ext.length) + ext;
+  }
+  return safe;
+}
+
+/** Streams one upload to disk; rejects (and deletes what was written) when too big or not an image. */
+export async function saveUpload(
+  uploadsDir: string,
+  opts: { session: string; name: string; body: Readable; maxBytes?: number; declaredBytes?: number },
+): Promise<StoredUpload> {
+  if (!isValidSession(opts.session)) throw new UploadError('Invalid upload session id.', 400);
+  const name = sanitizeUploadName(opts.name);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  if (opts.declaredBytes !== undefined && opts.declaredBytes > maxBytes) {
+    throw new UploadError(`${name} is too large (${formatBytes(opts.declaredBytes)}; the limit is ${formatBytes(maxBytes)}).`, 413);
+  }
+  const key = randomBytes(8).toString('hex');
+  const dir = path.join(uploadsDir, opts.session, key);
+  await mkdir(dir, { recursive: true });
+  const partial = path.join(dir, `${key}.part`);
+  try {
+    const size = await writeChecked(opts.body, partial, name, maxBytes);
+    if (size === 0) throw new UploadError(`${name} is empty.`, 400);
+    const info = await inspectImage(partial, name).catch((err: Error) => { throw new UploadError(err.message, 415); });
+    await rename(partial, path.join(dir, name));
+    return { uploadId: `${opts.session}.${key}`, name, size, format: info.format };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function writeChecked(body: Readable, file: string, name: string, maxBytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  let size = 0;
+  let head = Buffer.alloc(0);
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > maxBytes) throw new UploadError(`${name} is too large (over ${formatBytes(maxBytes)}).`, 413);
+      if (head.length < SNIFF_BYTES) {
+        head = Buffer.concat([head, buf.subarray(0, SNIFF_BYTES - head.length)]);
+        if (head.length >= SNIFF_BYTES && !sniffImageFormat(head)) {
+          throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
+        }
+      }
+      if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', resolve));
+    }
+    if (size > 0 && head.length < SNIFF_BYTES && !sniffImageFormat(head)) {
+      throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+  return size;
+}
+
+/** The stored file of an upload id, or a clear error (ids are validated, never joined as given). */
+export async function resolveUpload(uploadsDir: string, uploadId: string): Promise<{ file: string; name: string }> {
+  const m = UPLOAD_ID.exec(uploadId);
+  if (!m) throw new UploadError(`Unknown upload "${uploadId}".`, 404);
+  const dir = path.join(uploadsDir, m[1]!, m[2]!);
+  const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => !f.endsWith('.part')) : [];
+  if (entries.length !== 1) throw new UploadError(`Upload "${uploadId}" is gone (uploads are kept for an hour); upload the file again.`, 404);
+  return { file: path.join(dir, entries[0]!), name: entries[0]! };
+}
+
+export async function removeUpload(uploadsDir: string, uploadId: string): Promise<void> {
+  const m = UPLOAD_ID.exec(uploadId);
+  if (!m) return;
+  await rm(path.join(uploadsDir, m[1]!, m[2]!), { recursive: true, force: true });
+  await rmdir(path.join(uploadsDir, m[1]!)).catch(() => {}); // only succeeds once the session folder is empty
+}
+
+/** Deletes uploads older than maxAgeMs (and empty session folders). Returns how many were removed. */
+export async function sweepUploads(uploadsDir: string, maxAgeMs = DEFAULT_MAX_UPLOAD_AGE_MS, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const session of await readdir(uploadsDir).catch(() => [] as string[])) {
+    const sdir = path.join(uploadsDir, session);
+    const keys = await readdir(sdir).catch(() => null);
+    if (!keys) { await rm(sdir, { force: true }); continue; }
+    for (const key of keys) {
+      const kdir = path.join(sdir, key);
+      const st = await stat(kdir).catch(() => null);
+      if (st && now - st.mtimeMs > maxAgeMs) { await rm(kdir, { recursive: true, force: true }); removed++; }
+    }
+    if ((await readdir(sdir).catch(() => ['x'])).length === 0) await rm(sdir, { recursive: true, force: true });
+  }
+  return removed;
+}
+
+/** One session's folder (its server closed). */
+export async function clearSession(uploadsDir: string, session: string): Promise<void> {
+  if (isValidSession(session)) await rm(path.join(uploadsDir, session), { recursive: true, force: true });
+}
+
+/** Everything under the uploads folder. */
+export async function clearUploads(uploadsDir: string): Promise<void> {
+  for (const entry of await readdir(uploadsDir).catch(() => [] as string[])) {
+    await rm(path.join(uploadsDir, entry), { recursive: true, force: true });
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}

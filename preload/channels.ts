@@ -1,0 +1,13 @@
+// IPC channel names shared by the preload and main/app (pure constants, no imports).
+// One channel per contract method ("smolalbum:<method>"), one for every pushed event, and the few
+// desktop-only calls of PreloadBridge.
+export const METHOD_CHANNEL_PREFIX = 'smolalbum:call:';
+export const methodChannel = (name: string): string => `${METHOD_CHANNEL_PREFIX}${name}`;
+export const EVENT_CHANNEL = 'smolalbum:event';
+export const PICK_FOLDERS_CHANNEL = 'smolalbum:pick-folders';
+export const OPEN_FILES_CHANNEL = 'smolalbum:open-files';
+
+/** What crosses IPC for a call: errors travel as data so the renderer keeps their name and status. */
+export type IpcResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: { name: string; message: string; status?: number } };

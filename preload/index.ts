@@ -1,0 +1,61 @@
+// The sandboxed preload: exposes `window.smolalbum`, built from the contract's method and event names and
+// checked against PreloadBridge with `satisfies` (Actual's preload habit). The page never gets
+// ipcRenderer, events objects or anything from Node — only these functions, which accept contract
+// names only and pass plain data.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { eventNames, isMethodName, type EventName, type Events, type Input, type MethodName, type Output, type PreloadBridge } from '../shared/api';
+import { EVENT_CHANNEL, OPEN_FILES_CHANNEL, PICK_FOLDERS_CHANNEL, methodChannel, type IpcResult } from './channels';
+
+const knownEvents: ReadonlySet<string> = new Set(eventNames);
+type Listener = (payload: unknown) => void;
+
+/** One ipcRenderer listener per channel fans out to the page's listeners (no listener leaks per subscribe). */
+const eventListeners = new Map<string, Set<Listener>>();
+ipcRenderer.on(EVENT_CHANNEL, (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
+  if (typeof name !== 'string') return;
+  for (const fn of eventListeners.get(name) ?? []) fn(payload);
+});
+const openFilesListeners = new Set<(paths: string[]) => void>();
+ipcRenderer.on(OPEN_FILES_CHANNEL, (_e: IpcRendererEvent, paths: unknown) => {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return;
+  for (const fn of openFilesListeners) fn([...paths]);
+});
+
+/** Rebuilds an Error from the data main sent, keeping its name and status for the UI. */
+function unwrap<T>(result: IpcResult<T>): T {
+  if (result.ok) return result.value;
+  const err = new Error(result.error.message) as Error & { status?: number };
+  err.name = result.error.name;
+  if (result.error.status !== undefined) err.status = result.error.status;
+  throw err;
+}
+
+const api = {
+  async invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> {
+    if (typeof name !== 'string' || !isMethodName(name)) throw new Error(`Unknown method: ${String(name)}`);
+    return unwrap((await ipcRenderer.invoke(methodChannel(name), input)) as IpcResult<Output<K>>);
+  },
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
+    if (!knownEvents.has(name)) throw new Error(`Unknown event: ${String(name)}`);
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    let set = eventListeners.get(name);
+    if (!set) eventListeners.set(name, (set = new Set()));
+    const fn = listener as Listener;
+    set.add(fn);
+    return () => { set.delete(fn); };
+  },
+  pathForFile(file: unknown): string {
+    // webUtils only accepts real File objects; anything else is a caller error, reported as ''.
+    return file instanceof File ? webUtils.getPathForFile(file) : '';
+  },
+  async pickFolders(): Promise<string[]> {
+    return unwrap((await ipcRenderer.invoke(PICK_FOLDERS_CHANNEL)) as IpcResult<string[]>);
+  },
+  onOpenFiles(listener: (paths: string[]) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    openFilesListeners.add(listener);
+    return () => { openFilesListeners.delete(listener); };
+  },
+} satisfies PreloadBridge;
+
+contextBridge.exposeInMainWorld('smolalbum', api);

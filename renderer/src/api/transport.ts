@@ -1,0 +1,46 @@
+// What a transport provides. The rest of the renderer only sees `api`, `events` and the helpers in ./index.
+import type { EventName, Events } from '../../../shared/api';
+
+export type MediaKind = 'thumb' | 'preview' | 'photo';
+
+export interface UploadResult {
+  uploadIds: string[];
+  errors: { name: string; error: string }[];
+}
+
+export interface Transport {
+  readonly kind: 'electron' | 'web';
+  call(name: string, input: unknown): Promise<unknown>;
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+  mediaUrl(kind: MediaKind, id: number): string;
+  uploadFiles(files: File[]): Promise<UploadResult>;
+  /** Native folder picker (desktop only). */
+  pickFolders: (() => Promise<string[]>) | null;
+  /** Absolute path of a picked/dropped file (desktop only). */
+  pathForFile: ((file: File) => string) | null;
+  /** Files dropped onto the desktop window (desktop only). */
+  onOpenFiles: ((listener: (paths: string[]) => void) => () => void) | null;
+}
+
+/** An error answered by the backend, with its HTTP-like status (400 invalid input, 404, 500 …). */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) { super(message); this.name = 'ApiError'; }
+}
+
+/** Listener registry shared by both transports. */
+export class Listeners {
+  private readonly map = new Map<string, Set<(payload: unknown) => void>>();
+
+  add(name: string, listener: (payload: unknown) => void): () => void {
+    let set = this.map.get(name);
+    if (!set) this.map.set(name, (set = new Set()));
+    set.add(listener);
+    return () => { set.delete(listener); };
+  }
+
+  emit(name: string, payload: unknown): void {
+    for (const listener of [...(this.map.get(name) ?? [])]) {
+      try { listener(payload); } catch (err) { console.warn(`listener of ${name} failed`, err); }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Web-mode transport (`smolalbum serve`): POST api/<method> with the session token, events over the
+// WebSocket `events`, images from `thumb/ID?token=…` (an <img> cannot send headers).
+import { ApiError, Listeners, type Transport, type UploadResult } from './transport';
+
+const TOKEN_KEY = 'smolalbum.token';
+
+/** Takes the token from the page URL once, keeps it for this tab, and removes it from the address bar. */
+export function takeToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: unknown };
+    if (typeof body.error === 'string') message = body.error;
+  } catch { /* not JSON */ }
+  if (res.status === 401) message = `${message}. Open the link printed by \`smolalbum serve\` (it carries the access token).`;
+  return new ApiError(message, res.status);
+}
+
+export function webTransport(): Transport {
+  const token = takeToken();
+  const base = new URL('.', window.location.href);
+  const listeners = new Listeners();
+  const headers = { Authorization: `Bearer ${token}` };
+  let socket: WebSocket | null = null;
+  let retryMs = 500;
+
+  const connect = () => {
+    const url = new URL('events', base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', token);
+    socket = new WebSocket(url);
+    socket.onopen = () => { retryMs = 500; };
+    socket.onmessage = (msg) => {
+      try {
+        const { event, payload } = JSON.parse(String(msg.data)) as { event: string; payload: unknown };
+        listeners.emit(event, payload);
+      } catch { /* ignore malformed frames */ }
+    };
+    socket.onclose = () => {
+      socket = null;
+      // Reconnect with backoff (server restarts, sleep/wake); views refetch on the next event.
+      window.setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
+  };
+  connect();
+
+  return {
+    kind: 'web',
+    async call(name, input) {
+      const res = await fetch(new URL(`api/${encodeURIComponent(name)}`, base), {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+      if (!res.ok) throw await errorOf(res);
+      return res.json();
+    },
+    on: (name, listener) => listeners.add(name, listener as (p: unknown) => void),
+    mediaUrl: (kind, id) => `${new URL(`${kind}/${id}`, base).pathname}?token=${encodeURIComponent(token)}`,
+    async uploadFiles(files) {
+      // Contract with main/server/uploads.ts: one raw-body POST per file (see main/server/routes.ts).
+      const out: UploadResult = { uploadIds: [], errors: [] };
+      for (const file of files) {
+        try {
+          const res = await fetch(new URL('api/upload', base), {
+            method: 'POST',
+            headers: { ...headers, 'Content-Type': 'application/octet-stream', 'X-Filename': encodeURIComponent(file.name) },
+            body: file,
+          });
+          if (!res.ok) throw await errorOf(res);
+          const body = (await res.json()) as { uploadId: string };
+          out.uploadIds.push(body.uploadId);
+        } catch (err) {
+          out.errors.push({ name: file.name, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return out;
+    },
+    pickFolders: null,
+    pathForFile: null,
+    onOpenFiles: null,
+  };
+}

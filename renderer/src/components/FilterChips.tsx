@@ -1,0 +1,63 @@
+// Search filter chips (date range, folder, camera, tag, has GPS), kept in the #/search URL so a
+// search can be bookmarked and the back button works.
+import { useState, type FormEvent } from 'react';
+import { useT } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+
+export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'gps';
+const LABELS: Record<FilterKey, MessageKey> = {
+  from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', gps: 'filters.hasGps',
+};
+export const FILTER_KEYS = Object.keys(LABELS) as FilterKey[];
+
+export function FilterChips({ params, onChange }: { params: URLSearchParams; onChange(next: URLSearchParams): void }) {
+  const t = useT();
+  const [adding, setAdding] = useState<FilterKey | ''>('');
+  const [value, setValue] = useState('');
+  const active = FILTER_KEYS.filter((k) => params.has(k));
+
+  const set = (key: FilterKey, v: string | null) => {
+    const next = new URLSearchParams(params);
+    if (v === null || v === '') next.delete(key); else next.set(key, v);
+    onChange(next);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (adding && value.trim()) set(adding, value.trim());
+    setAdding('');
+    setValue('');
+  };
+  const chipText = (k: FilterKey) => (k === 'gps' ? t(LABELS[k]) : `${t(LABELS[k])}: ${params.get(k)}`);
+
+  return (
+    <div className="filters" role="group" aria-label={t('filters.label')} data-testid="filter-chips">
+      {active.map((k) => (
+        <span key={k} className="chip active" data-testid={`chip-${k}`}>
+          {chipText(k)}
+          <button type="button" className="chip-remove" aria-label={t('filters.remove', { name: chipText(k) })} onClick={() => set(k, null)}>×</button>
+        </span>
+      ))}
+      {!params.has('gps') ? (
+        <button type="button" className="chip" onClick={() => set('gps', '1')} data-testid="chip-add-gps">+ {t('filters.hasGps')}</button>
+      ) : null}
+      <form className="chip-form" onSubmit={submit}>
+        <select value={adding} aria-label={t('filters.add')} onChange={(e) => { setAdding(e.target.value as FilterKey | ''); setValue(''); }} data-testid="filter-kind">
+          <option value="">+ {t('filters.add')}</option>
+          {FILTER_KEYS.filter((k) => k !== 'gps').map((k) => <option key={k} value={k}>{t(LABELS[k])}</option>)}
+        </select>
+        {adding ? (
+          <>
+            <input type={adding === 'from' || adding === 'to' ? 'date' : 'text'} value={value} onChange={(e) => setValue(e.target.value)}
+              aria-label={t(LABELS[adding])} autoFocus data-testid="filter-value" />
+            <button type="submit" disabled={!value.trim()}>{t('filters.apply')}</button>
+          </>
+        ) : null}
+      </form>
+      {active.length > 0 ? (
+        <button type="button" className="link" onClick={() => { const next = new URLSearchParams(); if (params.get('q')) next.set('q', params.get('q')!); onChange(next); }}>
+          {t('filters.clear')}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+// Virtualized photo grid: month headers (sticky), square tiles with placeholders until a page and its
+// thumbnail arrive, multi-select (click the check, Ctrl/⌘-click, Shift-click ranges) and keyboard
+// navigation. Only the rows in view (plus overscan) are in the DOM, whatever the library size.
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import type { MonthGroup } from '../../../shared/types';
+import { mediaUrl } from '../api';
+import { useI18n } from '../i18n';
+import { formatMonth } from '../format';
+import { layoutRows, moveIndex, rowOfIndex } from './grid-layout';
+
+export interface GridItem {
+  id: number;
+  hasThumb: boolean;
+  /** Accessible name of the tile (file name, caption). */
+  label: string;
+}
+
+export interface PhotoGridProps {
+  items: (GridItem | undefined)[];
+  total: number;
+  groups: MonthGroup[] | null;
+  ariaLabel: string;
+  onNeed(upTo: number): void;
+  onOpen(id: number, index: number): void;
+  selection: ReadonlySet<number>;
+  onSelectionChange(next: Set<number>): void;
+}
+
+const GAP = 4;
+const MIN_TILE = 150;
+const HEADER_PX = 44;
+
+const Tile = memo(function Tile({ item, index, size, selected, focused, selectLabel, onTileClick, onToggle }: {
+  item: GridItem | undefined; index: number; size: number; selected: boolean; focused: boolean; selectLabel: string;
+  onTileClick(index: number, e: MouseEvent): void; onToggle(index: number, e: MouseEvent): void;
+}) {
+  const style = { width: size, height: size };
+  if (!item) return <div className="tile placeholder" role="gridcell" aria-busy="true" data-testid="photo-tile-placeholder" style={style} />;
+  return (
+    <div
+      id={`tile-${item.id}`}
+      className={`tile${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      role="gridcell"
+      aria-selected={selected}
+      aria-label={item.label}
+      data-testid="photo-tile"
+      data-photo-id={item.id}
+      style={style}
+      onClick={(e) => onTileClick(index, e)}
+    >
+      {item.hasThumb
+        ? <img src={mediaUrl('thumb', item.id)} alt="" loading="lazy" decoding="async" draggable={false} />
+        : <div className="thumb-placeholder" aria-hidden="true" />}
+      <button type="button" className="tile-check" tabIndex={-1} aria-label={`${selectLabel}: ${item.label}`} aria-pressed={selected}
+        onClick={(e) => { e.stopPropagation(); onToggle(index, e); }} />
+    </div>
+  );
+});
+
+export function PhotoGrid({ items, total, groups, ariaLabel, onNeed, onOpen, selection, onSelectionChange }: PhotoGridProps) {
+  const { t, lang } = useI18n();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [focus, setFocus] = useState(-1);
+  const anchor = useRef<number | null>(null);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const inner = Math.max(0, width - 2 * GAP);
+  const columns = Math.max(2, Math.floor((inner + GAP) / (MIN_TILE + GAP)));
+  const tile = Math.floor((inner - GAP * (columns - 1)) / columns);
+  const rows = useMemo(() => layoutRows(groups, total, columns), [groups, total, columns]);
+  const stickyRows = useMemo(() => rows.flatMap((r, i) => (r.kind === 'header' ? [i] : [])), [rows]);
+  const activeSticky = useRef(0);
+
+  const rangeExtractor = useCallback((range: Range) => {
+    activeSticky.current = [...stickyRows].reverse().find((i) => range.startIndex >= i) ?? -1;
+    const next = new Set(defaultRangeExtractor(range));
+    if (activeSticky.current >= 0) next.add(activeSticky.current);
+    return [...next].sort((a, b) => a - b);
+  }, [stickyRows]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'header' ? HEADER_PX : tile + GAP),
+    overscan: 3,
+    rangeExtractor,
+  });
+  useEffect(() => { virtualizer.measure(); }, [tile, rows, virtualizer]);
+
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastRow = virtualRows.length ? rows[virtualRows[virtualRows.length - 1]!.index] : undefined;
+  const visibleEnd = lastRow ? (lastRow.kind === 'tiles' ? lastRow.end : 0) : 0;
+  useEffect(() => { onNeed(visibleEnd + columns * 12); }, [visibleEnd, columns, onNeed]);
+
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const selectionRef = useRef(selection);
+  selectionRef.current = selection;
+
+  const toggle = useCallback((index: number, e: MouseEvent | KeyboardEvent) => {
+    const list = itemsRef.current;
+    const next = new Set(selectionRef.current);
+    if (e.shiftKey && anchor.current !== null) {
+      const [a, b] = anchor.current < index ? [anchor.current, index] : [index, anchor.current];
+      for (let i = a; i <= b; i++) { const it = list[i]; if (it) next.add(it.id); }
+    } else {
+      const it = list[index];
+      if (!it) return;
+      if (next.has(it.id)) next.delete(it.id); else next.add(it.id);
+      anchor.current = index;
+    }
+    setFocus(index);
+    onSelectionChange(next);
+  }, [onSelectionChange]);
+
+  const onTileClick = useCallback((index: number, e: MouseEvent) => {
+    const it = itemsRef.current[index];
+    if (!it) return;
+    if (e.shiftKey || e.ctrlKey || e.metaKey || selectionRef.current.size > 0) { toggle(index, e); return; }
+    setFocus(index);
+    onOpen(it.id, index);
+  }, [onOpen, toggle]);
+
+  const focusIndex = (index: number) => {
+    if (index < 0) return;
+    setFocus(index);
+    const r = rowOfIndex(rows, index);
+    if (r >= 0) virtualizer.scrollToIndex(r, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const current = focus < 0 ? 0 : focus;
+    switch (e.key) {
+      case 'ArrowLeft': case 'ArrowRight': case 'ArrowUp': case 'ArrowDown':
+        e.preventDefault();
+        focusIndex(focus < 0 ? 0 : moveIndex(rows, current, e.key, total));
+        if (e.shiftKey) toggle(moveIndex(rows, current, e.key, total), e);
+        break;
+      case 'Home': e.preventDefault(); focusIndex(0); break;
+      case 'End': e.preventDefault(); focusIndex(total - 1); break;
+      case 'PageDown': case 'PageUp': {
+        e.preventDefault();
+        const perPage = columns * Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (tile + GAP)));
+        focusIndex(Math.min(total - 1, Math.max(0, current + (e.key === 'PageDown' ? perPage : -perPage))));
+        break;
+      }
+      case 'Enter': {
+        const it = items[current];
+        if (it) { e.preventDefault(); onOpen(it.id, current); }
+        break;
+      }
+      case ' ': e.preventDefault(); toggle(current, e); break;
+      case 'Escape':
+        if (selection.size > 0) { e.preventDefault(); e.stopPropagation(); onSelectionChange(new Set()); }
+        break;
+      case 'a':
+        if (e.ctrlKey || e.metaKey) {
+          e.preventDefault();
+          onSelectionChange(new Set(items.flatMap((it) => (it ? [it.id] : []))));
+        }
+        break;
+      default:
+    }
+  };
+
+  const focusedId = focus >= 0 ? items[focus]?.id : undefined;
+  return (
+    <div
+      ref={scrollRef}
+      className="grid-scroll"
+      role="grid"
+      aria-label={ariaLabel}
+      aria-rowcount={rows.length}
+      aria-multiselectable="true"
+      aria-activedescendant={focusedId !== undefined ? `tile-${focusedId}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="photo-grid"
+    >
+      <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualRows.map((vr) => {
+          const row = rows[vr.index]!;
+          const isActiveSticky = row.kind === 'header' && vr.index === activeSticky.current;
+          const style = isActiveSticky
+            ? { position: 'sticky' as const, top: 0, height: vr.size, zIndex: 2 }
+            : { position: 'absolute' as const, top: 0, transform: `translateY(${vr.start}px)`, height: vr.size };
+          if (row.kind === 'header') {
+            return (
+              <div key={vr.key} role="row" aria-rowindex={vr.index + 1} className="grid-header" style={style} data-testid="month-header">
+                <span role="rowheader">{formatMonth(row.month, lang)}</span>
+                <span className="muted">{t('grid.photos', { count: row.count.toLocaleString(lang) })}</span>
+              </div>
+            );
+          }
+          const cells = [];
+          for (let i = row.start; i < row.end; i++) {
+            const it = items[i];
+            cells.push(<Tile key={it ? it.id : `p${i}`} item={it} index={i} size={tile} selected={!!it && selection.has(it.id)}
+              focused={i === focus} selectLabel={t('grid.select')} onTileClick={onTileClick} onToggle={toggle} />);
+          }
+          return <div key={vr.key} role="row" aria-rowindex={vr.index + 1} className="grid-row" style={{ ...style, gap: GAP, left: GAP }}>{cells}</div>;
+        })}
+      </div>
+    </div>
+  );
+}

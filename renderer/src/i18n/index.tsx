@@ -1,0 +1,43 @@
+// UI language: English or Simplified Chinese, defaulting to the system language, switchable and
+// remembered. `t(key, vars)` fills {placeholders}.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { en, type MessageKey } from './en';
+import { zhCN } from './zh-CN';
+
+export type Lang = 'en' | 'zh-CN';
+export const LANGS: { id: Lang; label: string }[] = [{ id: 'en', label: 'English' }, { id: 'zh-CN', label: '简体中文' }];
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const STORAGE_KEY = 'smolalbum.lang';
+
+/** The preferred system language if we have it (any Chinese → Simplified Chinese, the only one we ship). */
+export function systemLang(languages: readonly string[] = navigator.languages?.length ? navigator.languages : [navigator.language]): Lang {
+  return /^zh(-|$)/i.test(languages[0] ?? '') ? 'zh-CN' : 'en';
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+interface I18n { lang: Lang; setLang(lang: Lang): void; t: Translate }
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() => {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    return saved === 'en' || saved === 'zh-CN' ? saved : systemLang();
+  });
+  const setLang = useCallback((next: Lang) => { localStorage.setItem(STORAGE_KEY, next); setLangState(next); }, []);
+  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+  const t = useCallback<Translate>((key, vars) => {
+    const text = dictionaries[lang][key] ?? en[key] ?? key;
+    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+  }, [lang]);
+  const value = useMemo(() => ({ lang, setLang, t }), [lang, setLang, t]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}
+
+export const useT = (): Translate => useI18n().t;

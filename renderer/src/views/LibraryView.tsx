@@ -1,0 +1,60 @@
+// #/library: the whole library, newest first, grouped by month. With no folders yet it shows the
+// first-run steps instead; while the first scan runs, tiles appear as thumbnails are made.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { PhotoSummary } from '../../../shared/types';
+import { api } from '../api';
+import { PhotoGrid } from '../components/PhotoGrid';
+import { SelectionBar } from '../components/SelectionBar';
+import { usePaged } from '../hooks/usePaged';
+import { useEvent, useThrottled } from '../hooks/useEvent';
+import { useI18n } from '../i18n';
+import { href, navigate } from '../router';
+import { FirstRun, ModelOffer } from './FirstRun';
+import { summaryToItem } from './photo-items';
+import { errorText } from '../format';
+
+const PAGE = 500;
+
+export function LibraryView() {
+  const { t, lang } = useI18n();
+  const [rootCount, setRootCount] = useState<number | null>(null);
+  const [rootsError, setRootsError] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Set<number>>(new Set());
+  const fetchPage = useCallback((cursor: string | undefined) => api['photos.list']({ cursor, limit: PAGE }), []);
+  const paged = usePaged<PhotoSummary>(fetchPage, 'library');
+  const items = useMemo(() => paged.items.map(summaryToItem), [paged.items]);
+
+  const loadRoots = useCallback(() => {
+    api['roots.list']({}).then((roots) => { setRootCount(roots.length); setRootsError(null); }, (err: unknown) => setRootsError(errorText(err)));
+  }, []);
+  useEffect(loadRoots, [loadRoots]);
+  const reloadSoon = useThrottled(paged.reload, 800);
+  useEvent('library.changed', reloadSoon);
+
+  if (rootsError) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: rootsError })}</p></div>;
+  if (rootCount === null) return <div className="view" aria-busy="true" />;
+  if (rootCount === 0) return <FirstRun onAdded={loadRoots} />;
+
+  return (
+    <div className="view view-grid" data-testid="library-view">
+      <div className="view-head">
+        <h1>{t('nav.library')}</h1>
+        <span className="muted" data-testid="library-count">{paged.loaded ? t('grid.photos', { count: paged.total.toLocaleString(lang) }) : t('grid.loading')}</span>
+        <SelectionBar selection={selection} onClear={() => setSelection(new Set())} />
+      </div>
+      <ModelOffer />
+      {paged.error ? <p role="alert" className="error-text">{t('error.generic', { message: paged.error })}</p> : null}
+      {paged.loaded && paged.total === 0 ? <p className="empty">{t('onboarding.scanning')}</p> : null}
+      <PhotoGrid
+        items={items}
+        total={paged.total}
+        groups={paged.groups}
+        ariaLabel={t('grid.label')}
+        onNeed={paged.ensure}
+        onOpen={(id) => navigate(href.photo(id))}
+        selection={selection}
+        onSelectionChange={setSelection}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+// #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
+// place; EXIF details; previous/next (← →); "Ask about this photo" opens chat with it attached.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { PhotoDetail, Provenance } from '../../../shared/types';
+import { api, mediaUrl } from '../api';
+import { useEvent } from '../hooks/useEvent';
+import { useI18n } from '../i18n';
+import { href, navigate } from '../router';
+import { errorText, formatBytes, formatDate } from '../format';
+
+function SourceBadge({ source }: { source: Provenance }) {
+  const { t } = useI18n();
+  return <span className={`badge source-${source}`} title={t(`source.${source}.title`)} data-testid="source-badge" data-source={source}>{t(`source.${source}`)}</span>;
+}
+
+function CaptionEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDetail): void }) {
+  const { t } = useI18n();
+  const effective = photo.captions[0] ?? null;
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(effective?.text ?? '');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { setText(photo.captions[0]?.text ?? ''); setEditing(false); }, [photo]);
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    api['photos.setCaption']({ id: photo.id, text }).then((p) => { setEditing(false); onSaved(p); }, (err: unknown) => setError(errorText(err)));
+  };
+  return (
+    <section aria-labelledby="caption-title" data-testid="caption-section">
+      <h2 id="caption-title">{t('photo.caption')} {effective ? <SourceBadge source={effective.source} /> : null}</h2>
+      {editing ? (
+        <form onSubmit={save} className="caption-form">
+          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={4} aria-label={t('photo.editCaption')} autoFocus data-testid="caption-input"
+            onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); setEditing(false); } }} />
+          <div className="row">
+            <button type="submit" className="primary" data-testid="caption-save">{t('photo.save')}</button>
+            <button type="button" onClick={() => setEditing(false)}>{t('photo.cancel')}</button>
+          </div>
+        </form>
+      ) : (
+        <div className="caption-text">
+          <p data-testid="caption-text">{effective?.text ?? <span className="muted">{t('photo.noCaption')}</span>}</p>
+          <button type="button" className="small" onClick={() => setEditing(true)} data-testid="caption-edit">{t('photo.editCaption')}</button>
+        </div>
+      )}
+      {photo.captions.length > 1 ? (
+        <details>
+          <summary>{t('photo.otherCaptions')}</summary>
+          <ul className="other-captions">{photo.captions.slice(1).map((c) => <li key={c.source}><SourceBadge source={c.source} /> {c.text}</li>)}</ul>
+        </details>
+      ) : null}
+      {error ? <p role="alert" className="error-text">{error}</p> : null}
+    </section>
+  );
+}
+
+function TagEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDetail): void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const tags = text.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!tags.length) return;
+    api['photos.addTags']({ id: photo.id, tags }).then((p) => { setText(''); setError(null); onSaved(p); }, (err: unknown) => setError(errorText(err)));
+  };
+  const remove = (tag: string) => {
+    api['photos.removeTags']({ id: photo.id, tags: [tag] }).then(onSaved, (err: unknown) => setError(errorText(err)));
+  };
+  // One chip per tag name; the strongest source (user > xmp > ai) labels it.
+  const rank = { user: 0, xmp: 1, ai: 2 } as const;
+  const byName = new Map<string, Provenance>();
+  for (const tag of photo.tags) {
+    const prev = byName.get(tag.name);
+    if (!prev || rank[tag.source] < rank[prev]) byName.set(tag.name, tag.source);
+  }
+  return (
+    <section aria-labelledby="tags-title" data-testid="tags-section">
+      <h2 id="tags-title">{t('photo.tags')}</h2>
+      <ul className="tag-list">
+        {[...byName].map(([name, source]) => (
+          <li key={name} className="chip" data-testid="tag-chip" data-tag={name}>
+            <a href={href.search(new URLSearchParams({ tag: name }))}>{name}</a> <SourceBadge source={source} />
+            <button type="button" className="chip-remove" aria-label={t('photo.removeTag', { tag: name })} onClick={() => remove(name)}>×</button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add} className="inline-form">
+        <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('photo.addTagPlaceholder')} aria-label={t('photo.addTag')} data-testid="tag-input" />
+        <button type="submit" disabled={!text.trim()} data-testid="tag-add">{t('photo.addTag')}</button>
+      </form>
+      {error ? <p role="alert" className="error-text">{error}</p> : null}
+    </section>
+  );
+}
+
+export function PhotoView({ id }: { id: number }) {
+  const { t, lang } = useI18n();
+  const [photo, setPhoto] = useState<PhotoDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api['photos.get']({ id }).then((p) => { setPhoto(p); setError(null); }, (err: unknown) => setError(errorText(err)));
+  }, [id]);
+  useEffect(load, [load]);
+  useEvent('library.changed', (p) => { if (!p.photoIds || p.photoIds.includes(id)) load(); });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
+      if (e.key === 'ArrowLeft' && photo?.prevId) navigate(href.photo(photo.prevId), { replace: true });
+      else if (e.key === 'ArrowRight' && photo?.nextId) navigate(href.photo(photo.nextId), { replace: true });
+      else if (e.key === 'Escape') window.history.length > 1 ? window.history.back() : navigate(href.library());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [photo]);
+
+  if (error) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: error })}</p></div>;
+  if (!photo) return <div className="view" aria-busy="true" />;
+  const camera = [photo.cameraMake, photo.cameraModel].filter(Boolean).join(' ');
+  const name = photo.relPath.split(/[\\/]/).pop() ?? photo.relPath;
+  return (
+    <div className="view photo-view" data-testid="photo-view">
+      <div className="photo-stage">
+        <div className="photo-nav">
+          <button type="button" onClick={() => (window.history.length > 1 ? window.history.back() : navigate(href.library()))}>← {t('photo.back')}</button>
+          <button type="button" disabled={!photo.prevId} onClick={() => photo.prevId && navigate(href.photo(photo.prevId), { replace: true })} aria-label={t('photo.prev')} data-testid="photo-prev">‹</button>
+          <button type="button" disabled={!photo.nextId} onClick={() => photo.nextId && navigate(href.photo(photo.nextId), { replace: true })} aria-label={t('photo.next')} data-testid="photo-next">›</button>
+          <span className="photo-name" title={photo.path}>{name}</span>
+        </div>
+        <img className="photo-preview" src={mediaUrl(photo.hasThumb ? 'preview' : 'photo', photo.id)} alt={photo.captions[0]?.text ?? name} data-testid="photo-preview" />
+      </div>
+      <aside className="photo-side">
+        <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t('photo.ask')}</button>
+        <CaptionEditor photo={photo} onSaved={setPhoto} />
+        <TagEditor photo={photo} onSaved={setPhoto} />
+        <section aria-labelledby="details-title">
+          <h2 id="details-title">{t('photo.details')}</h2>
+          <dl className="exif" data-testid="exif">
+            <dt>{t('photo.date')}</dt><dd>{formatDate(photo.takenAt, lang) || t('common.unknown')}</dd>
+            {camera ? <><dt>{t('photo.camera')}</dt><dd>{camera}</dd></> : null}
+            {photo.lens ? <><dt>{t('photo.lens')}</dt><dd>{photo.lens}</dd></> : null}
+            {photo.lat !== null && photo.lon !== null ? <><dt>{t('photo.gps')}</dt><dd>{photo.lat.toFixed(5)}, {photo.lon.toFixed(5)}</dd></> : null}
+            <dt>{t('photo.size')}</dt><dd>{photo.width && photo.height ? `${photo.width} × ${photo.height} · ` : ''}{formatBytes(photo.size)}</dd>
+            {photo.format ? <><dt>{t('photo.format')}</dt><dd>{photo.format}</dd></> : null}
+            <dt>{t('photo.file')}</dt><dd className="path">{photo.path}</dd>
+            {photo.status !== 'ok' ? <><dt>{t('photo.status')}</dt><dd>{photo.status}{photo.error ? ` — ${photo.error}` : ''}</dd></> : null}
+          </dl>
+        </section>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+// #/settings: photo folders, the AI model (download with progress, size/precision/device, which
+// execution provider runs and why not a faster one), language, data folder.
+import { useCallback, useEffect, useState } from 'react';
+import { OFFERED_MODELS } from '../../../shared/constants';
+import { DEVICES, DTYPES, type Device, type DownloadProgress, type Dtype, type EngineStatus, type ModelInfo } from '../../../shared/contract/models';
+import type { Root } from '../../../shared/types';
+import { api } from '../api';
+import { useEvent } from '../hooks/useEvent';
+import { LANGS, useI18n, type Lang } from '../i18n';
+import { errorText, formatBytes, formatDuration } from '../format';
+import { ProgressBar } from '../components/ProgressBar';
+import { FolderPicker } from './FirstRun';
+
+function Folders() {
+  const { t, lang } = useI18n();
+  const [roots, setRoots] = useState<Root[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => { api['roots.list']({}).then(setRoots, (err: unknown) => setError(errorText(err))); }, []);
+  useEffect(load, [load]);
+  useEvent('library.changed', load);
+  const remove = (root: Root) => {
+    api['roots.remove']({ id: root.id }).then(load, (err: unknown) => setError(errorText(err)));
+  };
+  const rescan = (root: Root) => {
+    api['library.rescan']({ rootId: root.id }).then(load, (err: unknown) => setError(errorText(err)));
+  };
+  return (
+    <section className="card" aria-labelledby="folders-title" data-testid="settings-folders">
+      <h2 id="folders-title">{t('settings.folders')}</h2>
+      <p className="muted">{t('settings.foldersHint')}</p>
+      {roots.length === 0 ? <p>{t('settings.noFolders')}</p> : (
+        <ul className="root-list">
+          {roots.map((r) => (
+            <li key={r.id} data-testid="root-row">
+              <span className="path">{r.path}</span>
+              <span className="muted">{t('grid.photos', { count: r.photoCount.toLocaleString(lang) })}</span>
+              <button type="button" className="small" onClick={() => rescan(r)}>{t('settings.rescan')}</button>
+              <button type="button" className="small danger" onClick={() => remove(r)} aria-label={t('settings.removeFolder', { path: r.path })}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <FolderPicker onAdded={load} submitLabel={t('settings.addFolder')} />
+      {error ? <p role="alert" className="error-text">{error}</p> : null}
+    </section>
+  );
+}
+
+function Model() {
+  const { t } = useI18n();
+  const [repo, setRepo] = useState<string>(OFFERED_MODELS[0].repo);
+  const [dtype, setDtype] = useState<Dtype>('auto');
+  const [device, setDevice] = useState<Device>('auto');
+  const [models, setModels] = useState<ModelInfo[]>([]);
+  const [engine, setEngine] = useState<EngineStatus | null>(null);
+  const [download, setDownload] = useState<DownloadProgress | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const loadModels = useCallback(() => { api['models.list']({}).then(setModels, (err: unknown) => setError(errorText(err))); }, []);
+  useEffect(() => {
+    loadModels();
+    api['engine.status']({}).then((s) => {
+      setEngine(s);
+      if (s.model) setRepo(s.model);
+    }, () => setEngine(null));
+  }, [loadModels]);
+  useEvent('engine.status', setEngine);
+  useEvent('models.download', (p) => { setDownload(p.done ? null : p); if (p.done) loadModels(); });
+
+  const pull = () => {
+    setBusy(true);
+    setError(null);
+    api['models.pull']({ repo, dtype }).then(() => { setBusy(false); setDownload(null); loadModels(); }, (err: unknown) => { setBusy(false); setError(errorText(err)); });
+  };
+  const use = () => {
+    api['engine.configure']({ model: repo, dtype, device }).then(setEngine, (err: unknown) => setError(errorText(err)));
+  };
+  const remove = (m: ModelInfo) => { api['models.remove']({ repo: m.repo }).then(loadModels, (err: unknown) => setError(errorText(err))); };
+
+  return (
+    <section className="card" aria-labelledby="model-title" data-testid="settings-model">
+      <h2 id="model-title">{t('settings.model')}</h2>
+      <div className="form-grid">
+        <label><span>{t('settings.modelSize')}</span>
+          <select value={repo} onChange={(e) => setRepo(e.target.value)}>
+            {OFFERED_MODELS.map((m) => <option key={m.repo} value={m.repo}>{m.label}</option>)}
+            {OFFERED_MODELS.some((m) => m.repo === repo) ? null : <option value={repo}>{repo}</option>}
+          </select>
+        </label>
+        <label><span>{t('settings.dtype')}</span>
+          <select value={dtype} onChange={(e) => setDtype(e.target.value as Dtype)}>{DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
+        </label>
+        <label><span>{t('settings.device')}</span>
+          <select value={device} onChange={(e) => setDevice(e.target.value as Device)}>{DEVICES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
+        </label>
+      </div>
+      <div className="row">
+        <button type="button" onClick={pull} disabled={busy} data-testid="model-download">{t('settings.download')}</button>
+        <button type="button" className="primary" onClick={use} data-testid="model-use">{t('settings.use')}</button>
+      </div>
+      {download ? (
+        <div className="download" data-testid="model-progress">
+          <ProgressBar value={download.bytes} max={download.total} label={t('settings.downloading', { file: download.file })} />
+          <span className="muted">
+            {t('settings.downloading', { file: download.file })} — {formatBytes(download.bytes)} / {formatBytes(download.total)}
+            {download.bytesPerSec > 0 ? ` · ${formatBytes(download.bytesPerSec)}/s` : ''}{download.etaMs ? ` · ${formatDuration(download.etaMs)}` : ''}
+          </span>
+        </div>
+      ) : null}
+      <h3>{t('settings.installed')}</h3>
+      {models.length === 0 ? <p className="muted">{t('settings.noModels')}</p> : (
+        <ul className="model-list">
+          {models.map((m) => (
+            <li key={`${m.repo}@${m.revision}/${m.dtype}`}>
+              <span>{m.repo}</span> <span className="muted">{m.dtype} · {formatBytes(m.bytes)} · {m.state}</span>
+              <button type="button" className="small danger" onClick={() => remove(m)} aria-label={t('settings.removeModel', { repo: m.repo })}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t('settings.engine')}</h3>
+      {engine ? (
+        <dl className="exif" data-testid="engine-status">
+          <dt>{t('settings.engineState')}</dt><dd>{engine.state}{engine.model ? ` · ${engine.model}` : ''}</dd>
+          <dt>{t('settings.engineDevice')}</dt><dd data-testid="engine-device">{engine.device ?? '—'}{engine.dtype ? ` (${Object.entries(engine.dtype).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}</dd>
+          {engine.fallbackReasons.length ? <><dt>{t('settings.engineFallback')}</dt><dd><ul>{engine.fallbackReasons.map((r) => <li key={r}>{r}</li>)}</ul></dd></> : null}
+          {engine.lastError ? <><dt>{t('settings.engineError')}</dt><dd className="error-text">{engine.lastError}</dd></> : null}
+        </dl>
+      ) : <p className="muted">—</p>}
+      {error ? <p role="alert" className="error-text">{error}</p> : null}
+    </section>
+  );
+}
+
+function General() {
+  const { t, lang, setLang } = useI18n();
+  const [dataDir, setDataDir] = useState<string | null>(null);
+  useEffect(() => {
+    api['settings.get']({}).then((s) => setDataDir(typeof s.dataDir === 'string' ? s.dataDir : null), () => setDataDir(null));
+  }, []);
+  return (
+    <section className="card" aria-labelledby="general-title">
+      <h2 id="general-title">{t('settings.language')}</h2>
+      <label className="field"><span>{t('settings.language')}</span>
+        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="language-select">
+          {LANGS.map((l) => <option key={l.id} value={l.id}>{l.label}</option>)}
+        </select>
+      </label>
+      <h2>{t('settings.dataFolder')}</h2>
+      {dataDir ? <p className="path" data-testid="data-folder">{dataDir}</p> : null}
+      <p className="muted">{t('settings.dataFolderHint')}</p>
+    </section>
+  );
+}
+
+export function SettingsView() {
+  const { t } = useI18n();
+  return (
+    <div className="view view-scroll settings" data-testid="settings-view">
+      <div className="view-head"><h1>{t('settings.title')}</h1></div>
+      <Folders />
+      <Model />
+      <General />
+    </div>
+  );
+}

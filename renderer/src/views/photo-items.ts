@@ -1,0 +1,17 @@
+// Adapters from contract rows to grid tiles.
+import type { PhotoSummary, SearchHit } from '../../../shared/types';
+import type { GridItem } from '../components/PhotoGrid';
+
+const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+export const summaryToItem = (p: PhotoSummary): GridItem => ({
+  id: p.id,
+  hasThumb: p.hasThumb,
+  label: p.caption ? `${fileName(p.relPath)} — ${p.caption}` : fileName(p.relPath),
+});
+
+export const hitToItem = (h: SearchHit): GridItem => ({
+  id: h.id,
+  hasThumb: true,
+  label: h.caption ? `${fileName(h.path)} — ${h.caption}` : fileName(h.path),
+});

@@ -1,0 +1,200 @@
+// The renderer end to end in real Chromium through web mode, on a generated library:
+// first run → add folder → thumbnails → search → detail → tag edit → smart album → a new matching
+// file arrives → the album count follows. Screenshots of every view, light and dark.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  launchBrowser, loadedTileImages, rendererBuilt, screenshot, startServe, tempDir, writePhoto,
+  type BrowserSession, type PhotoSpec, type Served,
+} from './support';
+
+const PHOTOS: PhotoSpec[] = [
+  { name: 'beach-sunset.jpg', color: [250, 140, 60], accent: [40, 90, 200], takenAt: '2024:07:14 19:30:00', make: 'Canon', model: 'EOS R6' },
+  { name: 'beach-walk.jpg', color: [240, 210, 150], accent: [30, 140, 200], takenAt: '2024:07:15 10:00:00', make: 'Canon', model: 'EOS R6' },
+  { name: 'mountain-lake.jpg', color: [60, 120, 90], accent: [180, 200, 230], takenAt: '2024:06:02 08:15:00', make: 'Fujifilm', model: 'X-T4' },
+  { name: 'forest-path.jpg', color: [30, 90, 40], accent: [150, 120, 60], takenAt: '2024:06:03 12:00:00', make: 'Fujifilm', model: 'X-T4' },
+  { name: 'city-night.jpg', color: [20, 20, 60], accent: [250, 200, 50], takenAt: '2024:05:20 22:45:00', make: 'Sony', model: 'A7 III' },
+  { name: 'snow-field.jpg', color: [230, 235, 245], accent: [120, 140, 170], takenAt: '2024:01:10 11:00:00' },
+  { name: 'garden/tulips.png', color: [220, 60, 90], accent: [80, 160, 60] },
+  { name: 'garden/roses.webp', color: [200, 30, 50], accent: [40, 120, 40] },
+  { name: 'desert-dunes.jpg', color: [220, 170, 100], accent: [250, 220, 160], takenAt: '2023:11:05 16:20:00', make: 'Sony', model: 'A7 III' },
+  { name: 'harbour-boats.jpg', color: [50, 110, 170], accent: [240, 240, 240], takenAt: '2023:09:12 09:40:00', make: 'Canon', model: 'EOS R6' },
+];
+
+const run = rendererBuilt() ? describe : describe.skip;
+let dir: string;
+let photoDir: string;
+let served: Served;
+let session: BrowserSession;
+let page: Page;
+
+const tiles = (p: Page) => p.locator('[data-testid=photo-tile]');
+
+async function waitForLoadedTiles(p: Page, count: number): Promise<void> {
+  await expect.poll(() => loadedTileImages(p), { timeout: 30_000, interval: 250 }).toBe(count);
+}
+
+beforeAll(async () => {
+  dir = tempDir('e2e');
+  photoDir = path.join(dir, 'My Photos');
+  for (const spec of PHOTOS) await writePhoto(photoDir, spec);
+  served = await startServe(path.join(dir, 'data'));
+  session = await launchBrowser();
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close();
+  await served?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+run('SmolAlbum in the browser (web mode)', () => {
+  it('first run: keeps the token out of the address bar and asks for folders', async () => {
+    await page.goto(served.url);
+    await page.getByTestId('first-run').waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate(() => sessionStorage.getItem('smolalbum.token'))).toBe(served.token);
+    await screenshot(page, 'first-run-light');
+  });
+
+  it('adding a folder fills the grid with loaded thumbnails, newest month first', async () => {
+    await page.getByTestId('folder-path-input').fill(photoDir);
+    await page.getByTestId('add-folder').click();
+    await page.getByTestId('library-view').waitFor();
+    await waitForLoadedTiles(page, PHOTOS.length);
+    const headers = await page.getByTestId('month-header').allTextContents();
+    expect(headers[0]).toMatch(/2026|2025|2024/); // PNG/WebP without EXIF date fall back to file time (now)
+    expect(headers.some((h) => /July 2024/.test(h))).toBe(true);
+    await page.getByTestId('model-offer').getByRole('button', { name: 'Later' }).click();
+    await screenshot(page, 'library-light');
+  });
+
+  it('the grid is keyboard navigable and multi-selectable', async () => {
+    await page.getByTestId('photo-grid').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ ');
+    await expect.poll(() => page.locator('[data-testid=photo-tile][aria-selected=true]').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('selection-bar').textContent()).toContain('2 selected');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=photo-tile][aria-selected=true]').count()).toBe(0);
+  });
+
+  it('search narrows the grid as you type', async () => {
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    await page.keyboard.type('beach');
+    await page.getByTestId('search-view').waitFor();
+    await expect.poll(() => tiles(page).count(), { timeout: 10_000 }).toBe(2);
+    await waitForLoadedTiles(page, 2);
+    expect(await page.getByTestId('search-count').textContent()).toBe('2 results');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/search?q=beach');
+    await screenshot(page, 'search-light');
+    // A filter chip narrows further: camera Canon among the beach photos (both), then Sony (none).
+    await page.getByTestId('filter-kind').selectOption('camera');
+    await page.getByTestId('filter-value').fill('Sony');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('0 results');
+    await page.getByTestId('chip-camera').getByRole('button').click();
+    await expect.poll(() => tiles(page).count(), { timeout: 10_000 }).toBe(2);
+  });
+
+  it('photo detail shows the preview and details; a tag edit is saved with the "You" badge', async () => {
+    await tiles(page).first().click();
+    await page.getByTestId('photo-view').waitFor();
+    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('exif').textContent()).toMatch(/Canon EOS R6/);
+    await page.getByTestId('tag-input').fill('holiday');
+    await page.keyboard.press('Enter');
+    const chip = page.locator('[data-testid=tag-chip][data-tag=holiday]');
+    await chip.waitFor();
+    expect(await chip.getByTestId('source-badge').getAttribute('data-source')).toBe('user');
+    await page.getByTestId('caption-edit').click();
+    await page.getByTestId('caption-input').fill('Sunset over the sea');
+    await page.getByTestId('caption-save').click();
+    await expect.poll(() => page.getByTestId('caption-text').textContent()).toBe('Sunset over the sea');
+    await screenshot(page, 'detail-light');
+    // The edit is stored: a reload shows it.
+    await page.reload();
+    await page.locator('[data-testid=tag-chip][data-tag=holiday]').waitFor();
+  });
+
+  it('a smart album from the rule builder, with a live preview count', async () => {
+    await page.goto(`${served.origin}/#/albums`);
+    await page.getByTestId('new-smart-album').click();
+    const builder = page.getByTestId('album-builder');
+    await builder.waitFor();
+    await page.getByTestId('album-name').fill('Beach days');
+    await builder.getByTestId('rule-op').first().selectOption('or');
+    await builder.getByTestId('rule-kind').first().selectOption('text');
+    await builder.getByTestId('rule-value').first().fill('beach');
+    await expect.poll(() => page.getByTestId('rule-preview-count').getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    await builder.getByTestId('rule-add-condition').first().click();
+    await builder.getByTestId('rule-value').nth(1).fill('holiday');
+    await expect.poll(() => page.getByTestId('rule-preview-count').getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    await screenshot(page, 'album-builder-light');
+    await page.getByTestId('album-create').click();
+    await page.getByTestId('album-view').waitFor();
+    await expect.poll(() => page.getByTestId('album-view-count').getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    await waitForLoadedTiles(page, 2);
+  });
+
+  it('a matching photo added to the folder shows up in the album by itself', async () => {
+    await writePhoto(photoDir, { name: 'beach-new.jpg', color: [90, 180, 220], accent: [250, 230, 180], takenAt: '2024:08:01 12:00:00' });
+    await expect.poll(() => page.getByTestId('album-view-count').getAttribute('data-count'), { timeout: 30_000, interval: 300 }).toBe('3');
+    await waitForLoadedTiles(page, 3);
+    await page.goto(`${served.origin}/#/albums`);
+    const card = page.locator('[data-testid=album-card]', { hasText: 'Beach days' });
+    await expect.poll(() => card.getAttribute('data-count'), { timeout: 10_000 }).toBe('3');
+    await screenshot(page, 'albums-light');
+  });
+
+  it('settings list the folder and the model choices', async () => {
+    await page.goto(`${served.origin}/#/settings`);
+    await page.getByTestId('settings-view').waitFor();
+    await expect.poll(() => page.getByTestId('root-row').textContent()).toContain(photoDir);
+    await screenshot(page, 'settings-light');
+  });
+
+  it('the shortcuts overlay opens with ? and the UI switches to Chinese', async () => {
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts-help').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcuts-help').count()).toBe(0);
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('设置');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.getByTestId('language-select').selectOption('en');
+  });
+
+  it('dark mode screenshots of every view', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const shots: [string, string, string][] = [
+      ['library-dark', '#/library', 'library-view'],
+      ['search-dark', '#/search?q=beach', 'search-view'],
+      ['album-builder-dark', '#/albums?new=smart', 'album-builder'],
+      ['settings-dark', '#/settings', 'settings-view'],
+    ];
+    for (const [name, hash, testId] of shots) {
+      await page.goto(`${served.origin}/${hash}`);
+      await page.getByTestId(testId).waitFor();
+      if (testId !== 'album-builder' && testId !== 'settings-view') await expect.poll(() => loadedTileImages(page), { timeout: 10_000 }).toBeGreaterThan(0);
+      await screenshot(page, name);
+    }
+    await page.goto(`${served.origin}/#/library`);
+    await waitForLoadedTiles(page, PHOTOS.length + 1);
+    await tiles(page).nth(1).click();
+    await page.getByTestId('photo-view').waitFor();
+    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'detail-dark');
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+  });
+
+  it('saw no console errors or unhandled rejections', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

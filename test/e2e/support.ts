@@ -1,0 +1,198 @@
+// Shared helpers for browser end-to-end tests (UI and CHAT): a generated photo library, `smolalbum
+// serve` as a child process, and Debian's Chromium driven by playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts');
+export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+export const DOCS_SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const tempDir = (prefix: string): string => mkdtempSync(path.join(os.tmpdir(), `smolalbum-${prefix}-`));
+
+/** True when the built renderer exists (`node scripts/build.mjs renderer`; `npm test` builds first). */
+export const rendererBuilt = (): boolean => existsSync(path.join(REPO_ROOT, 'out', 'renderer', 'index.html'));
+
+export interface PhotoSpec {
+  /** Path relative to the folder, e.g. '2024/beach.jpg'. */
+  name: string;
+  /** RGB fill; a second colour draws a diagonal band so thumbnails differ visibly. */
+  color: [number, number, number];
+  accent?: [number, number, number];
+  width?: number;
+  height?: number;
+  /** EXIF DateTimeOriginal as 'YYYY:MM:DD HH:MM:SS'. */
+  takenAt?: string;
+  make?: string;
+  model?: string;
+  /** XMP/IPTC-free description kept in EXIF ImageDescription. */
+  description?: string;
+}
+
+/** Writes one JPEG/PNG/WebP (by extension) with sharp, EXIF included for JPEGs. */
+export async function writePhoto(dir: string, spec: PhotoSpec): Promise<string> {
+  const file = path.join(dir, spec.name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const width = spec.width ?? 640;
+  const height = spec.height ?? 480;
+  const [r, g, b] = spec.color;
+  const [ar, ag, ab] = spec.accent ?? [255 - r, 255 - g, 255 - b];
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="rgb(${r},${g},${b})"/>
+    <polygon points="0,${height} ${width * 0.6},0 ${width},0 ${width * 0.4},${height}" fill="rgb(${ar},${ag},${ab})" opacity="0.7"/>
+    <circle cx="${width * 0.75}" cy="${height * 0.3}" r="${Math.min(width, height) * 0.12}" fill="rgb(255,240,180)"/>
+  </svg>`);
+  let img = sharp(svg);
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.png') img = img.png();
+  else if (ext === '.webp') img = img.webp();
+  else {
+    const ifd0: Record<string, string> = {};
+    if (spec.make) ifd0.Make = spec.make;
+    if (spec.model) ifd0.Model = spec.model;
+    if (spec.description) ifd0.ImageDescription = spec.description;
+    const exif: Record<string, Record<string, string>> = { IFD0: ifd0 };
+    if (spec.takenAt) exif.IFD2 = { DateTimeOriginal: spec.takenAt };
+    img = img.jpeg({ quality: 85 }).withExif(exif);
+  }
+  await img.toFile(file);
+  return file;
+}
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `smolalbum serve --port 0` (TypeScript sources via tsx) on a data folder and waits for its
+ * "SmolAlbum is running at …" line. `extraArgs` go after `serve`.
+ */
+export async function startServe(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start in 60 s.\nstdout: ${out}\nstderr: ${err}`)), 60_000);
+    const check = () => {
+      const m = /SmolAlbum is running at (http:\/\/\S+)\n/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    };
+    proc.stdout!.on('data', check);
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}.\nstdout: ${out}\nstderr: ${err}`)); });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    port: Number(parsed.port),
+    dataDir,
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGINT');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Calls one API method of a running server (Node side), throwing with the server's message. */
+export async function callApi<T = unknown>(served: Pick<Served, 'origin' | 'token'>, method: string, input: unknown = {}): Promise<T> {
+  const res = await fetch(`${served.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(`${method} → ${res.status}: ${body.error}`);
+  return body;
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far (tests assert it stays empty). */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium with a fresh profile (a persistent context on a temp --user-data-dir) and one
+ * page that records console errors and uncaught exceptions / unhandled rejections.
+ */
+export async function launchBrowser(opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<BrowserSession> {
+  const userDataDir = tempDir('chromium');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    colorScheme: opts.colorScheme ?? 'light',
+    locale: opts.locale ?? 'en-US',
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const problems: string[] = [];
+  watchProblems(page, problems);
+  const browser = context.browser() as Browser;
+  return {
+    browser, context, page, problems,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function watchProblems(page: Page, problems: string[]): void {
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+}
+
+/** Saves a screenshot as a test artifact and, for the README, a copy under docs/screenshots/. */
+export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (opts.docs !== false) {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(file, path.join(DOCS_SCREENSHOTS, `${name}.png`));
+  }
+  return file;
+}
+
+/** Resolves when every tile image in view has decoded (naturalWidth > 0); returns their count. */
+export async function loadedTileImages(page: Page): Promise<number> {
+  return page.$$eval('[data-testid=photo-tile] img', (imgs) => (imgs as HTMLImageElement[]).filter((i) => i.complete && i.naturalWidth > 0).length);
+}

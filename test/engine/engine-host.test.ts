@@ -1,0 +1,153 @@
+// The real path: EngineHost → child_process.fork → transformers.js + onnxruntime-node on the forged
+// tiny model. Image-token counts are worked out by hand from the tiny model's facts (4 tokens per
+// 32-px tile, images resized to 64 px on the long edge, then cut into 32-px tiles + a global view).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY, tinyModelDir } from '../support/models';
+import type { EngineHost } from '../../main/ai/engine-host';
+import type { EngineChatTurn } from '../../main/engine/client';
+import { hostFor, makePhotos, type Photos } from './support';
+
+let photos: Photos;
+let model: string;
+let host: EngineHost;
+const seq = TINY.imageSeqLen;
+
+beforeAll(async () => {
+  [photos, model] = await Promise.all([makePhotos(), tinyModelDir()]);
+  host = hostFor(model);
+  await host.load();
+});
+afterAll(async () => {
+  await host?.close();
+});
+
+describe('engine on the tiny model', () => {
+  it('loads in a separate process and reports device and dtypes', () => {
+    const s = host.status();
+    expect(s.state).toBe('ready');
+    expect(s.device).toBe('cpu');
+    expect(s.dtype).toEqual({ vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q8' });
+    expect(host.pid).not.toBe(process.pid);
+  });
+
+  it('captions deterministically from one 64-token-style tile, with tags from the same prefill', async () => {
+    const a = await host.caption({ path: photos.wide, style: 'short', withTags: true });
+    const b = await host.caption({ path: photos.wide, style: 'short', withTags: true });
+    expect(a.caption.length).toBeGreaterThan(0);
+    expect(a.caption).toBe(b.caption);
+    expect(a.tags).toEqual(b.tags);
+    expect(a.tags.length).toBeGreaterThan(0);
+    for (const t of a.tags) expect(t).toBe(t.toLowerCase().trim());
+    expect(new Set(a.tags).size).toBe(a.tags.length);
+    // Indexing never splits: one frame.
+    expect(a.imageTokens).toBe(seq);
+    const other = await host.caption({ path: photos.tall, style: 'short' });
+    expect(other.caption).not.toBe(a.caption);
+    expect(other.tags).toEqual([]);
+  });
+
+  it('gives a tags-style caption as a normalised list', async () => {
+    const r = await host.caption({ path: photos.square, style: 'tags' });
+    expect(r.tags.length).toBeGreaterThan(0);
+    expect(r.caption).toBe(r.tags.join(', '));
+  });
+
+  it('answers deterministically and streams deltas in order that join to the final text', async () => {
+    const deltas: string[] = [];
+    let resolved = false;
+    const streamed = await host.ask({
+      path: photos.wide, question: 'What is in this photo?', maxNewTokens: 24,
+      onToken: (t) => { expect(resolved).toBe(false); deltas.push(t); },
+    });
+    resolved = true;
+    const plain = await host.ask({ path: photos.wide, question: 'What is in this photo?', maxNewTokens: 24 });
+    expect(streamed.tokens).toEqual(plain.tokens);
+    expect(streamed.tokens.length).toBe(24);
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.join('')).toBe(streamed.text);
+    expect(streamed.text).toBe(plain.text);
+    // ask uses the preprocessor default (splitting): 120×80 → 64×43 → 64×64 → 2×2 tiles + global.
+    expect(streamed.imageTokens).toBe(5 * seq);
+  });
+
+  it('counts every image of a message and keeps earlier turns\' images in context', async () => {
+    const both = await host.chat({ messages: [{ role: 'user', text: 'Compare.', images: [photos.wide, photos.tall] }], maxNewTokens: 4 });
+    // tall 30×90 → 21×64 → 32×64 → 2×1 tiles + global.
+    expect(both.imageTokens).toBe(5 * seq + 3 * seq);
+
+    const turns: EngineChatTurn[] = [{ role: 'user', text: 'Look at this.', images: [photos.wide] }];
+    const t1 = await host.chat({ messages: turns, maxNewTokens: 6, sessionKey: 'conv' });
+    turns.push({ role: 'assistant', text: t1.text, images: [] }, { role: 'user', text: 'And this one?', images: [photos.tall] });
+    const t2 = await host.chat({ messages: turns, maxNewTokens: 6, sessionKey: 'conv' });
+    turns.push({ role: 'assistant', text: t2.text, images: [] }, { role: 'user', text: 'Which was brighter?', images: [] });
+    const t3 = await host.chat({ messages: turns, maxNewTokens: 6, sessionKey: 'conv' });
+    expect(t1.imageTokens).toBe(5 * seq);
+    expect(t2.imageTokens).toBe(8 * seq);
+    expect(t3.imageTokens).toBe(8 * seq);
+    expect(t3.promptTokens).toBeGreaterThan(t2.promptTokens);
+    // The KV cache of earlier turns was reused (at least the first image and question) …
+    expect(t2.cachedTokens).toBeGreaterThan(t1.promptTokens - 3);
+    expect(t3.cachedTokens).toBeGreaterThan(t2.promptTokens - 3);
+    // … and gives the same answer as a full recompute.
+    const fresh = await host.chat({ messages: turns, maxNewTokens: 6 });
+    expect(fresh.cachedTokens).toBe(0);
+    expect(fresh.tokens).toEqual(t3.tokens);
+  });
+
+  it('cancels a generation within a token or so and keeps the partial text', async () => {
+    const abort = new AbortController();
+    let seen = 0;
+    const deltas: string[] = [];
+    const r = await host.ask({
+      path: photos.square, question: 'Tell me everything.', maxNewTokens: 4000, minNewTokens: 4000, signal: abort.signal,
+      onToken: (t) => { deltas.push(t); seen++; if (seen === 3) abort.abort(); },
+    });
+    expect(r.stopped).toBe(true);
+    expect(r.tokens.length).toBeLessThan(40);
+    expect(r.text.length).toBeGreaterThan(0);
+    expect(deltas.join('')).toBe(r.text);
+    // The engine is free again.
+    const next = await host.ask({ path: photos.square, question: 'Again?', maxNewTokens: 3 });
+    expect(next.stopped).toBe(false);
+  });
+
+  it('rejects unreadable and missing images clearly and keeps working', async () => {
+    await expect(host.caption({ path: photos.corrupt, style: 'short' })).rejects.toThrow(/Cannot decode image .*corrupt\.jpg/);
+    await expect(host.ask({ path: `${photos.dir}/nope.jpg`, question: 'x' })).rejects.toThrow(/Image not found: .*nope\.jpg/);
+    const ok = await host.caption({ path: photos.square, style: 'short' });
+    expect(ok.caption.length).toBeGreaterThan(0);
+  });
+
+  it('survives the inference process being killed mid-request', async () => {
+    const before = await host.ask({ path: photos.wide, question: 'What is this?', maxNewTokens: 8 });
+    const restarts = host.status().restarts;
+    const pid = host.pid!;
+    let killed = false;
+    const doomed = host.ask({
+      path: photos.wide, question: 'Talk for a long time.', maxNewTokens: 4000, minNewTokens: 4000,
+      onToken: () => { if (!killed) { killed = true; process.kill(pid, 'SIGKILL'); } },
+    });
+    await expect(doomed).rejects.toThrow(/inference process crashed \(killed by SIGKILL\) while running generate/);
+    expect(host.status().restarts).toBe(restarts + 1);
+    const after = await host.ask({ path: photos.wide, question: 'What is this?', maxNewTokens: 8 });
+    expect(after.tokens).toEqual(before.tokens);
+    expect(host.pid).not.toBe(pid);
+    expect(host.status().state).toBe('ready');
+  });
+});
+
+describe('engine limits', () => {
+  it('times out a request that runs too long, then serves the next one', async () => {
+    const slow = hostFor(await tinyModelDir(), { requestTimeoutMs: 1500 });
+    try {
+      await slow.load();
+      const t0 = Date.now();
+      await expect(slow.ask({ path: photos.wide, question: 'Go on.', maxNewTokens: 8000, minNewTokens: 8000 })).rejects.toThrow(/did not finish generate within 2 s/);
+      expect(Date.now() - t0).toBeLessThan(8000);
+      const r = await slow.ask({ path: photos.wide, question: 'Short.', maxNewTokens: 3 });
+      expect(r.tokens.length).toBe(3);
+    } finally {
+      await slow.close();
+    }
+  });
+});
