@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DIST_URL = 'https://electronjs.org/headers';
 
-export function layout(root = ROOT) {
+export function layout(root = ROOT, env = process.env) {
   const pkgDir = path.join(root, 'node_modules', 'better-sqlite3');
   const electronDir = path.join(pkgDir, 'build-electron');
   return {
@@ -34,7 +34,8 @@ export function layout(root = ROOT) {
     electronBinary: path.join(electronDir, 'better_sqlite3.node'),
     stampFile: path.join(electronDir, 'stamp.json'),
     scratchDir: path.join(root, '.cache', 'electron-abi'),
-    headersDir: path.join(root, '.cache', 'electron-gyp'),
+    // node-gyp's header cache for Electron (shareable between checkouts via SMOLALBUM_ELECTRON_GYP_DIR).
+    headersDir: env.SMOLALBUM_ELECTRON_GYP_DIR ? path.resolve(env.SMOLALBUM_ELECTRON_GYP_DIR) : path.join(root, '.cache', 'electron-gyp'),
   };
 }
 
@@ -98,15 +99,15 @@ export function ensureNodeBuild(root = ROOT, log = console.log) {
 }
 
 /** Where node-gyp can get Electron's headers, or why it can't (checked before any compiling). */
-export async function headersSource(wanted, env = process.env, l = layout()) {
+export async function headersSource(wanted, env = process.env, l = layout(ROOT, env)) {
   const tarball = env.ELECTRON_HEADERS_TARBALL;
   if (tarball) {
     if (!existsSync(tarball)) throw new AbiError(`ELECTRON_HEADERS_TARBALL=${tarball} does not exist.`);
     return { args: [`--tarball=${tarball}`], how: `tarball ${tarball}` };
   }
-  const cached = path.join(l.headersDir, wanted.electron, 'include', 'node', 'node.h');
+  const versionDir = path.join(l.headersDir, wanted.electron);
   const distUrl = env.ELECTRON_HEADERS_URL || DEFAULT_DIST_URL;
-  if (existsSync(cached)) return { args: [`--dist-url=${distUrl}`], how: `cached headers in ${path.dirname(path.dirname(cached))}` };
+  if (existsSync(path.join(versionDir, 'include', 'node', 'node.h'))) return { args: [`--dist-url=${distUrl}`], how: `cached headers in ${versionDir}` };
   const probe = `${distUrl.replace(/\/$/, '')}/v${wanted.electron}/SHASUMS256.txt`;
   try {
     const res = await fetch(probe, { method: 'HEAD', signal: AbortSignal.timeout(8000) });
@@ -124,7 +125,7 @@ export async function headersSource(wanted, env = process.env, l = layout()) {
 }
 
 export async function ensureElectronBuild({ root = ROOT, env = process.env, log = console.log, force = false } = {}) {
-  const l = layout(root);
+  const l = layout(root, env);
   const wanted = wantedStamp(root);
   const stamp = existsSync(l.stampFile) ? readJson(l.stampFile) : null;
   if (!force && existsSync(l.electronBinary) && stampMatches(stamp, wanted) && addonAbi(l.electronBinary) === wanted.abi) {

@@ -9,6 +9,7 @@ import {
   cancelQueued, claimNext, completeJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
 } from './queue';
 import { captionImagePath } from './image-path';
+import { importXmpMetadata } from './xmp-import';
 
 export interface AiRunOptions {
   /** Model for jobs that don't name one (default: the configured engine model). */
@@ -54,6 +55,8 @@ export class AiWorker {
   /** Set by stop()/cancel(): the loop ends and the photo in flight is released. */
   private halt: 'stop' | 'cancel' | null = null;
   private closeHooked = false;
+  private selfEmit = false;
+  private listening = false;
 
   constructor(private readonly ctx: AppContext) {
     // A job left running belongs to a process that died: queue it again.
@@ -79,6 +82,28 @@ export class AiWorker {
     this.halt = null;
     this.active = this.loop(opts).finally(() => { this.active = null; this.emit(opts); });
     return this.active;
+  }
+
+  /**
+   * The app's mode: caption in the background and keep following the library — after each change
+   * (a scan, the watcher) existing XMP text is imported and new photos are queued.
+   */
+  startBackground(opts: Omit<AiRunOptions, 'follow' | 'signal'> = {}): void {
+    if (!this.listening) {
+      this.listening = true;
+      let timer: NodeJS.Timeout | null = null;
+      const off = this.ctx.events.on('library.changed', () => {
+        if (this.selfEmit || !this.active || timer) return;
+        timer = setTimeout(() => {
+          timer = null;
+          if (!this.active) return;
+          importXmpMetadata(this.ctx).then(() => this.nudge(), () => this.nudge());
+        }, 1000);
+        timer.unref();
+      });
+      this.ctx.onClose(() => { off(); if (timer) clearTimeout(timer); return this.stop(); });
+    }
+    void this.run({ ...opts, follow: true }).catch(() => {});
   }
 
   /** New photos may need captions (called after scans): queue them and wake a waiting loop. */
@@ -146,7 +171,9 @@ export class AiWorker {
     return new Promise((resolve) => {
       const done = (more: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); this.wake = null; resolve(more); };
       const onAbort = () => done(false);
-      const timer = setTimeout(() => { enqueueMissing(this.ctx.db); done(true); }, POLL_MS);
+      const timer = setTimeout(() => {
+        try { enqueueMissing(this.ctx.db); done(true); } catch { done(false); }
+      }, POLL_MS);
       timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
       this.wake = () => done(!signal?.aborted && !this.halt && !isPaused(this.ctx.db));
@@ -176,7 +203,8 @@ export class AiWorker {
       this.model = r.model;
       this.durations.push(Date.now() - started);
       if (this.durations.length > ETA_WINDOW) this.durations.shift();
-      this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] });
+      this.selfEmit = true;
+      try { this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] }); } finally { this.selfEmit = false; }
       return 'done';
     } catch (err) {
       const code = (err as { code?: unknown }).code;

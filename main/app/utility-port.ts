@@ -7,18 +7,10 @@ import { existsSync } from 'node:fs';
 import type { EngineExit, EnginePort } from '../engine/port';
 import type { EngineMessage, HostMessage } from '../engine/protocol';
 import { ExitTracker } from './exit-tracker';
+import { childEnv } from './child-env';
 import type { Logger } from './log';
 
 export const ENGINE_SERVICE_NAME = 'SmolAlbum Inference';
-
-/** Variables a child must not inherit: they would turn it into something else or inject code. */
-const STRIPPED_ENV = ['NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_ENABLE_LOGGING', 'NODE_INSPECT_RESUME_ON_START'];
-
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !STRIPPED_ENV.includes(k)) out[k] = v;
-  return out;
-}
 
 /** The bundled inference-process entry (out/engine/entry.js) beside out/main/app.js. */
 export function utilityEntry(): string {

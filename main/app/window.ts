@@ -64,9 +64,13 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   // window.open / target=_blank never creates a window; http(s) goes to the browser.
   contents.setWindowOpenHandler(({ url }) => { applyNavigation(contents, url, opts.log); return { action: 'deny' }; });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // A crashed renderer is reloaded once; a second crash within a minute is left for the user to see.
+  let lastReload = 0;
   contents.on('render-process-gone', (_e, details) => {
     opts.log.error(`renderer gone: ${details.reason} (exit ${details.exitCode})`);
-    if (details.reason !== 'clean-exit' && !win.isDestroyed()) void win.loadURL(APP_ENTRY_URL);
+    if (details.reason === 'clean-exit' || win.isDestroyed() || Date.now() - lastReload < 60_000) return;
+    lastReload = Date.now();
+    void win.loadURL(APP_ENTRY_URL);
   });
 
   // Bounds are saved on close (and debounced on move/resize so a crash keeps the last layout).

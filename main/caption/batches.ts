@@ -158,11 +158,11 @@ export class CaptionBatches {
         this.emit(s, item);
       }
     }
-    s.batch.state = signal.aborted ? 'cancelled' : 'done';
     // The browser's uploads were only needed to caption them.
     for (const input of s.inputs.values()) {
       if (input.uploadId) await removeUpload(this.ctx.paths.uploads, input.uploadId).catch(() => {});
     }
+    s.batch.state = signal.aborted ? 'cancelled' : 'done';
   }
 
   private emit(s: BatchState, item: CaptionItem): void {

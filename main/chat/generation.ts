@@ -3,7 +3,6 @@
 // One answer at a time per conversation; the engine reuses its KV cache through the session key.
 import type { AppContext } from '../service/context';
 import type { EngineChatTurn } from '../engine/client';
-import type { ChatMessage } from '../../shared/contract/chat';
 import type { ChatRepo, StoredContent } from './repo';
 import { attachmentPath } from './attachments';
 
@@ -43,8 +42,15 @@ export class ChatGenerator {
     const controller = new AbortController();
     const run: Running = { controller, messageId: assistantId, finished: Promise.resolve() };
     this.running.set(conversationId, run);
+    const release = () => { if (this.running.get(conversationId) === run) this.running.delete(conversationId); };
+    // Stored, then released, then announced: whoever reacts to chat.done may send the next turn.
     run.finished = this.generate(conversationId, assistantId, controller.signal)
-      .finally(() => { if (this.running.get(conversationId) === run) this.running.delete(conversationId); });
+      .then((content) => {
+        const stored = content !== null && this.store(assistantId, content);
+        release();
+        if (stored) this.ctx.events.emit('chat.done', { conversationId, message: this.repo.message(assistantId) });
+      })
+      .finally(release);
   }
 
   /** Stops the answer being written (the partial text is kept). */
@@ -66,9 +72,9 @@ export class ChatGenerator {
     await Promise.allSettled(all.map((r) => r.finished));
   }
 
-  private async generate(conversationId: number, assistantId: number, signal: AbortSignal): Promise<void> {
+  private async generate(conversationId: number, assistantId: number, signal: AbortSignal): Promise<StoredContent | null> {
     const row = this.repo.row(assistantId);
-    if (!row || row.parent_id === null) return;
+    if (!row || row.parent_id === null) return null;
     const content: StoredContent = { ...row.content, text: '', status: 'streaming', error: null, stats: null };
     let lastSave = Date.now();
     try {
@@ -98,6 +104,7 @@ export class ChatGenerator {
         promptTokens: result.promptTokens,
         tokens: result.tokens.length,
         droppedTurns: result.droppedTurns,
+        cachedTokens: result.cachedTokens ?? 0,
         ms: result.ms,
         firstTokenMs: result.firstTokenMs,
       };
@@ -109,14 +116,14 @@ export class ChatGenerator {
         content.error = (err as Error).message;
       }
     }
-    this.finish(conversationId, assistantId, content);
+    return content;
   }
 
-  private finish(conversationId: number, assistantId: number, content: StoredContent): void {
-    if (!this.repo.row(assistantId)) return; // conversation deleted meanwhile
+  /** False when the conversation was deleted meanwhile. */
+  private store(assistantId: number, content: StoredContent): boolean {
+    if (!this.repo.row(assistantId)) return false;
     this.repo.updateContent(assistantId, content);
-    const message: ChatMessage = this.repo.message(assistantId);
-    this.ctx.events.emit('chat.done', { conversationId, message });
+    return true;
   }
 
   /** The branch up to the user message, as engine turns with absolute image paths. */

@@ -18,6 +18,8 @@ export interface CaptionRequest {
   /** Also produce tags from the same image prefill (indexing). */
   withTags?: boolean;
   maxNewTokens?: number;
+  /** Generate at least this many caption tokens (benchmarks: a fixed token count). */
+  minNewTokens?: number;
   signal?: AbortSignal;
 }
 

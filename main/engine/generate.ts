@@ -1,11 +1,11 @@
 // One generation over a conversation with images: builds the prompt ids, reuses a KV cache whose
 // token prefix matches (verified token by token, cut back to an image boundary), runs the vision
 // encoder only for images whose tokens are new, and streams text deltas.
-import { cat, DynamicCache, full, type InterruptableStoppingCriteria, type Tensor } from '@huggingface/transformers';
+import { cat, DynamicCache, full, Tensor, type InterruptableStoppingCriteria } from '@huggingface/transformers';
 import type { EngineChatTurn, GenerateResult } from './client';
 import type { LoadedModel } from './loader';
 import { dropOldestExchange, expandImages, framesOf, toTemplateMessages, type ImageLayout } from './prompt';
-import { imageKey, readImage } from './images';
+import { imageKey, readImage, readTile, type TileNorm } from './images';
 import { EngineError } from './protocol';
 import { TextDeltaStreamer } from './streamer';
 
@@ -40,6 +40,14 @@ interface PreparedImage {
 }
 
 type ImageProcessorFn = (image: unknown, options: Record<string, unknown>) => Promise<{ pixel_values: Tensor; rows: number[][]; cols: number[][] }>;
+interface ImageProcessorConfig {
+  max_image_size: { longest_edge: number };
+  rescale_factor?: number;
+  do_rescale?: boolean;
+  image_mean?: number[];
+  image_std?: number[];
+  do_normalize?: boolean;
+}
 type TokenizerFn = ((text: string) => { input_ids: Tensor; attention_mask: Tensor }) & {
   decode(ids: number[], opts: { skip_special_tokens: boolean }): string;
 };
@@ -102,7 +110,24 @@ export class Generator {
     return seq;
   }
 
+  private tileNorm(): TileNorm {
+    const ip = (this.loaded.processor as unknown as { image_processor: ImageProcessorConfig }).image_processor;
+    return {
+      size: ip.max_image_size.longest_edge,
+      rescale: ip.do_rescale === false ? 1 : ip.rescale_factor ?? 1 / 255,
+      mean: ip.image_mean ?? [0.5, 0.5, 0.5],
+      std: ip.image_std ?? [0.5, 0.5, 0.5],
+      normalize: ip.do_normalize !== false,
+    };
+  }
+
   private async prepareImage(path: string, splitting: boolean | undefined): Promise<PreparedImage> {
+    if (splitting === false) {
+      // One tile: read at tile size directly (see readTile).
+      const norm = this.tileNorm();
+      const data = await readTile(path, norm);
+      return { layout: { rows: 0, cols: 0 }, pixelValues: new Tensor('float32', data, [1, 1, 3, norm.size, norm.size]) };
+    }
     const image = await readImage(path);
     const imageProcessor = (this.loaded.processor as unknown as { image_processor: ImageProcessorFn }).image_processor;
     const out = await imageProcessor(image, { ...(splitting === undefined ? {} : { do_image_splitting: splitting }), return_row_col_info: true });

@@ -39,3 +39,43 @@ export async function readImage(path: string): Promise<RawImage> {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
+
+export interface TileNorm {
+  /** Side of the square encoder input (max_image_size.longest_edge). */
+  size: number;
+  rescale: number;
+  mean: number[];
+  std: number[];
+  normalize: boolean;
+}
+
+/**
+ * One square tile straight from the file (the unsplit case: indexing and captions). transformers.js
+ * would first upscale to size.longest_edge (2048 px) in JS and squash back to the tile in ORT — the
+ * same picture, at several hundred ms per photo; sharp resizes once with Lanczos instead.
+ * Returns CHW float32 [3, size, size], rescaled and normalised as the preprocessor config says.
+ */
+export async function readTile(path: string, norm: TileNorm): Promise<Float32Array> {
+  await imageKey(path);
+  let data: Buffer;
+  try {
+    data = await sharp(path)
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(norm.size, norm.size, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+  }
+  const plane = norm.size * norm.size;
+  if (data.length !== 3 * plane) throw new EngineError(`Cannot convert image ${path} to RGB`, 'image');
+  const out = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const scale = norm.normalize ? norm.rescale / norm.std[c] : norm.rescale;
+    const shift = norm.normalize ? -norm.mean[c] / norm.std[c] : 0;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = data[i * 3 + c] * scale + shift;
+  }
+  return out;
+}

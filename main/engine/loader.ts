@@ -23,6 +23,24 @@ function supportedDevices(): Device[] {
   return [...acceleratorsFor(), 'cpu'];
 }
 
+/**
+ * The desktop app may hand over its own accelerator plan (main/app/accelerators.ts: providers whose
+ * libraries are missing are skipped before trying, with the reason) in SMOLALBUM_ACCELERATORS.
+ */
+export function acceleratorPlanFromEnv(env: NodeJS.ProcessEnv = process.env): { order: Device[]; skipped: string[] } | null {
+  const raw = env.SMOLALBUM_ACCELERATORS;
+  if (!raw) return null;
+  try {
+    const plan = JSON.parse(raw) as { order?: unknown; skipped?: unknown };
+    const known = acceleratorsFor();
+    const order = Array.isArray(plan.order) ? plan.order.filter((d): d is Device => known.includes(d as Device)) : known;
+    const skipped = Array.isArray(plan.skipped) ? plan.skipped.filter((s): s is string => typeof s === 'string') : [];
+    return { order, skipped };
+  } catch {
+    return null;
+  }
+}
+
 /** When 'auto' wants a dtype whose file is absent, the next best present one (fp32 first: always exported). */
 const AUTO_FALLBACK: ConcreteDtype[] = ['fp32', 'q8', 'fp16', 'q4', 'int8', 'uint8', 'q4f16', 'bnb4'];
 
@@ -139,16 +157,18 @@ export async function loadModel(params: LoadParams, onProgress?: (file: string, 
   }
 
   const supported = supportedDevices();
+  const plan = acceleratorPlanFromEnv();
+  const fallbackReasons: string[] = [];
   let candidates: Device[];
   if (params.device === 'auto') {
-    candidates = supported;
+    candidates = plan ? [...plan.order, 'cpu'] : supported;
+    if (plan) fallbackReasons.push(...plan.skipped);
   } else if (!supported.includes(params.device)) {
     throw new EngineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
   } else {
     candidates = [params.device];
   }
 
-  const fallbackReasons: string[] = [];
   for (const device of candidates) {
     const dtypes = chooseDtypes(device, params.dtype, files, dir);
     try {

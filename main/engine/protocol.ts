@@ -30,6 +30,7 @@ export interface CaptionParams {
   prompt?: string;
   withTags?: boolean;
   maxNewTokens?: number;
+  minNewTokens?: number;
 }
 
 export interface CaptionWireResult {

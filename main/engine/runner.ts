@@ -41,6 +41,7 @@ export class EngineRunner {
     const first = await this.gen.run({
       turns: [turn],
       maxNewTokens: p.maxNewTokens ?? captionMaxTokens(p.style),
+      minNewTokens: p.minNewTokens,
       imageSplitting: false,
       keepCache: Boolean(p.withTags) && p.style !== 'tags',
       stopper: ctl.stopper,

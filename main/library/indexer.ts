@@ -41,7 +41,7 @@ async function runScan(ctx: AppContext, opts: ScanOptions): Promise<ScanSummary>
   const run = new Run(ctx, opts);
   try {
     const roots = rootRows(ctx.db, { enabledOnly: true }).filter((r) => !opts.rootIds || opts.rootIds.includes(r.id));
-    const discover = new StageProgress('discover', 0, (p) => reportProgress(ctx, p));
+    const discover = new StageProgress('discover', null, (p) => reportProgress(ctx, p));
     for (const root of roots) {
       if (opts.signal?.aborted) break;
       await run.discoverRoot(root, discover);
@@ -133,6 +133,7 @@ class Run {
   /** Placeholder id → id of the offline photo it turned out to be. */
   readonly movedTo = new Map<number, number>();
   private readonly addedNow = new Set<number>();
+  private readonly offlineNow = new Set<number>();
   private touched = new Set<number>();
 
   constructor(private readonly ctx: AppContext, private readonly opts: Omit<ScanOptions, 'rootIds'>) {}
@@ -171,7 +172,6 @@ class Run {
       onDirError: (i) => { unreadable.push(i.rel); this.issue(fromRel(root.path, i.rel), `folder skipped: ${i.message}`); },
     });
     for await (const batch of walk) {
-      progress.grow(batch.length);
       const fresh: FileLocation[] = [];
       for (const e of batch) {
         seen.add(e.rel);
@@ -222,7 +222,7 @@ class Run {
   }
 
   private noteOffline(ids: number[]): void {
-    for (const id of ids) this.touched.add(id);
+    for (const id of ids) { this.touched.add(id); this.offlineNow.add(id); }
     this.summary.offline += ids.length;
   }
 
@@ -330,6 +330,7 @@ class Run {
         this.movedTo.set(item.id, target);
         this.touched.delete(item.id);
         if (this.addedNow.delete(item.id)) this.summary.added--;
+        if (this.offlineNow.delete(target)) this.summary.offline--;
         this.summary.moved++;
         id = target;
       }

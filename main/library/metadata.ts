@@ -67,7 +67,9 @@ async function readTags(buf: Buffer, meta: SharpMetadata): Promise<Tags> {
 
 export async function readPhotoMeta(buf: Buffer, meta: SharpMetadata): Promise<PhotoMeta> {
   const tags = await readTags(buf, meta);
-  const orientation = validOrientation(meta.orientation) ?? validOrientation(tags.Orientation);
+  // What sharp's rotate() will apply. HEIF/AVIF carry rotation in their own boxes and must ignore
+  // the EXIF tag (exiftool happily writes one), so only libvips' reading counts there.
+  const orientation = validOrientation(meta.orientation) ?? (meta.format === 'heif' ? null : validOrientation(tags.Orientation));
   const swap = orientation !== null && orientation >= 5;
   const w = meta.width ?? null;
   const h = meta.height ?? null;

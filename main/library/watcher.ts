@@ -58,7 +58,8 @@ export function watchRoots(ctx: AppContext, opts: WatchOptions = {}): LibraryWat
     if (!paths.length || closed) return;
     work = work.then(async () => {
       try {
-        opts.onBatch?.(await indexPaths(ctx, paths));
+        const result = await indexPaths(ctx, paths);
+        opts.onBatch?.(result);
       } catch (err) {
         opts.onError?.(err as Error);
       }

@@ -2,7 +2,7 @@
 // an interruption (bytes already on disk are never fetched again), retries transient failures with
 // exponential backoff, checks the hash the hub lists and only then renames into place.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
@@ -36,6 +36,8 @@ export interface BlobDownload extends RetryOptions {
   headers: Record<string, string>;
   /** Called with each delta of bytes on disk (negative when a partial had to be discarded). */
   onBytes(delta: number): void;
+  /** Called once with the size of a partial left by an earlier attempt (resumed, not downloaded now). */
+  onResume?(bytes: number): void;
 }
 
 const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError';
@@ -114,10 +116,42 @@ async function fetchTail(job: BlobDownload, partial: string): Promise<void> {
   if (got < job.size) throw new Error(`connection closed after ${got} of ${job.size} bytes of ${job.url}`);
 }
 
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * `<dest>.lock` holds the pid of the process writing the partial, so the app and a CLI never append to
+ * the same file. A lock left by a process that died is taken over.
+ */
+function lockBlob(dest: string): () => void {
+  const lock = `${dest}.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const owner = Number(readFileSync(lock, 'utf8'));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`${dest} is being downloaded by another process (pid ${owner}); try again when it has finished`);
+    }
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => rmSync(lock, { force: true });
+}
+
 /** Downloads, verifies and atomically places one blob. A partial from an earlier run is resumed. */
 export async function downloadBlob(job: BlobDownload): Promise<void> {
+  const unlock = lockBlob(job.dest);
+  try {
+    await download(job);
+  } finally {
+    unlock();
+  }
+}
+
+async function download(job: BlobDownload): Promise<void> {
   const partial = `${job.dest}.incomplete`;
-  job.onBytes(fileSize(partial));
+  job.onResume?.(fileSize(partial));
   await withRetries(job, () => fetchTail(job, partial));
   const got = fileSize(partial);
   const actual = got === job.size ? await hashFile(partial, job.expected) : `${got} bytes`;

@@ -1,4 +1,5 @@
 // Model store, engine settings and app settings handlers (contract: shared/contract/models.ts).
+import { statSync } from 'node:fs';
 import type { HandlersFor } from '../../shared/api';
 import type { modelMethods, ModelInfo } from '../../shared/contract/models';
 import type { AppContext } from '../service/context';
@@ -13,6 +14,10 @@ export function toModelInfo(m: StoredModel, downloading = false): ModelInfo {
     state: downloading ? 'downloading' : m.complete ? 'ready' : 'partial', bytes: m.bytes,
   };
 }
+
+const isFolder = (p: string) => {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+};
 
 export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods> {
   const store = storeForContext(ctx);
@@ -53,7 +58,8 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'engine.status': async () => ctx.engine().status(),
 
     'engine.configure': async (input) => {
-      if (input.model !== undefined && !store.resolveLocal(input.model)) {
+      // A folder is handed to the engine as is (it reports the folder's own problems).
+      if (input.model !== undefined && !isFolder(input.model) && !store.resolveLocal(input.model)) {
         throw new Error(`Model ${input.model} is not available locally: pull it (models pull) or import its folder first`);
       }
       const status = await ctx.engine().configure(input);

@@ -29,7 +29,8 @@ export function repoFromFolderName(name: string): string | null {
 
 export class RepoCache {
   readonly dir: string;
-  constructor(hubDir: string, readonly repo: string) {
+  /** `copy`: snapshot files are copies of their blobs (Windows, where symlinks need privileges). */
+  constructor(hubDir: string, readonly repo: string, private readonly linkMode: 'symlink' | 'copy' = process.platform === 'win32' ? 'copy' : 'symlink') {
     assertRepoId(repo);
     this.dir = path.join(hubDir, repoFolderName(repo));
   }
@@ -73,7 +74,7 @@ export class RepoCache {
     const tmp = `${dest}.${process.pid}.tmp`;
     rmSync(tmp, { force: true });
     const blob = this.blobPath(etag);
-    if (process.platform === 'win32') copyFileSync(blob, tmp);
+    if (this.linkMode === 'copy') copyFileSync(blob, tmp);
     else {
       // Relative like huggingface_hub, so the cache folder can be moved.
       try { symlinkSync(path.relative(path.dirname(dest), blob), tmp); } catch { copyFileSync(blob, tmp); }

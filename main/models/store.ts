@@ -12,7 +12,7 @@ import type { Device, DownloadProgress, Dtype } from '../../shared/contract/mode
 import { onnxFilesFor, sessionDtypes, SESSION_NAMES, type ConcreteDtype, type SessionDtypes, type SessionName } from './dtypes';
 import { assertRepoId, isRepoId, listFiles, RepoCache, repoFromFolderName } from './hub-cache';
 import { fetchListing, resolveUrl, type HubFile, type RepoListing } from './hub-api';
-import { downloadBlob } from './download';
+import { downloadBlob, type RetryOptions } from './download';
 import { assertSmolVlmFolder, externalDataFiles, inspectLayout, OPTIONAL_CONFIG_FILES, REQUIRED_CONFIG_FILES } from './layout';
 import { ProgressMeter } from './progress';
 
@@ -35,6 +35,8 @@ export interface ModelStoreOptions {
   backoffMs?: number;
   /** Minimum time between progress callbacks (default 250 ms). */
   progressIntervalMs?: number;
+  /** How snapshot files point at blobs (default: copies on Windows, relative symlinks elsewhere). */
+  linkMode?: 'symlink' | 'copy';
 }
 
 export interface PullOptions {
@@ -124,31 +126,44 @@ export class ModelStore {
     const headers: Record<string, string> = { 'user-agent': 'smolalbum/0.1' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     const retry = { retries: this.opts.retries ?? 5, backoffMs: this.opts.backoffMs ?? 1000, signal: opts.signal };
-    const listing = await fetchListing(this.endpoint, repo, revision, headers, retry);
-    const wanted = this.wantedFiles(listing, onnx);
+    try {
+      const listing = await fetchListing(this.endpoint, repo, revision, headers, retry);
+      const wanted = this.wantedFiles(listing, onnx);
+      const cache = new RepoCache(this.hubDir, repo, this.opts.linkMode);
+      mkdirSync(cache.blobsDir, { recursive: true });
+      mkdirSync(cache.snapshotDir(listing.commit), { recursive: true });
+      cache.writeRef(revision, listing.commit);
 
-    const cache = new RepoCache(this.hubDir, repo);
-    mkdirSync(cache.blobsDir, { recursive: true });
-    mkdirSync(cache.snapshotDir(listing.commit), { recursive: true });
-    cache.writeRef(revision, listing.commit);
+      const total = wanted.reduce((sum, f) => sum + f.size, 0);
+      const meter = new ProgressMeter(repo, total, opts.onProgress ?? (() => {}), this.opts.progressIntervalMs);
+      await this.fetchFiles(repo, cache, listing.commit, wanted, meter, headers, retry);
+      meter.report(true);
+      return this.describe(repo, cache.snapshotDir(listing.commit));
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+      const why = opts.signal.reason instanceof Error && opts.signal.reason.name !== 'AbortError' ? `: ${opts.signal.reason.message}` : '';
+      throw new Error(`The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`);
+    }
+  }
 
-    const total = wanted.reduce((sum, f) => sum + f.size, 0);
-    const meter = new ProgressMeter(repo, total, opts.onProgress ?? (() => {}), this.opts.progressIntervalMs);
+  private async fetchFiles(
+    repo: string, cache: RepoCache, commit: string, wanted: HubFile[], meter: ProgressMeter,
+    headers: Record<string, string>, retry: RetryOptions,
+  ): Promise<void> {
     for (const file of wanted) {
       meter.setFile(file.path);
       const blob = cache.blobPath(file.etag);
       await this.withBlobLock(blob, async () => {
         if (existsSync(blob) && statSync(blob).size === file.size) { meter.addPresent(file.size); return; }
         await downloadBlob({
-          url: resolveUrl(this.endpoint, repo, listing.commit, file.path),
+          url: resolveUrl(this.endpoint, repo, commit, file.path),
           dest: blob, size: file.size, expected: file.expected, headers, ...retry,
           onBytes: (delta) => meter.add(delta),
+          onResume: (bytes) => meter.addPresent(bytes),
         });
       });
-      cache.linkSnapshotFile(listing.commit, file.path, file.etag);
+      cache.linkSnapshotFile(commit, file.path, file.etag);
     }
-    meter.report(true);
-    return this.describe(repo, cache.snapshotDir(listing.commit));
   }
 
   /** Config files, then each ONNX file after its external-data companions (a linked .onnx means loadable). */
@@ -191,7 +206,7 @@ export class ModelStore {
     assertSmolVlmFolder(src, files);
     const name = (opts.name ?? path.basename(src)).replace(/[^\w.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 96) || 'model';
     const repo = `${LOCAL_NAMESPACE}/${name}`;
-    const cache = new RepoCache(this.hubDir, repo);
+    const cache = new RepoCache(this.hubDir, repo, this.opts.linkMode);
     mkdirSync(cache.blobsDir, { recursive: true });
 
     const total = files.reduce((sum, f) => sum + statSync(path.join(src, f)).size, 0);
@@ -227,7 +242,7 @@ export class ModelStore {
     return sha256;
   }
 
-  /** Every SmolVLM model in the caches, one entry per snapshot (plus pulls that have not placed a file yet). */
+  /** Every SmolVLM model in the caches, one entry per snapshot (an interrupted pull shows as incomplete). */
   list(): StoredModel[] {
     const out: StoredModel[] = [];
     for (const { dir, readOnly } of this.hubDirs) {

@@ -36,14 +36,20 @@ function sessionFor(ctx: AppContext, maxAgeMs: number): string {
   return id;
 }
 
+/** SMOLALBUM_MAX_UPLOAD_MB lets a server owner change the per-file limit (default 64 MB). */
+function envLimit(env: NodeJS.ProcessEnv): number | null {
+  const mb = Number(env.SMOLALBUM_MAX_UPLOAD_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : null;
+}
+
 export function uploadRoute(opts: UploadRouteOptions = {}): Route {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_UPLOAD_AGE_MS;
   return {
     method: 'POST',
     path: '/api/upload',
     async handle(req: IncomingMessage, res: ServerResponse, { ctx }) {
       const session = sessionFor(ctx, maxAgeMs);
+      const maxBytes = opts.maxBytes ?? envLimit(ctx.env) ?? DEFAULT_MAX_UPLOAD_BYTES;
       void sweepUploads(ctx.paths.uploads, maxAgeMs);
       const declared = Number(req.headers['content-length']);
       try {

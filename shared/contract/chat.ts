@@ -21,6 +21,8 @@ export interface ChatStats {
   tokens: number;
   /** Oldest turns left out to fit the context window. */
   droppedTurns: number;
+  /** Prompt tokens whose KV cache was reused from the previous turn (0 when the prefix changed). */
+  cachedTokens: number;
   ms: number;
   firstTokenMs: number | null;
 }

@@ -9,9 +9,14 @@ export type Dtype = (typeof DTYPES)[number];
 
 export interface ModelInfo {
   repo: string;
+  /** Commit sha of the snapshot. */
   revision: string;
+  /** dtypes present: "fp16" or "fp32,q8" when all three sessions have the same, else per session
+   *  ("vision_encoder=fp32,embed_tokens=fp32,decoder_model_merged=q8"). */
   dtype: string;
+  /** Folder the engine loads. */
   path: string;
+  /** partial: an interrupted pull (configs or a session file missing); pulling again resumes it. */
   state: 'ready' | 'partial' | 'downloading';
   bytes: number;
 }
@@ -28,12 +33,17 @@ export interface EngineStatus {
   lastError: string | null;
 }
 
+/** Progress of one pull or import as a whole (bytes and total cover every file it needs). */
 export interface DownloadProgress {
   repo: string;
+  /** The file being fetched now. */
   file: string;
+  /** Bytes in place so far, including files already cached and resumed partials. */
   bytes: number;
   total: number;
+  /** Network speed over the last few seconds. */
   bytesPerSec: number;
+  /** Null until a speed is known. */
   etaMs: number | null;
   done: boolean;
 }

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  launchBrowser, loadedTileImages, rendererBuilt, screenshot, startServe, tempDir, writePhoto,
-  type BrowserSession, type PhotoSpec, type Served,
+  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, screenshot, startServe, tempDir, writePhoto,
+  type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
 } from './support';
 
 const PHOTOS: PhotoSpec[] = [
@@ -32,8 +32,11 @@ let page: Page;
 
 const tiles = (p: Page) => p.locator('[data-testid=photo-tile]');
 
+/** Waits until the grid holds `count` photos, then scrolls through it checking every thumbnail decoded. */
 async function waitForLoadedTiles(p: Page, count: number): Promise<void> {
-  await expect.poll(() => loadedTileImages(p), { timeout: 30_000, interval: 250 }).toBe(count);
+  await expect.poll(() => p.locator('[data-photo-id]').evaluateAll((els) => els.length), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await scrollGridCollectingLoaded(p)).size, { timeout: 30_000, interval: 500 }).toBe(count);
+  await p.getByTestId('photo-grid').evaluate((el) => { (el as unknown as { scrollTop: number }).scrollTop = 0; });
 }
 
 beforeAll(async () => {
@@ -56,7 +59,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.goto(served.url);
     await page.getByTestId('first-run').waitFor();
     expect(page.url()).not.toContain('token=');
-    expect(await page.evaluate(() => sessionStorage.getItem('smolalbum.token'))).toBe(served.token);
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('smolalbum.token'))).toBe(served.token);
     await screenshot(page, 'first-run-light');
   });
 
@@ -86,7 +89,7 @@ run('SmolAlbum in the browser (web mode)', () => {
 
   it('search narrows the grid as you type', async () => {
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
     await page.keyboard.type('beach');
     await page.getByTestId('search-view').waitFor();
     await expect.poll(() => tiles(page).count(), { timeout: 10_000 }).toBe(2);
@@ -106,7 +109,7 @@ run('SmolAlbum in the browser (web mode)', () => {
   it('photo detail shows the preview and details; a tag edit is saved with the "You" badge', async () => {
     await tiles(page).first().click();
     await page.getByTestId('photo-view').waitFor();
-    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as unknown as PageImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('exif').textContent()).toMatch(/Canon EOS R6/);
     await page.getByTestId('tag-input').fill('holiday');
     await page.keyboard.press('Enter');
@@ -167,7 +170,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await expect.poll(() => page.getByTestId('shortcuts-help').count()).toBe(0);
     await page.getByTestId('language-select').selectOption('zh-CN');
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('设置');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).document.documentElement.lang)).toBe('zh-CN');
     await page.getByTestId('language-select').selectOption('en');
   });
 
@@ -189,9 +192,9 @@ run('SmolAlbum in the browser (web mode)', () => {
     await waitForLoadedTiles(page, PHOTOS.length + 1);
     await tiles(page).nth(1).click();
     await page.getByTestId('photo-view').waitFor();
-    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as unknown as PageImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     await screenshot(page, 'detail-dark');
-    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
   });
 
   it('saw no console errors or unhandled rejections', () => {

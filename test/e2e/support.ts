@@ -192,7 +192,58 @@ export async function screenshot(page: Page, name: string, opts: { docs?: boolea
   return file;
 }
 
+/**
+ * Browser-side globals for page.evaluate callbacks. The Node tsconfig has no DOM lib (main/ must not
+ * see DOM types), so callbacks cast: `(globalThis as unknown as PageWindow).sessionStorage`.
+ */
+export interface PageWindow {
+  document: { activeElement: { getAttribute(name: string): string | null } | null; documentElement: { lang: string } };
+  sessionStorage: { getItem(key: string): string | null };
+  localStorage: { getItem(key: string): string | null };
+  matchMedia(query: string): { matches: boolean };
+}
+/** An <img> as seen from page callbacks. */
+export interface PageImage { complete: boolean; naturalWidth: number }
+
 /** Resolves when every tile image in view has decoded (naturalWidth > 0); returns their count. */
 export async function loadedTileImages(page: Page): Promise<number> {
-  return page.$$eval('[data-testid=photo-tile] img', (imgs) => (imgs as HTMLImageElement[]).filter((i) => i.complete && i.naturalWidth > 0).length);
+  return page.$$eval('[data-testid=photo-tile] img', (imgs) => (imgs as unknown as PageImage[]).filter((i) => i.complete && i.naturalWidth > 0).length);
+}
+
+/** Rendered tile images and how many of them have decoded. */
+export async function tileImageState(page: Page): Promise<{ rendered: number; loaded: number }> {
+  return page.$$eval('[data-testid=photo-tile] img', (imgs) => ({
+    rendered: imgs.length,
+    loaded: (imgs as unknown as PageImage[]).filter((i) => i.complete && i.naturalWidth > 0).length,
+  }));
+}
+
+/**
+ * Scrolls the grid from top to bottom; at each step waits until every rendered tile's image has
+ * decoded. Returns the ids of all photos whose thumbnails were seen loaded.
+ */
+export async function scrollGridCollectingLoaded(page: Page, timeoutMs = 20_000): Promise<Set<number>> {
+  const seen = new Set<number>();
+  const grid = page.getByTestId('photo-grid');
+  await grid.evaluate((el) => { (el as unknown as { scrollTop: number }).scrollTop = 0; });
+  for (let step = 0; step < 200; step++) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await tileImageState(page);
+      if (s.rendered > 0 && s.loaded === s.rendered) break;
+      if (Date.now() > deadline) throw new Error(`tile images did not load: ${JSON.stringify(s)}`);
+      await page.waitForTimeout(100);
+    }
+    const ids = await page.$$eval('[data-testid=photo-tile]', (els) => els.map((e) => Number(e.getAttribute('data-photo-id'))));
+    for (const id of ids) seen.add(id);
+    const atEnd = await grid.evaluate((el) => {
+      const g = el as unknown as { scrollTop: number; clientHeight: number; scrollHeight: number };
+      if (g.scrollTop + g.clientHeight >= g.scrollHeight - 1) return true;
+      g.scrollTop += g.clientHeight / 2;
+      return false;
+    });
+    if (atEnd) break;
+    await page.waitForTimeout(50);
+  }
+  return seen;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanShortCaption, normaliseTags } from '../../main/engine/captions';
 import { dropOldestExchange, expandImages, toTemplateMessages } from '../../main/engine/prompt';
 import { commonPrefix, imageSpans, reusableLength } from '../../main/engine/generate';
-import { acceleratorsFor } from '../../main/engine/loader';
+import { acceleratorPlanFromEnv, acceleratorsFor } from '../../main/engine/loader';
 import type { EngineChatTurn } from '../../main/engine/client';
 
 describe('short captions', () => {
@@ -75,5 +75,12 @@ describe('device order', () => {
     expect(acceleratorsFor('linux', 'x64')).toEqual(['cuda', 'webgpu']);
     expect(acceleratorsFor('win32', 'x64')).toEqual(['dml', 'webgpu']);
     expect(acceleratorsFor('darwin', 'arm64')).toEqual(['coreml', 'webgpu']);
+  });
+  it('follows the desktop app\'s plan when it hands one over', () => {
+    expect(acceleratorPlanFromEnv({})).toBeNull();
+    const plan = acceleratorPlanFromEnv({ SMOLALBUM_ACCELERATORS: JSON.stringify({ order: ['webgpu', 'bogus'], skipped: ['cuda: not installed'] }) });
+    expect(plan?.skipped).toEqual(['cuda: not installed']);
+    expect(plan?.order.every((d) => acceleratorsFor().includes(d))).toBe(true);
+    expect(acceleratorPlanFromEnv({ SMOLALBUM_ACCELERATORS: '{not json' })).toBeNull();
   });
 });

@@ -56,7 +56,7 @@ export interface ModelFacts {
   imStartId: number;
   fakeTokenAroundImageId: number;
   globalImgId: number;
-  /** Words the steered (tiny) model generates; empty for unsteered presets. */
+  /** The only words greedy decoding produces (see weights.ts). */
   outputWords: string[];
 }
 
@@ -93,7 +93,7 @@ export function modelFacts(preset: PresetName, seed = DEFAULT_SEED, dtypes: Forg
     imStartId: t.ids.imStart,
     fakeTokenAroundImageId: t.ids.fakeTokenAroundImage,
     globalImgId: t.ids.globalImg,
-    outputWords: p.steerWords ? [...CONTENT_WORDS] : [],
+    outputWords: [...CONTENT_WORDS],
   };
 }
 

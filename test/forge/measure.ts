@@ -43,10 +43,10 @@ const pixels = Buffer.alloc(width * height * 3);
 for (let i = 0; i < width * height; i++) pixels.set([(i % width) % 256, Math.floor(i / width) % 256, (i * 7) % 256], i * 3);
 const image = await RawImage.fromBlob(new Blob([new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer())]));
 const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Describe this image.' }] }];
-const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
+const prompt = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
 
 t = performance.now();
-const inputs = await processor(text, [image], { do_image_splitting: values.split });
+const inputs = await processor(prompt, [image], { do_image_splitting: values.split });
 const preprocessS = seconds(t);
 t = performance.now();
 let firstTokenS = 0;
@@ -61,5 +61,6 @@ const out = (await model.generate({
 const generateS = seconds(t);
 const promptTokens = inputs.input_ids.dims[1];
 const generated = out.dims[1] - promptTokens;
-console.log(JSON.stringify({ dir, dtype, loadS, preprocessS, generateS, firstTokenS, sessionSeconds, promptTokens, generated, frames: inputs.pixel_values.dims[1], rssMB: Math.round(process.memoryUsage().rss / 1e6) }));
+const text = processor.batch_decode(out.slice(null, [promptTokens, null]) as Tensor, { skip_special_tokens: true })[0]!;
+console.log(JSON.stringify({ dir, dtype, loadS, preprocessS, generateS, firstTokenS, sessionSeconds, promptTokens, generated, frames: inputs.pixel_values.dims[1], rssMB: Math.round(process.memoryUsage().rss / 1e6), text: text.slice(0, 120) }));
 await model.dispose();

@@ -34,8 +34,6 @@ export interface Preset {
   baseVocabSize: number;
   /** Weight standard deviations: small enough that activations stay finite through every layer. */
   std: { embed: number; linear: number; vision: number };
-  /** Steer greedy decoding through a cycle of word tokens (readable, never EOS); see weights.ts. */
-  steerWords: boolean;
 }
 
 export type PresetName = 'tiny' | 'smolvlm-256m';
@@ -58,7 +56,6 @@ export const PRESETS: Record<PresetName, Preset> = {
     sizeLongestEdge: 64,
     baseVocabSize: 0,
     std: { embed: 1, linear: 0.15, vision: 0.1 },
-    steerWords: true,
   },
   'smolvlm-256m': {
     name: 'smolvlm-256m',
@@ -76,8 +73,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     },
     sizeLongestEdge: 2048,
     baseVocabSize: 49152,
-    std: { embed: 0.05, linear: 0.02, vision: 0.02 },
-    steerWords: false,
+    std: { embed: 1, linear: 0.02, vision: 0.02 },
   },
 };
 

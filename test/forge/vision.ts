@@ -1,7 +1,7 @@
 // vision_encoder.onnx: SigLIP-style encoder (patch conv, learned positions, pre-LN blocks, post-LN),
 // Idefics3 pixel shuffle, and the connector projecting to the text hidden size.
 // In: pixel_values f32 [batch_size, num_images, 3, H, W], pixel_attention_mask bool [batch_size, num_images, H, W]
-// Out: image_features f32 [num_frames, image_seq_len, text_hidden]
+// Out: image_features f32 [num_real_frames, image_seq_len, text_hidden]
 import { GraphBuilder } from './graph';
 import { linear, type WeightFormat } from './linear';
 import { imageSeqLen } from './presets';
@@ -33,7 +33,11 @@ export function buildVisionEncoder(w: Weights, format: WeightFormat): GraphBuild
   const pixels = g.input('pixel_values', 'float', ['batch_size', 'num_images', 3, 'height', 'width']);
   g.input('pixel_attention_mask', 'bool', ['batch_size', 'num_images', 'height', 'width']);
 
-  const frames = g.op('Reshape', [pixels, g.int64([-1, 3, v.tile, v.tile])]);
+  // Like Idefics3, drop all-zero frames: the padding a batch of prompts with unequal frame counts gets.
+  const allFrames = g.op('Reshape', [pixels, g.int64([-1, 3, v.tile, v.tile])]);
+  const zeros = g.op('ReduceSum', [g.op('Cast', [g.op('Equal', [allFrames, g.scalar(0)])], { to: 1 }), g.int64([1, 2, 3])], { keepdims: 0 });
+  const isReal = g.op('Not', [g.op('Equal', [zeros, g.scalar(3 * v.tile * v.tile)])]);
+  const frames = g.op('Compress', [allFrames, isReal], { axis: 0 });
   const patchStd = 1 / Math.sqrt(3 * v.patch * v.patch);
   const conv = g.op(
     'Conv',
@@ -94,6 +98,6 @@ export function buildVisionEncoder(w: Weights, format: WeightFormat): GraphBuild
     outDim: textHidden,
     weights: w.uniform('connector.modality_projection.proj.weight', shuffled * textHidden, 1 / Math.sqrt(shuffled)),
   });
-  g.output('image_features', features, 'float', ['num_frames', imageSeqLen(p), textHidden]);
+  g.output('image_features', features, 'float', ['num_real_frames', imageSeqLen(p), textHidden]);
   return g;
 }

@@ -1,12 +1,16 @@
-// Weight values for a preset. Everything is seeded uniform noise, except in presets with `steerWords`:
-// there the LM head maps each content-word token's embedding to the next word of CONTENT_WORDS, so
-// greedy decoding walks a cycle of readable words (the image decides where it enters the cycle), and
-// every other column — EOS and all special tokens included — is zero and never wins the argmax.
+// Weight values for a preset. Everything is seeded uniform noise except the LM head: it maps each
+// content-word token's embedding to the next word of CONTENT_WORDS, so greedy decoding walks a cycle of
+// readable words (in tiny the image decides where it enters the cycle), and every other column — EOS
+// and all special tokens included — is zero and never wins the argmax: generation runs its full length.
+// The cost is unchanged (a dense [hidden, vocab] MatMul); embeddings need a large std (1) so the token's
+// own embedding dominates the residual stream at the last layer.
 import { uniformWeights } from './rng';
 import type { Preset } from './presets';
 import type { BuiltTokenizer } from './tokenizer';
 
-const LM_HEAD_GAIN = 0.25; // keeps steered logits around 10–20
+// Greedy output doesn't depend on this; sampling does: with the next word's logit ~8 against 0 for the
+// hundreds of zero columns, temperature 1 keeps the cycle most of the time and still varies.
+const NEXT_WORD_LOGIT = 8;
 
 export class Weights {
   constructor(
@@ -33,23 +37,15 @@ export class Weights {
   lmHead(): () => Float32Array {
     const { hidden } = this.preset.text;
     const vocab = this.tokenizer.vocabSize;
-    if (!this.preset.steerWords) {
-      return () => {
-        const w = uniformWeights(this.seed, 'lm_head.weight', hidden * vocab, this.preset.std.linear);
-        // A zero EOS column: random logits almost always have a positive maximum, so generation runs
-        // its full length in benchmarks.
-        const eos = this.tokenizer.ids.endOfUtterance;
-        for (let h = 0; h < hidden; h++) w[h * vocab + eos] = 0;
-        return w;
-      };
-    }
     return () => {
       const embed = this.embedTable()();
       const w = new Float32Array(hidden * vocab);
       const words = this.tokenizer.contentWordIds;
+      // The final RMSNorm scales the embedding e to unit rms, so the logit is |e|²/rms(e) ≈ hidden·std.
+      const gain = NEXT_WORD_LOGIT / (hidden * this.preset.std.embed);
       words.forEach((from, k) => {
         const to = words[(k + 1) % words.length]!;
-        for (let h = 0; h < hidden; h++) w[h * vocab + to] = embed[from * hidden + h]! * LM_HEAD_GAIN;
+        for (let h = 0; h < hidden; h++) w[h * vocab + to] = embed[from * hidden + h]! * gain;
       });
       return w;
     };

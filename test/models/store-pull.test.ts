@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { startHubMirror, type HubMirror } from '../support/hub-mirror';
 import { ModelStore } from '../../main/models/store';
 import type { DownloadProgress } from '../../shared/contract/models';
@@ -200,6 +201,61 @@ describe('pull', () => {
     expect(last.bytes).toBe(last.total);
     expect(last.total).toBe(mirror.files(REPO).filter((f) => !f.path.endsWith('.md') && (!f.path.startsWith('onnx/') ||
       ['onnx/vision_encoder.onnx', 'onnx/embed_tokens.onnx', Q8].includes(f.path))).reduce((s, f) => s + f.size, 0));
+  });
+});
+
+describe('interruptions and hub variants', () => {
+  it('an aborted pull rejects, keeps its partial, and the next pull resumes it', async () => {
+    const store = freshStore({ progressIntervalMs: 0 });
+    mirror.setFault(`${REPO}/${Q8}`, { delayPerChunkMs: 20, chunkSize: 16 * 1024 });
+    const abort = new AbortController();
+    try {
+      await expect(store.pull(REPO, {
+        signal: abort.signal,
+        onProgress: (p) => { if (p.file === Q8 && p.bytes > 0 && !abort.signal.aborted) setTimeout(() => abort.abort(), 60); },
+      })).rejects.toThrow(`The download of ${REPO} was stopped. What arrived is kept; pulling again resumes it.`);
+    } finally {
+      mirror.setFault(`${REPO}/${Q8}`, undefined);
+    }
+    const blobs = path.join(store.hubDir, 'models--acme--tiny-vlm', 'blobs');
+    const partial = readdirSync(blobs).find((n) => n.endsWith('.incomplete'))!;
+    const kept = statSync(path.join(blobs, partial)).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(readdirSync(blobs).some((n) => n.endsWith('.lock'))).toBe(false);
+    const before = mirror.fileRequests(REPO, Q8).length;
+    await store.pull(REPO);
+    expect(mirror.fileRequests(REPO, Q8).slice(before).map((r) => r.range)).toEqual([`bytes=${kept}-`]);
+  });
+
+  it('refuses a blob another live process is writing; takes over a lock left by a dead one', async () => {
+    const store = freshStore();
+    const blobs = path.join(store.hubDir, 'models--acme--tiny-vlm', 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    const lock = path.join(blobs, `${mirror.files(REPO).find((f) => f.path === Q8)!.sha256}.lock`);
+    writeFileSync(lock, String(process.ppid)); // the test runner: alive
+    await expect(store.pull(REPO)).rejects.toThrow(/is being downloaded by another process \(pid \d+\)/);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(lock, String(dead));
+    expect((await store.pull(REPO)).complete).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('follows the hub\'s 302 to a CDN for LFS files, resuming there too, and sends HF_TOKEN', async () => {
+    const cdnMirror = await startHubMirror({
+      repos: { [REPO]: { dir: src } }, lfsRedirect: true,
+      faults: { [Q8]: { dropAfterBytes: 70_000 } },
+    });
+    try {
+      const store = new ModelStore({ hubDir: tempDir(), endpoint: cdnMirror.url, backoffMs: 5, token: 'hf_test' });
+      const model = await store.pull(REPO);
+      expect(readFileSync(path.join(model.path, Q8)).equals(readFileSync(path.join(src, Q8)))).toBe(true);
+      const q8 = cdnMirror.fileRequests(REPO, Q8);
+      expect(q8.map((r) => [r.path.startsWith('/cdn/') ? 'cdn' : 'hub', r.status])).toEqual([['hub', 302], ['cdn', 200], ['hub', 302], ['cdn', 206]]);
+      expect(q8[3].range).toMatch(/^bytes=\d+-$/);
+      expect(cdnMirror.requests.find((r) => r.path.startsWith('/api/'))?.authorization).toBe('Bearer hf_test');
+    } finally {
+      await cdnMirror.close();
+    }
   });
 });
 

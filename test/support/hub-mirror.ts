@@ -5,6 +5,7 @@
 //   GET /api/models/{org}/{name}/revision/{rev}      model info; ?blobs=true adds size/blobId/lfs to siblings
 //   GET /api/models/{org}/{name}/tree/{rev}[/{dir}]  tree entries (?recursive=true)
 //   GET /api/models/{org}/{name}                     model info at main
+//   GET|HEAD /cdn/{sha256}                           LFS bytes after the resolve 302 (option lfsRedirect)
 //
 // As on the real hub: `main` (and any ref given) resolves to the repo's commit sha; LFS files (onnx,
 // safetensors, …) carry `lfs.sha256` in the listing and `x-linked-etag`/`x-linked-size` on resolve; plain
@@ -12,7 +13,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -112,6 +113,9 @@ function loadRepo(id: string, spec: MirrorRepoSpec): RepoState {
   return { id, commit, refs: new Set(['main', ...(spec.refs ?? [])]), files };
 }
 
+/** Query flags as clients send them: `true`, `True` (Python requests), `1`. */
+const isTrue = (v: string | null) => v !== null && ['true', '1'].includes(v.toLowerCase());
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves on 'drain' or 'close' and leaves no listener behind. */
@@ -126,6 +130,8 @@ function drained(res: http.ServerResponse): Promise<void> {
 export async function startHubMirror(opts: {
   repos: Record<string, MirrorRepoSpec>;
   faults?: Record<string, FileFault>;
+  /** Answer LFS resolves with a 302 to `/cdn/<sha256>` like huggingface.co (default: serve directly). */
+  lfsRedirect?: boolean;
 }): Promise<HubMirror> {
   const repos = new Map(Object.entries(opts.repos).map(([id, spec]) => [id, loadRepo(id, spec)]));
   const faults = new Map(Object.entries(opts.faults ?? {}).map(([k, f]) => [k, { ...f }]));
@@ -253,8 +259,8 @@ export async function startHubMirror(opts: {
       if (!repo) return notFound(res, log, 'RepositoryNotFound', `Repository not found: ${m[1]}`);
       const commit = resolveRev(repo, m[3] ?? 'main');
       if (!commit) return notFound(res, log, 'RevisionNotFound', `Invalid rev id: ${m[3]}`);
-      if (m[2] === 'tree') return sendJson(res, log, 200, treeEntries(repo, m[4] ?? '', ['true', '1'].includes(url.searchParams.get('recursive') ?? '')));
-      return sendJson(res, log, 200, modelInfo(repo, ['true', '1'].includes(url.searchParams.get('blobs') ?? '')));
+      if (m[2] === 'tree') return sendJson(res, log, 200, treeEntries(repo, m[4] ?? '', isTrue(url.searchParams.get('recursive'))));
+      return sendJson(res, log, 200, modelInfo(repo, isTrue(url.searchParams.get('blobs'))));
     }
     m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(p);
     if (m) {
@@ -265,7 +271,23 @@ export async function startHubMirror(opts: {
       if (!resolveRev(repo, m[2])) return notFound(res, log, 'RevisionNotFound', `Invalid rev id: ${m[2]}`);
       const file = repo.files.get(m[3]);
       if (!file) return notFound(res, log, 'EntryNotFound', `${m[3]} does not exist on "${m[2]}"`);
+      if (opts.lfsRedirect && file.lfs) {
+        // The real hub sends LFS files to its CDN with a 302 that carries the file's identity.
+        log.status = 302;
+        res.writeHead(302, {
+          location: `/cdn/${file.sha256}`, 'x-repo-commit': repo.commit, 'x-linked-etag': `"${file.sha256}"`,
+          'x-linked-size': file.size, 'content-length': 0,
+        });
+        return void res.end();
+      }
       return serveFile(req, res, log, repo, file);
+    }
+    m = /^\/cdn\/([0-9a-f]{64})$/.exec(p);
+    const cdn = m && [...repos.values()].flatMap((r) => [...r.files.values()].map((f) => ({ r, f }))).find(({ f }) => f.sha256 === m![1]);
+    if (cdn) {
+      log.repo = cdn.r.id;
+      log.file = cdn.f.path;
+      return serveFile(req, res, log, cdn.r, cdn.f);
     }
     return sendJson(res, log, 404, { error: 'not found' });
   }

@@ -2,12 +2,16 @@
 import type { CliCommand } from '../types';
 import { libraryCommands } from './library';
 import { serveCommand } from './serve';
+import { aiCommand, editCommand } from './ai';
+import { albumsCommand, duplicatesCommand } from './albums';
+import { exportCommand } from './export';
 import { modelsCommand } from './models';
 import { engineCommands } from './engine';
 
 export const commands: CliCommand[] = [
   ...libraryCommands,
   serveCommand,
+  aiCommand, editCommand, albumsCommand, duplicatesCommand, exportCommand,
   modelsCommand,
   ...engineCommands,
 ];

@@ -6,6 +6,7 @@ import { scanRoots } from '../../library/indexer';
 import { watchRoots } from '../../library/watcher';
 import { addRoot, findRoot } from '../../library/roots';
 import { rootRows } from '../../db/roots';
+import { indexAiStage } from './ai';
 import type { LibraryStatus, Progress, Root, ScanSummary, SearchResult } from '../../../shared/types';
 
 function formatDuration(ms: number | null): string {
@@ -62,7 +63,7 @@ const indexCommand: CliCommand = {
   summary: 'Add folders to the library (if new) and index them: metadata and thumbnails',
   usage: 'index <dir>... [--no-ai] [--model M]',
   options: { 'no-ai': { type: 'boolean', default: false }, model: { type: 'string' } },
-  async run({ positionals }, io) {
+  async run({ positionals, values }, io) {
     if (!positionals.length) { io.log('Usage: smolalbum index <dir>... [--no-ai] [--model M]'); return 2; }
     const ctx = io.ctx();
     const rootIds = new Set<number>();
@@ -81,11 +82,13 @@ const indexCommand: CliCommand = {
       off();
       printer.end();
     }
-    if (io.json) io.printJson(summary);
-    else {
+    if (!io.json) {
       io.print(`Indexed: ${summaryText(summary)}`);
       for (const i of summary.issues) io.print(`  ! ${i.path}: ${i.message}`);
     }
+    // XMP import, then captions unless --no-ai (the AI area's stage).
+    const ai = await indexAiStage(io, { ai: values['no-ai'] !== true, model: typeof values.model === 'string' ? values.model : undefined });
+    if (io.json) io.printJson({ ...summary, ai });
     return 0;
   },
 };

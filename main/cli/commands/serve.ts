@@ -32,7 +32,13 @@ export const serveCommand: CliCommand = {
     const server = await startServer({ ctx, service, host, port, log: io.log });
     // New and changed files arrive by themselves while the page is open; a startup scan catches
     // what changed while SmolAlbum was not running.
-    const watcher = watchRoots(ctx, { onError: (err) => io.log(`Watching failed: ${err.message}`) });
+    const watcher = watchRoots(ctx, {
+      onBatch: ({ summary }) => {
+        const n = summary.added + summary.changed + summary.moved + summary.restored;
+        if (n > 0) io.log(`Indexed ${n} new or changed file${n === 1 ? '' : 's'}.`);
+      },
+      onError: (err) => io.log(`Watching failed: ${err.message}`),
+    });
     if (values['no-scan'] !== true) scanRoots(ctx).catch((err: Error) => io.log(`Scan failed: ${err.message}`));
     if (!isLoopback(host)) {
       io.log(`Warning: SmolAlbum is listening on ${host}, reachable from other machines. Anyone with the token can read your library.`);

@@ -50,7 +50,7 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
       onClick={(e) => onTileClick(index, e)}
     >
       {item.hasThumb
-        ? <img src={mediaUrl('thumb', item.id)} alt="" loading="lazy" decoding="async" draggable={false} />
+        ? <img src={mediaUrl('thumb', item.id)} alt="" decoding="async" draggable={false} />
         : <div className="thumb-placeholder" aria-hidden="true" />}
       <button type="button" className="tile-check" tabIndex={-1} aria-label={`${selectLabel}: ${item.label}`} aria-pressed={selected}
         onClick={(e) => { e.stopPropagation(); onToggle(index, e); }} />

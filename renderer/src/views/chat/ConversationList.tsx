@@ -30,7 +30,7 @@ export function ConversationList({ list, currentId, onSelect, onNew, onRename, o
               <>
                 <button type="button" className="chat-list-title" aria-current={c.id === currentId ? 'page' : undefined} onClick={() => onSelect(c.id)}>{c.title}</button>
                 <button type="button" className="icon" aria-label={`${t('chat.rename')} ${c.title}`} onClick={() => { setDraft(c.title); setRenaming(c.id); }}>✎</button>
-                <button type="button" className="icon" aria-label={`${t('chat.delete')} ${c.title}`} onClick={() => onDelete(c)}>🗑</button>
+                <button type="button" className="icon" aria-label={`${t('chat.delete')} ${c.title}`} onClick={() => onDelete(c)}>✕</button>
               </>
             )}
           </li>

@@ -1,0 +1,14 @@
+// `npm run bench -- <name> [--json]`: runs test/bench/<name>.ts, which exports run({ json }).
+const [name, ...rest] = process.argv.slice(2);
+if (!name || !/^[a-z0-9-]+$/.test(name)) {
+  process.stderr.write('Usage: npm run bench -- <name> [--json]\n');
+  process.exit(2);
+}
+const json = rest.includes('--json');
+const mod = (await import(`./${name}`)) as { run?: (opts: { json: boolean }) => Promise<void> };
+if (typeof mod.run !== 'function') {
+  process.stderr.write(`Benchmark "${name}" has no run() export\n`);
+  process.exit(2);
+}
+await mod.run({ json });
+export {};
