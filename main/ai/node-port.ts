@@ -12,6 +12,8 @@ export interface NodePortOptions {
   env?: NodeJS.ProcessEnv;
   /** Inherit the child's stderr (diagnostics) — default true; tests may silence it. */
   stderr?: 'inherit' | 'ignore';
+  /** Another build of the entry (e.g. a bundled one), instead of the one beside this module. */
+  entry?: { file: string; execArgv: string[] };
 }
 
 /** The inference-process entry beside this module: .ts under tsx, .js in the build. */
@@ -28,7 +30,7 @@ export function engineEntry(): { file: string; execArgv: string[] } {
 }
 
 export function createNodePort(opts: NodePortOptions = {}): EnginePort {
-  const { file, execArgv } = engineEntry();
+  const { file, execArgv } = opts.entry ?? engineEntry();
   const child: ChildProcess = fork(file, [], {
     execArgv,
     env: opts.env ?? process.env,

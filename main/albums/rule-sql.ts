@@ -86,7 +86,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[]): string
 
 /**
  * "Folder under": an absolute folder matches photos whose absolute path lies below it; a relative
- * one matches below that folder inside any root. Compared exactly (case-sensitive, no LIKE wildcards).
+ * one matches below that folder inside any root (or below root-name/folder). Compared exactly (case-sensitive, no LIKE wildcards).
  */
 function compileFolder(value: string, params: (string | number)[]): string {
   const slashed = value.replaceAll('\\', '/');
@@ -97,7 +97,8 @@ function compileFolder(value: string, params: (string | number)[]): string {
   }
   const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
   if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
+  // Relative to a root ("2021/trip"), or starting with the root's own folder name ("Pictures/2021").
   const prefix = `${rel}/`;
-  params.push(prefix.length, prefix);
-  return 'substr(p.rel_path, 1, ?) = ?';
+  params.push(prefix.length, prefix, prefix.length, prefix);
+  return "(substr(p.rel_path, 1, ?) = ? OR substr(p.folder || '/', 1, ?) = ?)";
 }

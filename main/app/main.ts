@@ -74,8 +74,11 @@ function start(): void {
   };
 
   app.whenReady().then(() => {
-    // better-sqlite3 is built per ABI: Electron loads its own copy (scripts/electron-abi.mjs).
-    useNativeBinding(electronSqliteBinding(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
+    // better-sqlite3 is built per ABI: Electron loads its own copy (scripts/electron-abi.mjs), unless
+    // SMOLALBUM_SQLITE_BINDING names another build of the addon.
+    useNativeBinding(process.env.SMOLALBUM_SQLITE_BINDING
+      ? path.resolve(process.env.SMOLALBUM_SQLITE_BINDING)
+      : electronSqliteBinding(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
     const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log) });
     ctx = context;
     const service = createService(context);

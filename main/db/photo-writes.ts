@@ -89,10 +89,16 @@ export function markRestored(db: Db, ids: number[]): void {
   for (const id of ids) stmt.run(now, id);
 }
 
-/** An offline photo with this content: the file it was moved to takes over its id. */
-export function findMoveTarget(db: Db, contentHash: string, excludeId: number): number | null {
-  const row = db.prepare(`SELECT id FROM photos WHERE content_hash = ? AND status = 'offline' AND id <> ? ORDER BY id LIMIT 1`)
-    .get(contentHash, excludeId) as { id: number } | undefined;
+/**
+ * The offline photo a newly found file is, moved: same content — or, for a photo whose new content
+ * was never read (changed, then moved before a scan finished), the same size and mtime, which a
+ * move keeps. The file takes over its id and everything attached.
+ */
+export function findMoveTarget(db: Db, contentHash: string, size: number, mtimeMs: number, excludeId: number): number | null {
+  const row = db.prepare(`SELECT p.id FROM photos p WHERE p.status = 'offline' AND p.id <> ?
+      AND (p.content_hash = ? OR (p.size = ? AND p.mtime_ms = ? AND ${PENDING_SQL}))
+    ORDER BY p.content_hash = ? DESC, p.id LIMIT 1`)
+    .get(excludeId, contentHash, size, mtimeMs, contentHash) as { id: number } | undefined;
   return row?.id ?? null;
 }
 

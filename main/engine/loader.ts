@@ -129,6 +129,31 @@ function checkLayers(model: PreTrainedModel, config: ModelConfig, dir: string): 
   }
 }
 
+/**
+ * A cache that "has" exactly the model folder's ONNX files, as their paths (Node loads by path).
+ * transformers.js asks by local path first and re-reads the hit by its remote-style key
+ * (`<host>/<model>/resolve/<rev>/<file>`), so both forms map to the file in `dir`.
+ */
+function localOnnxPaths(dir: string) {
+  const root = path.resolve(dir);
+  const resolve = (key: string): string | undefined => {
+    if (typeof key !== 'string' || !/\.onnx(_data(_\d+)?)?$/.test(key)) return undefined;
+    let file: string | undefined;
+    if (path.isAbsolute(key)) file = path.resolve(key);
+    else {
+      const rel = /\/resolve\/[^/]+\/(.+)$/.exec(key)?.[1];
+      if (rel) file = path.resolve(root, rel);
+    }
+    return file && file.startsWith(root + path.sep) && existsSync(file) ? file : undefined;
+  };
+  return {
+    async match(key: string): Promise<string | undefined> {
+      return resolve(key);
+    },
+    async put(): Promise<void> {},
+  };
+}
+
 function shortError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0].slice(0, 400);
@@ -144,6 +169,11 @@ export async function loadModel(params: LoadParams, onProgress?: (file: string, 
   env.allowLocalModels = true;
   env.cacheDir = params.cacheDir;
   env.useFSCache = false;
+  // transformers.js opens every local file as a FileResponse whose read stream starts at once and
+  // buffers the whole file in JS although ORT then loads the .onnx by path: ~1 GB of fp32 weights
+  // read twice and held until GC. Answering ONNX lookups with the path itself skips that stream.
+  env.useCustomCache = true;
+  env.customCache = localOnnxPaths(dir);
   // ORT prints native errors while probing absent accelerators; failures reach us as exceptions
   // (reported in fallbackReasons), so its own log stays quiet.
   env.logLevel = LogLevel.ERROR;

@@ -324,7 +324,7 @@ class Run {
     let id = item.id;
     const hash = outcome.hash;
     if (item.content_hash === null && hash) {
-      const target = findMoveTarget(db, hash, item.id);
+      const target = findMoveTarget(db, hash, outcome.size, outcome.mtimeMs, item.id);
       if (target !== null) {
         mergeMove(db, item.id, target, { rootId: item.root_id, rootPath: item.root_path, rel: item.rel_path, size: outcome.size, mtimeMs: outcome.mtimeMs });
         this.movedTo.set(item.id, target);

@@ -25,6 +25,12 @@ export function sniffImageFormat(head: Uint8Array): string | null {
   return null;
 }
 
+/** sharp/libvips messages repeat the decoder's complaints; keep the first plain statement. */
+export function shortDecodeError(message: string): string {
+  const first = message.split(/\n|\s+Vips\w+:/)[0]!.trim().replace(/[:.]+$/, '');
+  return first || message.trim();
+}
+
 /** Bytes needed by sniffImageFormat. */
 export const SNIFF_BYTES = 16;
 
@@ -40,7 +46,7 @@ export async function inspectImage(file: string, displayName = file): Promise<Im
   try {
     meta = await sharp(file, { failOn: 'error' }).metadata();
   } catch (err) {
-    throw new Error(`${displayName} is not a readable image: ${(err as Error).message}`);
+    throw new Error(`${displayName} is not a readable image (${shortDecodeError((err as Error).message)}).`);
   }
   if (!meta.format || !meta.width || !meta.height) throw new Error(`${displayName} is not a readable image.`);
   return { format: meta.format, ext: EXT_BY_FORMAT[meta.format] ?? meta.format, width: meta.width, height: meta.height };
@@ -51,6 +57,6 @@ export async function decodeCheck(file: string, displayName = file): Promise<voi
   try {
     await sharp(file, { failOn: 'error' }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
   } catch (err) {
-    throw new Error(`${displayName} is damaged or not a readable image: ${(err as Error).message}`);
+    throw new Error(`${displayName} is damaged or not a readable image (${shortDecodeError((err as Error).message)}).`);
   }
 }

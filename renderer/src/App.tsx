@@ -9,12 +9,13 @@ import { SearchView } from './views/SearchView';
 import { AlbumsView } from './views/AlbumsView';
 import { AlbumView } from './views/AlbumView';
 import { PhotoView } from './views/PhotoView';
-import { SettingsView } from './views/SettingsView';
 import { useWindowFileDrop } from './views/caption/drop-handoff';
 
 // Chat and captioning pull in markdown rendering: loaded when first opened.
 const ChatView = lazy(() => import('./views/chat/ChatView'));
 const CaptionView = lazy(() => import('./views/caption/CaptionView'));
+// Settings reads the model/device lists from the contract (zod schemas): kept out of the first bundle.
+const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
 
 function View({ route }: { route: Route }) {
   switch (route.name) {

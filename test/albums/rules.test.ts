@@ -70,6 +70,8 @@ describe('each condition kind', () => {
     ['month (any year)', { kind: 'month', value: 7 }, ['beach', 'offline', 'rotated']],
     ['folder relative to a root', { kind: 'folder', value: 'trips' }, ['beach', 'mountain']],
     ['folder nested', { kind: 'folder', value: 'trips/2021/alps/' }, ['mountain']],
+    ['folder starting with the root folder name', { kind: 'folder', value: 'b/trips-extra' }, ['undated']],
+    ['folder name alone is the whole root', { kind: 'folder', value: 'a' }, ['beach', 'mountain', 'rotated']],
     ['folder absolute', { kind: 'folder', value: '/photos/b' }, ['offline', 'undated']],
     ['folder absolute is not a string prefix', { kind: 'folder', value: '/photos/b/trips' }, []],
     ['camera make or model, case-insensitive', { kind: 'camera', value: 'nikon' }, ['mountain']],

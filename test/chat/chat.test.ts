@@ -11,6 +11,8 @@ import { createService } from '../../main/service/index';
 import { invoke } from '../../main/service/invoke';
 import { nodeEngineFactory } from '../../main/ai/engine-factory';
 import { saveUpload } from '../../main/uploads/store';
+import { ChatRepo } from '../../main/chat/repo';
+import { collectUnusedAttachments } from '../../main/chat/attachment-gc';
 import type { Service } from '../../shared/api';
 import type { ChatMessage } from '../../shared/contract/chat';
 import { tinyModelDir, TINY } from '../support/models';
@@ -208,5 +210,11 @@ describe('chat', () => {
     expect(await service['chat.remove']({ id: c.id })).toEqual({ removed: true });
     await expect(service['chat.get']({ id: c.id })).rejects.toThrow(/does not exist/);
     expect((await service['chat.list']({})).some((x) => x.id === c.id)).toBe(false);
+    // Its stored copy is collected once past the grace period; copies other messages use stay.
+    const inUse = new ChatRepo(ctx.db).referencedFileIds();
+    expect(inUse.size).toBeGreaterThan(0);
+    await collectUnusedAttachments(ctx, new ChatRepo(ctx.db), Date.now() + 60 * 60_000);
+    expect(existsSync(path.join(ctx.paths.attachments, stored))).toBe(false);
+    for (const id of inUse) expect(existsSync(path.join(ctx.paths.attachments, id))).toBe(true);
   });
 });

@@ -155,6 +155,7 @@ run('captioning in the browser (web mode)', () => {
     await callApi(served, 'library.rescan', { rootId: root.id });
     const page1 = await callApi<{ items: { id: number; relPath: string }[] }>(served, 'photos.list', {});
     const photo = page1.items.find((p) => p.relPath === 'b.jpg')!;
+    await callApi(served, 'chat.create', { title: 'An older conversation' });
     await page.goto(`${served.url}#/chat?photo=${photo.id}`);
     await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(1);
     await page.getByTestId('chat-input').fill('What is this?');
@@ -163,6 +164,10 @@ run('captioning in the browser (web mode)', () => {
     await answer.waitFor({ timeout: 60_000 });
     // Default settings split images into tiles: at least one frame of image tokens reached the model.
     expect(Number(await answer.getByTestId('chat-stats').getAttribute('data-image-tokens'))).toBeGreaterThanOrEqual(TINY.imageSeqLen);
+    // A new conversation about the photo, not appended to the older one.
+    await page.getByRole('heading', { name: 'What is this?' }).waitFor();
+    expect(await page.getByTestId('chat-conversation').count()).toBe(2);
+    expect(await page.locator('[data-testid=chat-message]').count()).toBe(2);
     await expect.poll(() => page.locator('[data-testid=chat-message][data-role=user] img').evaluateAll((imgs) => (imgs as unknown as PageImage[]).every((i) => i.naturalWidth > 0))).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, rendererBuilt, screenshot, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
+import { build } from 'esbuild';
+import { launchBrowser, REPO_ROOT, rendererBuilt, screenshot, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
@@ -127,5 +128,31 @@ run('chat in the browser (web mode)', () => {
     await expect.poll(() => textOf(messages('user').last())).toBe('Tell me a very long story about them.');
     await page.getByTestId('chat-new').waitFor();
     expect(session.problems).toEqual([]);
+  });
+});
+
+run('answer markdown in Chromium', () => {
+  it('renders markdown but never raw HTML, scripts or javascript: links', async () => {
+    // The renderer's own module, bundled for the page, run on hostile model output.
+    const bundle = await build({
+      entryPoints: [path.join(REPO_ROOT, 'renderer/src/views/chat/markdown.ts')],
+      bundle: true, write: false, format: 'iife', globalName: 'md', platform: 'browser', logLevel: 'silent',
+    });
+    const md = await session.context.newPage();
+    await md.setContent('<!doctype html><body></body>');
+    await md.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const html = await md.evaluate(() => (globalThis as unknown as { md: { renderMarkdown(s: string): string } }).md.renderMarkdown(
+      '**bold** and `code`\n\n<img src=x onerror="alert(1)"><script>alert(2)</script>\n\n[link](javascript:alert(3)) <b onclick="x()">b</b>\n\n- item',
+    ));
+    await md.close();
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<code>code</code>');
+    expect(html).toContain('<li>item</li>');
+    expect(html).toContain('&lt;img src=x onerror="alert(1)"&gt;');
+    expect(html).toContain('&lt;script&gt;');
+    // No real tag but the markdown ones, no event-handler attribute inside a tag, no javascript: URL.
+    expect(html).not.toMatch(/<(img|script|b)[\s>]/i);
+    expect(html).not.toMatch(/<[^>]*\son\w+=/i);
+    expect(html).not.toContain('javascript:');
   });
 });

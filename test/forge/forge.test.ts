@@ -2,7 +2,8 @@
 // protobuf that decodes to the intended tensors, determinism per seed, and a KV cache that gives the
 // same logits as a full forward pass.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgeModel, type ForgeResult } from './index';
 import { onnx, writeModel } from './onnx-writer';
 import { GraphBuilder } from './graph';
-import { TINY } from '../support/models';
+import { forgedModelDir, TINY } from '../support/models';
 
 let work: string;
 let forged: ForgeResult;
@@ -193,5 +194,36 @@ describe('decoder KV cache', () => {
     expect(second['present.0.key']!.dims).toEqual([1, TINY.kvHeads, ids.length, TINY.headDim]);
     // Causality: the first rows don't see later tokens, so they are the same without them.
     expect(Math.max(...fullLogits.slice(0, vocab).map((v, i) => Math.abs(v - stepLogits[i]!)))).toBeLessThan(1e-4);
+  });
+});
+
+describe('forged model cache', () => {
+  it('forges once for concurrent callers and reuses the folder afterwards', async () => {
+    const cacheDir = path.join(work, 'cache');
+    let forges = 0;
+    const onProgress = (message: string) => {
+      if (message.startsWith('onnx/decoder_model_merged.onnx')) forges++;
+    };
+    const [a, b] = await Promise.all([
+      forgedModelDir('tiny', { cacheDir, onProgress }),
+      forgedModelDir('tiny', { cacheDir, onProgress }),
+    ]);
+    expect(a).toBe(b);
+    expect(forges).toBe(1);
+    expect(path.basename(a)).toMatch(/^tiny-[0-9a-f]{12}$/);
+    expect(await forgedModelDir('tiny', { cacheDir, onProgress })).toBe(a);
+    expect(forges).toBe(1);
+    expect(await readdir(cacheDir)).toEqual([path.basename(a)]); // no lock or staging debris
+    expect(await forgedModelDir('tiny', { cacheDir, seed: 9 })).not.toBe(a);
+  });
+
+  it('takes over the lock of a forge whose process died', async () => {
+    const cacheDir = path.join(work, 'cache-dead-lock');
+    const dir = await forgedModelDir('tiny', { cacheDir, seed: 11 });
+    await rm(dir, { recursive: true });
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(`${dir}.lock`, String(deadPid));
+    expect(await forgedModelDir('tiny', { cacheDir, seed: 11 })).toBe(dir);
+    expect(await readdir(cacheDir)).toEqual([path.basename(dir)]);
   });
 });

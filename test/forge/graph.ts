@@ -107,6 +107,10 @@ export class GraphBuilder {
   initializer(name: string, type: DataTypeName, dims: number[], bytes: () => Uint8Array): string {
     if (this.usedNames.has(name)) throw new Error(`duplicate value name ${name}`);
     this.usedNames.add(name);
+    return this.addInitializer(name, type, dims, bytes);
+  }
+
+  private addInitializer(name: string, type: DataTypeName, dims: number[], bytes: () => Uint8Array): string {
     const byteLength = elementCount(dims) * BYTES_PER_ELEMENT[type];
     this.initializers.push({ name, dataType: DataType[type], dims, byteLength, bytes });
     return name;
@@ -126,16 +130,12 @@ export class GraphBuilder {
 
   /** A small int64 constant (shapes, axes, indices). */
   int64(values: number[], dims: number[] = [values.length]): string {
-    const name = this.fresh('const_i64');
-    this.usedNames.delete(name);
-    return this.initializer(name, 'int64', dims, () => asBytes(BigInt64Array.from(values.map((v) => BigInt(v)))));
+    return this.addInitializer(this.fresh('const_i64'), 'int64', dims, () => asBytes(BigInt64Array.from(values.map((v) => BigInt(v)))));
   }
 
   /** A small float constant; a scalar when `dims` is []. */
   scalar(value: number, dims: number[] = []): string {
-    const name = this.fresh('const_f32');
-    this.usedNames.delete(name);
-    return this.initializer(name, 'float', dims, () => asBytes(Float32Array.of(value)));
+    return this.addInitializer(this.fresh('const_f32'), 'float', dims, () => asBytes(Float32Array.of(value)));
   }
 
   toModel(producer: string): ModelParts {

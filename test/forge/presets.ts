@@ -32,7 +32,11 @@ export interface Preset {
   sizeLongestEdge: number;
   /** BPE vocab size below the trailing special block (0: only what the word list needs). */
   baseVocabSize: number;
-  /** Weight standard deviations: small enough that activations stay finite through every layer. */
+  /**
+   * Weight standard deviations. embed 1 lets a token's own embedding dominate the last hidden state
+   * (weights.ts); linear sets how much the layers (and so the image) perturb it: enough in `tiny` to
+   * move the first word, little enough that the word cycle holds. Activations stay finite throughout.
+   */
   std: { embed: number; linear: number; vision: number };
 }
 

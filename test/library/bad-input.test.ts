@@ -130,7 +130,7 @@ describe('bad input', () => {
     // root reads any folder; run the scan as an unprivileged user so the permission check is real.
     const asRoot = process.getuid?.() === 0;
     if (asRoot) chownTree(lib.ctx.paths.root, 65534, 65534);
-    const res = spawnSync(process.execPath, [...CLI, 'index', photos, '--data-dir', lib.ctx.paths.root, '--json'], {
+    const res = spawnSync(process.execPath, [...CLI, 'index', photos, '--data-dir', lib.ctx.paths.root, '--json', '--no-ai'], {
       cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
     await fs.chmod(locked, 0o755);

@@ -122,7 +122,7 @@ describe('crash safety', () => {
     const rows = inspect();
     const files = await presentFiles();
     expect(rows.filter((r) => r.status === 'ok').map((r) => r.rel_path)).toEqual(files);
-    expect(rows.filter((r) => r.status !== 'ok'), 'only the files still moved away are offline').toEqual([]);
+    expect(rows.filter((r) => r.status !== 'ok'), `every photo is back online\n${log.join('\n')}`).toEqual([]);
     expect(rows.every((r) => r.done === 2), 'metadata and thumbnail done for all').toBe(true);
     expect(rows).toHaveLength(PHOTOS);
     for (const [rel, id] of movedIds) expect(rows.find((r) => r.rel_path === rel)?.id, `${rel} kept its id`).toBe(id);

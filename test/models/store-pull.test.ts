@@ -259,6 +259,27 @@ describe('interruptions and hub variants', () => {
   });
 });
 
+describe('layout variants and concurrency', () => {
+  it('copy mode (Windows) puts real files in the snapshot', async () => {
+    const store = freshStore({ linkMode: 'copy' });
+    const model = await store.pull(REPO);
+    const q8 = path.join(model.path, Q8);
+    expect(lstatSync(q8).isSymbolicLink()).toBe(false);
+    expect(readFileSync(q8).equals(readFileSync(path.join(src, Q8)))).toBe(true);
+    expect(store.resolveLocal(REPO)).toBe(model.path);
+  });
+
+  it('two simultaneous pulls of one model fetch each file once', async () => {
+    const store = freshStore();
+    const from = mirror.requests.length;
+    const [a, b] = await Promise.all([store.pull(REPO), store.pull(REPO)]);
+    expect(a.path).toBe(b.path);
+    const files = resolvesSince(from).map((r) => r.file);
+    expect(files.filter((f) => f === Q8)).toHaveLength(1);
+    expect(new Set(files).size).toBe(files.length);
+  });
+});
+
 describe('cache reuse', () => {
   it('a model already in the cache is used with zero requests', async () => {
     const store = freshStore();

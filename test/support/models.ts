@@ -33,6 +33,20 @@ async function isComplete(dir: string): Promise<boolean> {
   return stat(path.join(dir, 'forge.json')).then(() => true, () => false);
 }
 
+/** A lock is stale when its process is gone (crashed forge) or it is implausibly old. */
+async function isStaleLock(lockFile: string): Promise<boolean> {
+  const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
+  if (age > LOCK_STALE_MS) return true;
+  const pid = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0) return age > 5_000; // being written, or garbage
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
   for (;;) {
     try {
@@ -42,8 +56,7 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
       return () => rm(lockFile, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > LOCK_STALE_MS) await rm(lockFile, { force: true });
+      if (await isStaleLock(lockFile)) await rm(lockFile, { force: true });
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -56,9 +69,9 @@ const PRUNE_AFTER_MS = 60 * 60_000;
  * debris of interrupted forges — only when untouched for an hour, since a test run that started
  * before the forge changed may still be reading its version.
  */
-async function pruneOtherVersions(preset: PresetName, keep: string): Promise<void> {
-  for (const name of await readdir(MODEL_CACHE)) {
-    const full = path.join(MODEL_CACHE, name);
+async function pruneOtherVersions(cacheDir: string, preset: PresetName, keep: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const full = path.join(cacheDir, name);
     if (!name.startsWith(`${preset}-`) || name.endsWith('.lock') || full === keep) continue;
     const idleMs = await stat(full).then((s) => Date.now() - s.mtimeMs, () => 0);
     const forging = await stat(`${full}.lock`).then(() => true, () => false);
@@ -67,6 +80,8 @@ async function pruneOtherVersions(preset: PresetName, keep: string): Promise<voi
 }
 
 export interface ForgedModelOptions {
+  /** Defaults to .cache/models in the repository. */
+  cacheDir?: string;
   seed?: number;
   dtypes?: ForgeDtype[];
   onProgress?: (message: string) => void;
@@ -76,15 +91,16 @@ export interface ForgedModelOptions {
 export async function forgedModelDir(preset: PresetName, options: ForgedModelOptions = {}): Promise<string> {
   const seed = options.seed ?? DEFAULT_SEED;
   const dtypes = options.dtypes ?? ['fp32'];
-  const dir = path.join(MODEL_CACHE, `${preset}-${await forgeSourceHash(preset, seed, dtypes)}`);
+  const cacheDir = options.cacheDir ?? MODEL_CACHE;
+  const dir = path.join(cacheDir, `${preset}-${await forgeSourceHash(preset, seed, dtypes)}`);
   if (await isComplete(dir)) return dir;
-  await mkdir(MODEL_CACHE, { recursive: true });
+  await mkdir(cacheDir, { recursive: true });
   const release = await acquireLock(`${dir}.lock`);
   try {
     if (!(await isComplete(dir))) {
       // A folder without forge.json is debris from an interrupted forge (the rename is the last step).
       await forgeModel({ preset, out: dir, seed, dtypes, overwrite: true, onProgress: options.onProgress });
-      await pruneOtherVersions(preset, dir);
+      await pruneOtherVersions(cacheDir, preset, dir);
     }
   } finally {
     await release();

@@ -100,7 +100,9 @@ export function PhotoGrid({ items, total, groups, ariaLabel, onNeed, onOpen, sel
   const virtualRows = virtualizer.getVirtualItems();
   const lastRow = virtualRows.length ? rows[virtualRows[virtualRows.length - 1]!.index] : undefined;
   const visibleEnd = lastRow ? (lastRow.kind === 'tiles' ? lastRow.end : 0) : 0;
-  useEffect(() => { onNeed(visibleEnd + columns * 12); }, [visibleEnd, columns, onNeed]);
+  // Ask for a few rows beyond the view: enough to scroll without placeholders, without loading
+  // pages nobody looks at (each costs the backend time that a new search would wait for).
+  useEffect(() => { onNeed(visibleEnd + columns * 4); }, [visibleEnd, columns, onNeed]);
 
   const itemsRef = useRef(items);
   itemsRef.current = items;

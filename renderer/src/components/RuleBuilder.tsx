@@ -1,7 +1,8 @@
 // Smart-album rule builder: nested AND/OR groups of the conditions in shared/rules.ts, with a live
 // preview count (albums.preview, debounced). Incomplete rows are left out of the rule until filled in.
 import { useEffect, useMemo, useState } from 'react';
-import { isRuleGroup, type RuleCondition, type RuleGroup } from '../../../shared/rules';
+// Types only: importing shared/rules at run time would pull zod into the first-paint bundle.
+import type { RuleCondition, RuleGroup } from '../../../shared/rules';
 import { api } from '../api';
 import { useDebounced } from '../hooks/useDebounced';
 import { useI18n } from '../i18n';
@@ -15,6 +16,7 @@ const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'c
 export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string }
 export interface DraftGroup { op: 'and' | 'or'; items: (DraftGroup | DraftCondition)[] }
 const isDraftGroup = (x: DraftGroup | DraftCondition): x is DraftGroup => 'items' in x;
+const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in x;
 
 export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
   kind, op: 'is', from: '', to: '',

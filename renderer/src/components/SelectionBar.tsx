@@ -12,9 +12,11 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   const t = useT();
   const [albums, setAlbums] = useState<Album[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const active = selection.size > 0;
   useEffect(() => {
+    if (!active) return;
     api['albums.list']({ includeAuto: false }).then((list) => setAlbums(list.filter((a) => a.kind === 'manual')), () => setAlbums([]));
-  }, []);
+  }, [active]);
   if (selection.size === 0) return null;
   const ids = [...selection];
 

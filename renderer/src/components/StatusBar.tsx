@@ -18,7 +18,12 @@ export function StatusBar() {
   const refresh = useCallback(() => {
     api['library.status']({}).then((s) => { setStatus(s); setIndexing(s.indexing); setAi(s.ai); setError(null); }, (err: unknown) => setError(errorText(err)));
   }, []);
-  useEffect(refresh, [refresh]);
+  // Counting a big library takes a moment on the (single-threaded) backend: let the grid's first
+  // page go first.
+  useEffect(() => {
+    const timer = window.setTimeout(refresh, 400);
+    return () => window.clearTimeout(timer);
+  }, [refresh]);
   const refreshSoon = useThrottled(refresh, 1000);
   useEvent('library.progress', (p) => setIndexing(p.total > 0 && p.done >= p.total ? null : p));
   useEvent('library.changed', refreshSoon);

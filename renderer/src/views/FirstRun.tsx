@@ -79,7 +79,11 @@ export function ModelOffer() {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (localStorage.getItem(OFFER_KEY)) return;
-    api['models.list']({}).then((models) => setShow(!models.some((m) => m.state === 'ready')), () => setShow(false));
+    let live = true;
+    const timer = window.setTimeout(() => {
+      api['models.list']({}).then((models) => { if (live) setShow(!models.some((m) => m.state === 'ready')); }, () => { if (live) setShow(false); });
+    }, 600);
+    return () => { live = false; window.clearTimeout(timer); };
   }, []);
   useEvent('models.download', (p) => { if (busy) setProgress(p); });
   if (!show) return null;

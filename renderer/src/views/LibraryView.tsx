@@ -13,14 +13,16 @@ import { FirstRun, ModelOffer } from './FirstRun';
 import { summaryToItem } from './photo-items';
 import { errorText } from '../format';
 
-const PAGE = 500;
+// A small first page paints fast; later pages are large so a jump deep into the list catches up quickly.
+const FIRST_PAGE = 300;
+const PAGE = 1000;
 
 export function LibraryView() {
   const { t, lang } = useI18n();
   const [rootCount, setRootCount] = useState<number | null>(null);
   const [rootsError, setRootsError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
-  const fetchPage = useCallback((cursor: string | undefined) => api['photos.list']({ cursor, limit: PAGE }), []);
+  const fetchPage = useCallback((cursor: string | undefined) => api['photos.list']({ cursor, limit: cursor ? PAGE : FIRST_PAGE }), []);
   const paged = usePaged<PhotoSummary>(fetchPage, 'library');
   const items = useMemo(() => paged.items.map(summaryToItem), [paged.items]);
 
@@ -31,9 +33,11 @@ export function LibraryView() {
   const reloadSoon = useThrottled(paged.reload, 800);
   useEvent('library.changed', reloadSoon);
 
-  if (rootsError) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: rootsError })}</p></div>;
-  if (rootCount === null) return <div className="view" aria-busy="true" />;
-  if (rootCount === 0) return <FirstRun onAdded={loadRoots} />;
+  // The grid does not wait for roots.list: photos paint as soon as the first page arrives.
+  const hasPhotos = paged.loaded && paged.total > 0;
+  if (!hasPhotos && rootsError) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: rootsError })}</p></div>;
+  if (!hasPhotos && rootCount === 0) return <FirstRun onAdded={loadRoots} />;
+  if (!hasPhotos && (rootCount === null || !paged.loaded)) return <div className="view" aria-busy="true" />;
 
   return (
     <div className="view view-grid" data-testid="library-view">

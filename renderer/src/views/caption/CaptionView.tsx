@@ -115,6 +115,8 @@ export default function CaptionView() {
 
   const running = rows.some((r) => r.status === 'queued' || r.status === 'running' || r.status === 'uploading');
   const done = rows.filter((r) => r.status === 'done');
+  // Uploads have no folder on this machine: they can be copied and exported, not saved beside or indexed.
+  const onDisk = done.filter((r) => r.source === 'path');
   const finished = rows.filter((r) => r.status !== 'queued' && r.status !== 'running' && r.status !== 'uploading').length;
 
   const onDrop = (e: DragEvent) => {
@@ -195,7 +197,7 @@ export default function CaptionView() {
             await navigator.clipboard.writeText(done.map((r) => r.caption ?? '').join('\n'));
             return null;
           })}>{t('caption.copyAll')}</button>
-          <button type="button" data-testid="caption-save-txt" disabled={!batch || running || done.length === 0} onClick={() => act(async () => {
+          <button type="button" data-testid="caption-save-txt" disabled={!batch || running || onDisk.length === 0} onClick={() => act(async () => {
             const r = await api['caption.saveTxt']({ batchId: batch!.id, overwrite });
             if (r.errors.length) setError(r.errors.map((e) => `${e.path}: ${e.error}`).join('\n'));
             return t('caption.saved', { written: r.written, skipped: r.skipped });
@@ -209,7 +211,7 @@ export default function CaptionView() {
             download('captions.jsonl', (await api['caption.export']({ batchId: batch!.id, format: 'jsonl' })).text, 'application/jsonl');
             return null;
           })}>{t('caption.exportJsonl')}</button>
-          <button type="button" data-testid="caption-add-library" disabled={!batch || running || done.length === 0} onClick={() => act(async () => {
+          <button type="button" data-testid="caption-add-library" disabled={!batch || running || onDisk.length === 0} onClick={() => act(async () => {
             const r = await api['caption.addToLibrary']({ batchId: batch!.id });
             return t('caption.added', { added: r.added });
           })}>{t('caption.addToLibrary')}</button>

@@ -17,7 +17,7 @@ export function ResultRow({ row, onDraft, onCommit }: { row: Row; onDraft(text: 
   const [copied, setCopied] = useState(false);
   return (
     <li className={`caption-result status-${row.status}`} data-testid="caption-result" data-status={row.status} data-name={row.name}>
-      <div className="caption-thumb">{row.preview ? <img src={row.preview} alt="" /> : null}</div>
+      <div className="caption-thumb">{row.preview ? <img src={row.preview} alt="" onError={(e) => { e.currentTarget.style.visibility = 'hidden'; }} /> : null}</div>
       <div className="caption-body">
         <div className="caption-row-head">
           <span className="caption-name" title={row.path}>{row.name}</span>

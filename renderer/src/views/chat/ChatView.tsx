@@ -20,6 +20,8 @@ export default function ChatView() {
   const route = parseHash(useHash());
   const params = route.name === 'chat' ? route.params : new URLSearchParams();
   const wantedId = Number(params.get('c')) || null;
+  // "#/chat?c=new": an empty composer; the conversation is created by the first message.
+  const blank = params.get('c') === 'new';
   const photoParam = Number(params.get('photo')) || null;
 
   const [list, setList] = useState<Conversation[] | null>(null);
@@ -43,22 +45,23 @@ export default function ChatView() {
 
   // The selected conversation follows the URL, so a reload comes back to it.
   useEffect(() => {
-    if (!list) return;
+    if (!list || photoParam) return;
+    if (blank) { setView(null); return; }
     const id = wantedId && list.some((c) => c.id === wantedId) ? wantedId : list[0]?.id ?? null;
-    if (id !== wantedId && !photoParam) navigate(chatHref(id), { replace: true });
+    if (id !== wantedId) navigate(chatHref(id), { replace: true });
     if (id === null) setView(null);
     else if (id !== currentId.current) void refreshView(id);
-  }, [list, wantedId, photoParam, refreshView]);
+  }, [list, wantedId, blank, photoParam, refreshView]);
 
-  // "Ask about this photo": attach it to the composer once, then drop the parameter.
+  // "Ask about this photo": a new conversation with the photo in the composer.
   useEffect(() => {
     if (!photoParam) return;
     api['photos.get']({ id: photoParam }).then(
       (p) => setPending((prev) => [...prev, pendingFromPhoto(p.id, p.relPath.split('/').pop() ?? p.relPath)]),
       fail,
     );
-    navigate(chatHref(wantedId), { replace: true });
-  }, [photoParam, wantedId]);
+    navigate('#/chat?c=new', { replace: true });
+  }, [photoParam]);
 
   useEvent('chat.token', (e) => {
     if (e.conversationId !== currentId.current) return;

@@ -1,0 +1,191 @@
+// `npm run bench -- library [--json]`: a library of 100,000 synthetic photos with captions and 5–10
+// tags each, built through the real schema and photo_text refresh; measures search latency (the
+// photos.search path), smart-album evaluation (3-condition rules, count + first page) and XMP
+// sidecar export throughput on a 2,000-photo subset (fresh sidecars, then merging into them).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createContext } from '../../main/service/context';
+import { openDb, type Db } from '../../main/db/connection';
+import { nowIso } from '../../main/db/connection';
+import { refreshPhotoText } from '../../main/db/photo-text';
+import { searchPhotos } from '../../main/db/search';
+import { albumPhotos } from '../../main/albums/album-repo';
+import { compileRule } from '../../main/albums/rule-sql';
+import { runExport } from '../../main/export/run-export';
+import type { RuleGroup } from '../../shared/rules';
+
+const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 100_000);
+const EXPORT_SUBSET = 2_000;
+/** The synthetic library is built once and cached (gitignored .cache/), each run works on a copy. */
+const CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/bench-library');
+
+const NOUNS = ['dog', 'cat', 'beach', 'mountain', 'lake', 'river', 'forest', 'city', 'street', 'bridge', 'car', 'bicycle', 'boat', 'train',
+  'child', 'woman', 'man', 'family', 'birthday', 'cake', 'flower', 'garden', 'house', 'church', 'castle', 'market', 'sunset', 'sunrise',
+  'snow', 'field', 'horse', 'cow', 'bird', 'tree', 'window', 'table', 'dinner', 'concert', 'stage', 'museum', 'statue', 'harbor',
+  'lighthouse', 'island', 'desert', 'canyon', 'waterfall', 'road', 'tent', 'campfire', 'kitchen', 'sofa', 'book', 'guitar', 'piano'];
+const ADJ = ['red', 'blue', 'green', 'small', 'large', 'old', 'young', 'happy', 'sleepy', 'snowy', 'sunny', 'rainy', 'foggy', 'busy', 'quiet'];
+const PLACES = ['in the park', 'on the beach', 'near the lake', 'in the city', 'at night', 'in the morning', 'under a blue sky',
+  'next to a window', 'in the mountains', 'at the market', 'by the river', 'in the garden'];
+const EXTRA_TAGS = Array.from({ length: 250 }, (_, i) => `tag${i}`);
+const CAMERAS: [string, string][] = [['Canon', 'EOS 5D Mark IV'], ['NIKON CORPORATION', 'D750'], ['Apple', 'iPhone 13'], ['SONY', 'ILCE-7M3'], ['FUJIFILM', 'X-T4'], ['Google', 'Pixel 7']];
+
+function rng(seed: number) {
+  return () => { seed = (seed + 0x6d2b79f5) >>> 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const stats = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: +percentile(s, 50).toFixed(2), p95: +percentile(s, 95).toFixed(2), max: +s.at(-1)!.toFixed(2), n: s.length };
+};
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** Builds the synthetic library into `file` (through the real schema and photo_text refresh). */
+function buildLibrary(file: string, rand: () => number): void {
+  const db = openDb(file);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
+  try {
+    const rootId = Number(db.prepare('INSERT INTO roots (path, added_at, enabled) VALUES (?, ?, 1)').run('/bench/photos', nowIso()).lastInsertRowid);
+    const insertPhoto = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, width, height, format,
+      taken_at, sort_date, camera_make, camera_model, lat, lon, orientation, phash, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, 3000000, 0, ?, ?, 'jpeg', ?, ?, ?, ?, ?, ?, 1, ?, 'ok', ?, ?)`);
+    const insertCaption = db.prepare(`INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'ai', 'bench-model', 'Describe', ?)`);
+    const tagIds = new Map<string, number>();
+    const insertTag = db.prepare('INSERT INTO tags (name) VALUES (?)');
+    for (const t of [...NOUNS, ...ADJ, ...EXTRA_TAGS]) tagIds.set(t, Number(insertTag.run(t).lastInsertRowid));
+    const insertPhotoTag = db.prepare(`INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at) VALUES (?, ?, 'ai', NULL, 'bench-model', ?)`);
+    const now = nowIso();
+    const BATCH = 5_000;
+    for (let start = 0; start < PHOTOS; start += BATCH) {
+      db.transaction(() => {
+        const ids: number[] = [];
+        for (let i = start; i < Math.min(PHOTOS, start + BATCH); i++) {
+          const year = 2010 + Math.floor(rand() * 16);
+          const month = 1 + Math.floor(rand() * 12);
+          const day = 1 + Math.floor(rand() * 28);
+          const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${String(Math.floor(rand() * 24)).padStart(2, '0')}:00:00`;
+          const folder = `${year}/${String(month).padStart(2, '0')}`;
+          const name = `IMG_${String(i).padStart(6, '0')}.jpg`;
+          const [make, model] = pick(CAMERAS);
+          const gps = rand() < 0.4;
+          const portrait = rand() < 0.3;
+          const phash = Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
+          const id = Number(insertPhoto.run(rootId, `${folder}/${name}`, name, `photos/${folder}`, portrait ? 3000 : 4000, portrait ? 4000 : 3000,
+            date, date, make, model, gps ? 40 + rand() * 10 : null, gps ? rand() * 10 : null, phash, now, now).lastInsertRowid);
+          const noun = pick(NOUNS);
+          insertCaption.run(id, `a ${pick(ADJ)} ${noun} ${pick(PLACES)} with a ${pick(ADJ)} ${pick(NOUNS)}`, now);
+          const n = 5 + Math.floor(rand() * 6);
+          const tags = new Set([noun]);
+          while (tags.size < n) tags.add(rand() < 0.5 ? pick(NOUNS) : rand() < 0.5 ? pick(ADJ) : pick(EXTRA_TAGS));
+          for (const t of tags) insertPhotoTag.run(id, tagIds.get(t)!, now);
+          ids.push(id);
+        }
+        refreshPhotoText(db, ids);
+      })();
+    }
+    db.pragma('optimize');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+export async function run({ json }: { json: boolean }): Promise<void> {
+  const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
+  const rand = rng(7);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
+  const cached = path.join(CACHE, `library-${PHOTOS}.sqlite`);
+  let buildMs: number | null = null;
+  if (!existsSync(cached)) {
+    mkdirSync(CACHE, { recursive: true });
+    const t = Date.now();
+    const tmp = `${cached}.${process.pid}.tmp`;
+    buildLibrary(tmp, rng(1));
+    renameSync(tmp, cached);
+    buildMs = Date.now() - t;
+    log(`Built ${PHOTOS} photos with captions and tags in ${(buildMs / 1000).toFixed(1)}s (cached in ${CACHE})`);
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-bench-library-'));
+  mkdirSync(path.join(dir, 'data'));
+  copyFileSync(cached, path.join(dir, 'data', 'library.sqlite'));
+  const ctx = createContext({ dataDir: path.join(dir, 'data') });
+  const { db }: { db: Db } = ctx;
+  const rootPath = path.join(dir, 'photos');
+  db.prepare('UPDATE roots SET path = ?').run(rootPath);
+  const now = nowIso();
+  try {
+
+    // --- Search (the photos.search path) ------------------------------------------------------
+    const queries = Array.from({ length: 300 }, (_, i) => {
+      const kind = i % 4;
+      if (kind === 0) return pick(NOUNS);
+      if (kind === 1) return `${pick(ADJ)} ${pick(NOUNS)}`;
+      if (kind === 2) return pick(NOUNS).slice(0, 3); // prefix typing
+      return `${pick(NOUNS)} ${pick(PLACES).split(' ').at(-1)}`;
+    });
+    for (const q of queries.slice(0, 20)) searchPhotos(db, { query: q, filters: {}, limit: 100 }); // warm the page cache
+    let hits = 0;
+    const searchMs = queries.map((q) => time(() => { hits += searchPhotos(db, { query: q, filters: {}, limit: 100 }).hits.length; }));
+    const search = stats(searchMs);
+    log(`Search (${search.n} queries, limit 100): p50 ${search.p50} ms, p95 ${search.p95} ms (avg ${(hits / queries.length).toFixed(0)} hits)`);
+
+    // --- Smart albums: rules with 3 conditions, evaluated at query time -----------------------
+    const rules: RuleGroup[] = Array.from({ length: 60 }, (_, i): RuleGroup => {
+      if (i % 3 === 0) return { op: 'and', items: [{ kind: 'tag', op: 'is', value: pick(NOUNS) }, { kind: 'year', value: 2010 + (i % 16) }, { kind: 'hasGps', value: true }] };
+      if (i % 3 === 1) return { op: 'and', items: [{ kind: 'text', value: pick(NOUNS) }, { kind: 'camera', value: pick(CAMERAS)[0].split(' ')[0]! }, { kind: 'orientation', value: 'landscape' }] };
+      return { op: 'or', items: [{ kind: 'tag', op: 'is', value: pick(EXTRA_TAGS) }, { kind: 'folder', value: `${2010 + (i % 16)}/0${1 + (i % 9)}` }, { kind: 'dateRange', from: '2024-06-01', to: '2024-06-30' }] };
+    });
+    const albumIds = rules.map((rule, i) => Number(db.prepare(`INSERT INTO albums (name, kind, rule_json, created_at) VALUES (?, 'smart', ?, ?)`)
+      .run(`bench ${i}`, JSON.stringify(rule), now).lastInsertRowid));
+    albumPhotos(db, albumIds[0]!, { limit: 200 });
+    let matched = 0;
+    const albumMs = albumIds.map((id) => time(() => { matched += albumPhotos(db, id, { limit: 200 }).total; }));
+    const countMs = rules.map((rule) => time(() => {
+      const f = compileRule(rule);
+      db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${f.where}`).get(...f.params);
+    }));
+    const smartAlbum = stats(albumMs);
+    const smartCount = stats(countMs);
+    log(`Smart album, 3 conditions (count + first 200 photos): p50 ${smartAlbum.p50} ms, p95 ${smartAlbum.p95} ms (avg ${(matched / rules.length).toFixed(0)} photos)`);
+    log(`Smart album count only: p50 ${smartCount.p50} ms, p95 ${smartCount.p95} ms`);
+
+    // --- XMP export throughput on a subset ----------------------------------------------------
+    const subset = (db.prepare('SELECT id, rel_path FROM photos ORDER BY id LIMIT ?').all(EXPORT_SUBSET) as { id: number; rel_path: string }[]);
+    for (const folder of new Set(subset.map((r) => path.dirname(r.rel_path)))) mkdirSync(path.join(rootPath, folder), { recursive: true });
+    const ids = subset.map((r) => r.id);
+    let t = Date.now();
+    const fresh = await runExport(db, { kind: 'xmp', txtFormat: 'caption', overwrite: false, photoIds: ids });
+    const freshMs = Date.now() - t;
+    db.prepare(`UPDATE captions SET text = text || ' (edited)' WHERE photo_id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
+    t = Date.now();
+    const merged = await runExport(db, { kind: 'xmp', txtFormat: 'caption', overwrite: false, photoIds: ids });
+    const mergeMs = Date.now() - t;
+    if (fresh.errors.length || merged.errors.length) throw new Error(`export errors: ${JSON.stringify([...fresh.errors, ...merged.errors].slice(0, 3))}`);
+    const xmpExport = {
+      sidecars: fresh.written,
+      freshPerSec: Math.round(fresh.written / (freshMs / 1000)),
+      mergePerSec: Math.round(merged.written / (mergeMs / 1000)),
+    };
+    log(`XMP export (${EXPORT_SUBSET} photos): ${xmpExport.freshPerSec} new sidecars/s, ${xmpExport.mergePerSec} merged sidecars/s`);
+
+    const result = {
+      photos: PHOTOS, buildMs,
+      searchMs: search, searchTargetP95Ms: 10, searchTargetMet: search.p95 <= 10,
+      smartAlbumMs: smartAlbum, smartAlbumCountMs: smartCount,
+      xmpExport,
+    };
+    if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else log(`Search p95 target ≤ 10 ms: ${result.searchTargetMet ? 'met' : 'NOT met'}`);
+  } finally {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
