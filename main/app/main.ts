@@ -4,6 +4,7 @@
 // lives in the electron-free modules beside this one.
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createContext, type AppContext } from '../service/context';
 import { createService } from '../service/index';
@@ -35,7 +36,8 @@ if (!app.requestSingleInstanceLock()) {
 
 /** Image paths given on the command line (a file manager's "Open with SmolAlbum"). */
 function filesFromArgv(argv: readonly string[], cwd: string): string[] {
-  return argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-') && a !== '.').map((a) => path.resolve(cwd, a));
+  return argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-') && a !== '.')
+    .map((a) => path.resolve(cwd, a)).filter((f) => existsSync(f));
 }
 
 function start(): void {

@@ -154,6 +154,9 @@ function localOnnxPaths(dir: string) {
   };
 }
 
+// TEMP experiment knob
+const SESSION_OPTIONS: Record<string, unknown> = process.env.SMOLALBUM_ORT_OPTIONS ? JSON.parse(process.env.SMOLALBUM_ORT_OPTIONS) : {};
+
 function shortError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0].slice(0, 400);
@@ -206,7 +209,7 @@ export async function loadModel(params: LoadParams, onProgress?: (file: string, 
         device: device as never,
         dtype: dtypes as never,
         local_files_only: true,
-        ...(device === 'cpu' ? {} : { session_options: { logSeverityLevel: 4 } }),
+        session_options: { ...SESSION_OPTIONS, ...(device === 'cpu' ? {} : { logSeverityLevel: 4 }) },
         progress_callback: onProgress
           ? (p: { status: string; file?: string; progress?: number }) => { if (p.status === 'progress' && p.file) onProgress(p.file, p.progress ?? 0); }
           : undefined,

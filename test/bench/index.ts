@@ -5,7 +5,9 @@ if (!name || !/^[a-z0-9-]+$/.test(name)) {
   process.exit(2);
 }
 const json = rest.includes('--json');
-const mod = (await import(`./${name}`)) as { run?: (opts: { json: boolean }) => Promise<void> };
+// Names whose module would clash with this file's own name.
+const ALIASES: Record<string, string> = { index: 'index-photos' };
+const mod = (await import(`./${ALIASES[name] ?? name}`)) as { run?: (opts: { json: boolean }) => Promise<void> };
 if (typeof mod.run !== 'function') {
   process.stderr.write(`Benchmark "${name}" has no run() export\n`);
   process.exit(2);

@@ -59,7 +59,7 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
 });
 
 export function PhotoGrid({ items, total, groups, ariaLabel, onNeed, onOpen, selection, onSelectionChange }: PhotoGridProps) {
-  const { t, lang } = useI18n();
+  const { t, tn, lang } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [focus, setFocus] = useState(-1);
@@ -200,7 +200,7 @@ export function PhotoGrid({ items, total, groups, ariaLabel, onNeed, onOpen, sel
             return (
               <div key={vr.key} role="row" aria-rowindex={vr.index + 1} className="grid-header" style={style} data-testid="month-header">
                 <span role="rowheader">{formatMonth(row.month, lang)}</span>
-                <span className="muted">{t('grid.photos', { count: row.count.toLocaleString(lang) })}</span>
+                <span className="muted">{tn('grid.photos', row.count)}</span>
               </div>
             );
           }

@@ -9,7 +9,7 @@ import { errorText, formatDuration } from '../format';
 import { ProgressBar } from './ProgressBar';
 
 export function StatusBar() {
-  const { t, lang } = useI18n();
+  const { t, tn, lang } = useI18n();
   const [status, setStatus] = useState<LibraryStatus | null>(null);
   const [indexing, setIndexing] = useState<Progress | null>(null);
   const [ai, setAi] = useState<AiStatus | null>(null);
@@ -38,7 +38,7 @@ export function StatusBar() {
   const aiActive = !!ai && (ai.queued + ai.running > 0 || ai.paused);
   return (
     <footer className="statusbar" role="status" aria-label={t('status.label')} data-testid="status-bar">
-      <span>{status ? t('status.photos', { count: status.photos.toLocaleString(lang) }) : ''}</span>
+      <span>{status ? tn('status.photos', status.photos) : ''}</span>
       {indexing ? (
         <span className="status-item" data-testid="status-indexing">
           {t('status.indexing', { stage: t(`stage.${indexing.stage}`), done: indexing.done, total: indexing.total })}

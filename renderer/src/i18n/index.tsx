@@ -16,7 +16,11 @@ export function systemLang(languages: readonly string[] = navigator.languages?.l
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-interface I18n { lang: Lang; setLang(lang: Lang): void; t: Translate }
+/** Keys with a singular form `<key>.one` (English needs it; the others repeat the plural). */
+export type CountKey = 'grid.photos' | 'albums.count' | 'status.photos' | 'search.results';
+export type TranslateCount = (key: CountKey, count: number) => string;
+
+interface I18n { lang: Lang; setLang(lang: Lang): void; t: Translate; tn: TranslateCount }
 const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
@@ -30,7 +34,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const text = dictionaries[lang][key] ?? en[key] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
   }, [lang]);
-  const value = useMemo(() => ({ lang, setLang, t }), [lang, setLang, t]);
+  const tn = useCallback<TranslateCount>((key, count) =>
+    (count === 1 ? t(`${key}.one`) : t(key, { count: count.toLocaleString(lang) })), [t, lang]);
+  const value = useMemo(() => ({ lang, setLang, t, tn }), [lang, setLang, t, tn]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -16,7 +16,7 @@ import { summaryToItem } from './photo-items';
 import { errorText } from '../format';
 
 export function AlbumView({ id }: { id: number | string }) {
-  const { t, lang } = useI18n();
+  const { t, tn } = useI18n();
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
@@ -57,7 +57,7 @@ export function AlbumView({ id }: { id: number | string }) {
         <a href={href.albums()} className="back">← {t('albums.back')}</a>
         <h1 data-testid="album-title">{album?.name ?? ''}</h1>
         {album ? <span className="badge">{t(`albums.kind.${album.kind}`)}</span> : null}
-        {album ? <span className="muted" data-testid="album-view-count" data-count={album.count}>{t('albums.count', { count: album.count.toLocaleString(lang) })}</span> : null}
+        {album ? <span className="muted" data-testid="album-view-count" data-count={album.count}>{tn('albums.count', album.count)}</span> : null}
         {stored && album ? <button type="button" onClick={rename}>{t('albums.rename')}</button> : null}
         {album?.kind === 'smart' && !draft ? <button type="button" onClick={() => setDraft(fromRule(album.rule as RuleGroup))}>{t('albums.editRule')}</button> : null}
         {stored && album ? <button type="button" className="danger" onClick={remove}>{t('albums.delete')}</button> : null}

@@ -10,16 +10,16 @@ import { href, navigate } from '../router';
 import { errorText } from '../format';
 
 function AlbumCard({ album }: { album: Album }) {
-  const { t, lang } = useI18n();
+  const { tn } = useI18n();
   return (
     <a className="album-card" href={href.album(album.id)} data-testid="album-card" data-album-id={album.id} data-count={album.count}
-      aria-label={`${album.name}, ${t('albums.count', { count: album.count.toLocaleString(lang) })}`}>
+      aria-label={`${album.name}, ${tn('albums.count', album.count)}`}>
       <div className="album-cover">
         {album.coverId ? <img src={mediaUrl('thumb', album.coverId)} alt="" loading="lazy" /> : <div className="thumb-placeholder" aria-hidden="true" />}
       </div>
       <div className="album-meta">
         <span className="album-name">{album.name}</span>
-        <span className="muted" data-testid="album-count">{t('albums.count', { count: album.count.toLocaleString(lang) })}</span>
+        <span className="muted" data-testid="album-count">{tn('albums.count', album.count)}</span>
       </div>
     </a>
   );

@@ -18,7 +18,7 @@ const FIRST_PAGE = 300;
 const PAGE = 1000;
 
 export function LibraryView() {
-  const { t, lang } = useI18n();
+  const { t, tn } = useI18n();
   const [rootCount, setRootCount] = useState<number | null>(null);
   const [rootsError, setRootsError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
@@ -43,7 +43,7 @@ export function LibraryView() {
     <div className="view view-grid" data-testid="library-view">
       <div className="view-head">
         <h1>{t('nav.library')}</h1>
-        <span className="muted" data-testid="library-count">{paged.loaded ? t('grid.photos', { count: paged.total.toLocaleString(lang) }) : t('grid.loading')}</span>
+        <span className="muted" data-testid="library-count">{paged.loaded ? tn('grid.photos', paged.total) : t('grid.loading')}</span>
         <SelectionBar selection={selection} onClear={() => setSelection(new Set())} />
       </div>
       <ModelOffer />

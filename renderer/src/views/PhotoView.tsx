@@ -8,6 +8,12 @@ import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { errorText, formatBytes, formatDate } from '../format';
 
+/** Back to wherever the photo was opened from (grid, search, album), or the library. */
+function goBack(): void {
+  if (window.history.length > 1) window.history.back();
+  else navigate(href.library());
+}
+
 function SourceBadge({ source }: { source: Provenance }) {
   const { t } = useI18n();
   return <span className={`badge source-${source}`} title={t(`source.${source}.title`)} data-testid="source-badge" data-source={source}>{t(`source.${source}`)}</span>;
@@ -109,7 +115,7 @@ export function PhotoView({ id }: { id: number }) {
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
       if (e.key === 'ArrowLeft' && photo?.prevId) navigate(href.photo(photo.prevId), { replace: true });
       else if (e.key === 'ArrowRight' && photo?.nextId) navigate(href.photo(photo.nextId), { replace: true });
-      else if (e.key === 'Escape') window.history.length > 1 ? window.history.back() : navigate(href.library());
+      else if (e.key === 'Escape') goBack();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -123,7 +129,7 @@ export function PhotoView({ id }: { id: number }) {
     <div className="view photo-view" data-testid="photo-view">
       <div className="photo-stage">
         <div className="photo-nav">
-          <button type="button" onClick={() => (window.history.length > 1 ? window.history.back() : navigate(href.library()))}>← {t('photo.back')}</button>
+          <button type="button" onClick={goBack}>← {t('photo.back')}</button>
           <button type="button" disabled={!photo.prevId} onClick={() => photo.prevId && navigate(href.photo(photo.prevId), { replace: true })} aria-label={t('photo.prev')} data-testid="photo-prev">‹</button>
           <button type="button" disabled={!photo.nextId} onClick={() => photo.nextId && navigate(href.photo(photo.nextId), { replace: true })} aria-label={t('photo.next')} data-testid="photo-next">›</button>
           <span className="photo-name" title={photo.path}>{name}</span>

@@ -26,7 +26,7 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
 }
 
 export function SearchView({ params }: { params: URLSearchParams }) {
-  const { t, lang } = useI18n();
+  const { t, tn } = useI18n();
   const [selection, setSelection] = useState<Set<number>>(new Set());
   const request = useDebounced(useMemo(() => ({ query: params.get('q') ?? '', filters: filtersFrom(params) }), [params]), 150);
   const key = JSON.stringify(request);
@@ -44,7 +44,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
       <div className="view-head">
         <h1>{t('search.label')}</h1>
         <span className="muted" role="status" data-testid="search-count">
-          {paged.loaded ? (paged.total === 1 ? t('search.result') : t('search.results', { count: paged.total.toLocaleString(lang) })) : t('grid.loading')}
+          {paged.loaded ? tn('search.results', paged.total) : t('grid.loading')}
         </span>
         <SelectionBar selection={selection} onClear={() => setSelection(new Set())} />
       </div>

@@ -12,7 +12,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { FolderPicker } from './FirstRun';
 
 function Folders() {
-  const { t, lang } = useI18n();
+  const { t, tn } = useI18n();
   const [roots, setRoots] = useState<Root[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => { api['roots.list']({}).then(setRoots, (err: unknown) => setError(errorText(err))); }, []);
@@ -33,7 +33,7 @@ function Folders() {
           {roots.map((r) => (
             <li key={r.id} data-testid="root-row">
               <span className="path">{r.path}</span>
-              <span className="muted">{t('grid.photos', { count: r.photoCount.toLocaleString(lang) })}</span>
+              <span className="muted">{tn('grid.photos', r.photoCount)}</span>
               <button type="button" className="small" onClick={() => rescan(r)}>{t('settings.rescan')}</button>
               <button type="button" className="small danger" onClick={() => remove(r)} aria-label={t('settings.removeFolder', { path: r.path })}>×</button>
             </li>
