@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineExit, EnginePort } from '../engine/port';
 import type { EngineMessage, HostMessage } from '../engine/protocol';
+import { engineProcessEnv } from '../engine/process-env';
 
 export interface NodePortOptions {
   /** Environment of the inference process (default: this process's). */
@@ -33,7 +34,7 @@ export function createNodePort(opts: NodePortOptions = {}): EnginePort {
   const { file, execArgv } = opts.entry ?? engineEntry();
   const child: ChildProcess = fork(file, [], {
     execArgv,
-    env: opts.env ?? process.env,
+    env: engineProcessEnv(opts.env ?? process.env),
     stdio: ['ignore', 'ignore', opts.stderr ?? 'inherit', 'ipc'],
     serialization: 'json',
   });

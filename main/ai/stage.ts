@@ -6,7 +6,7 @@ import type { AppContext } from '../service/context';
 import type { AiStatus } from '../../shared/types';
 import { importXmpMetadata, type XmpImportSummary } from './xmp-import';
 import { enqueueMissing, resumeCancelled } from './queue';
-import { setPaused } from './ai-settings';
+import { isPaused, setPaused } from './ai-settings';
 import { aiWorker, type AiRunSummary } from './worker';
 
 export interface AiStageOptions {
@@ -42,4 +42,14 @@ export function resumeQueue(ctx: AppContext): number {
 export function normalizeModelRef(ref: string | undefined): string | undefined {
   if (!ref) return undefined;
   try { return statSync(ref).isDirectory() ? path.resolve(ref) : ref; } catch { return ref; }
+}
+
+/**
+ * For the desktop app and web mode at launch: caption in the background (and follow scans and the
+ * watcher) unless the person paused the queue. The CLI runs the queue in the foreground instead.
+ */
+export function startAiInBackground(ctx: AppContext): void {
+  if (isPaused(ctx.db)) return;
+  enqueueMissing(ctx.db);
+  aiWorker(ctx).startBackground();
 }

@@ -93,11 +93,12 @@ export class AiWorker {
       this.listening = true;
       let timer: NodeJS.Timeout | null = null;
       const off = this.ctx.events.on('library.changed', () => {
-        if (this.selfEmit || !this.active || timer) return;
+        if (this.selfEmit || timer) return;
         timer = setTimeout(() => {
           timer = null;
-          if (!this.active) return;
-          importXmpMetadata(this.ctx).then(() => this.nudge(), () => this.nudge());
+          // XMP text is imported even while captioning is paused; new photos wait in the queue.
+          const queue = () => { if (this.active) this.nudge(); };
+          importXmpMetadata(this.ctx).then(queue, queue);
         }, 1000);
         timer.unref();
       });

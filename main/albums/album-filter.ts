@@ -3,6 +3,12 @@
 import type { Db } from '../db/connection';
 import type { RuleGroup } from '../../shared/rules';
 import { compileRule, parseRule, type CompiledRule } from './rule-sql';
+import { rootRows } from '../db/roots';
+
+/** Compiles a rule against the library's current folders. */
+export function compileRuleFor(db: Db, rule: RuleGroup): CompiledRule {
+  return compileRule(rule, rootRows(db));
+}
 
 export class AlbumNotFoundError extends Error {
   readonly status = 404;
@@ -42,9 +48,9 @@ export function albumFilter(db: Db, ref: number | string): CompiledRule {
     if (/^\d+$/.test(ref)) return albumFilter(db, Number(ref));
     const rule = autoAlbumRule(ref);
     if (!rule) throw new AlbumNotFoundError(ref);
-    return compileRule(rule);
+    return compileRuleFor(db, rule);
   }
   const row = albumRow(db, ref);
-  if (row.kind === 'smart') return compileRule(parseRule(row.rule_json ?? ''));
+  if (row.kind === 'smart') return compileRuleFor(db, parseRule(row.rule_json ?? ''));
   return { where: 'p.id IN (SELECT ap.photo_id FROM album_photos ap WHERE ap.album_id = ?)', params: [row.id] };
 }

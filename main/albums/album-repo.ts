@@ -5,8 +5,8 @@ import { nowIso } from '../db/connection';
 import type { Album } from '../../shared/contract/albums';
 import type { PhotoSummary } from '../../shared/types';
 import type { RuleGroup } from '../../shared/rules';
-import { albumFilter, albumRow, autoAlbumRule, AlbumNotFoundError, type AlbumRow } from './album-filter';
-import { compileRule, parseRule, type CompiledRule } from './rule-sql';
+import { albumFilter, albumRow, autoAlbumRule, AlbumNotFoundError, compileRuleFor, type AlbumRow } from './album-filter';
+import { parseRule, type CompiledRule } from './rule-sql';
 import { photoSummaries } from './photo-summaries';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 
@@ -15,13 +15,11 @@ export class AlbumConflictError extends Error {
   constructor(message: string) { super(message); this.name = 'AlbumConflictError'; }
 }
 
-/** How many photos the filter matches, and the newest one as cover. */
+/** How many photos the filter matches, and the newest one as cover, in one pass. */
 export function countAndCover(db: Db, f: CompiledRule): { count: number; coverId: number | null } {
-  const { count } = db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
-  if (!count) return { count, coverId: null };
-  const cover = db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`)
-    .get(...f.params) as { id: number } | undefined;
-  return { count, coverId: cover?.id ?? null };
+  const row = db.prepare(`SELECT p.id, count(*) OVER () AS count FROM photos p WHERE ${f.where}
+    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number; count: number } | undefined;
+  return row ? { count: row.count, coverId: row.id } : { count: 0, coverId: null };
 }
 
 export function toAlbum(db: Db, row: AlbumRow): Album {
@@ -42,7 +40,7 @@ export function createAlbum(db: Db, name: string, rule?: RuleGroup): Album {
   return db.transaction(() => {
     const trimmed = name.trim();
     if (findAlbumByName(db, trimmed)) throw new AlbumConflictError(`An album named "${trimmed}" already exists`);
-    if (rule) compileRule(rule); // rejects rules that validate but cannot compile (e.g. text without words)
+    if (rule) compileRuleFor(db, rule); // rejects rules that validate but cannot compile (e.g. text without words)
     const info = db.prepare('INSERT INTO albums (name, kind, rule_json, created_at) VALUES (?, ?, ?, ?)')
       .run(trimmed, rule ? 'smart' : 'manual', rule ? JSON.stringify(rule) : null, nowIso());
     return toAlbum(db, albumRow(db, Number(info.lastInsertRowid)));
@@ -63,7 +61,7 @@ export function updateAlbumRule(db: Db, id: number, rule: RuleGroup): Album {
   return db.transaction(() => {
     const row = albumRow(db, id);
     if (row.kind !== 'smart') throw new AlbumConflictError(`"${row.name}" is a manual album; it has no rule`);
-    compileRule(rule);
+    compileRuleFor(db, rule);
     db.prepare('UPDATE albums SET rule_json = ? WHERE id = ?').run(JSON.stringify(rule), id);
     return toAlbum(db, albumRow(db, id));
   })();
@@ -106,7 +104,7 @@ export function getAlbum(db: Db, ref: number | string): Album {
   if (typeof ref === 'number' || /^\d+$/.test(ref)) return toAlbum(db, albumRow(db, Number(ref)));
   const rule = autoAlbumRule(ref);
   if (!rule) throw new AlbumNotFoundError(ref);
-  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, compileRule(rule)) };
+  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, compileRuleFor(db, rule)) };
 }
 
 export function autoAlbumName(key: string): string {
@@ -121,17 +119,20 @@ export function autoAlbumName(key: string): string {
 export function albumPhotos(db: Db, ref: number | string, opts: { cursor?: string; limit: number }):
   { items: PhotoSummary[]; total: number; nextCursor: string | null } {
   const f = albumFilter(db, ref);
-  const { total } = db.prepare(`SELECT count(*) AS total FROM photos p WHERE ${f.where}`).get(...f.params) as { total: number };
-  let where = f.where;
-  const params = [...f.params];
-  if (opts.cursor) {
+  let rows: { id: number; sort_date: string; total?: number }[];
+  let total: number;
+  if (!opts.cursor) {
+    // First page: the total comes from the same pass (a window count), not a second scan.
+    rows = db.prepare(`SELECT p.id, p.sort_date, count(*) OVER () AS total FROM photos p WHERE ${f.where}
+      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...f.params, opts.limit + 1) as typeof rows;
+    total = rows[0]?.total ?? 0;
+  } else {
     // Keyset over (sort_date, id), newest first: stable while photos are added.
     const [date, id] = decodeCursor(opts.cursor, isKeyset);
-    where += ' AND (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))';
-    params.push(date, date, id);
+    total = (db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${f.where}`).get(...f.params) as { n: number }).n;
+    rows = db.prepare(`SELECT p.id, p.sort_date FROM photos p WHERE ${f.where} AND (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))
+      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...f.params, date, date, id, opts.limit + 1) as typeof rows;
   }
-  const rows = db.prepare(`SELECT p.id, p.sort_date FROM photos p WHERE ${where}
-    ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...params, opts.limit + 1) as { id: number; sort_date: string }[];
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
@@ -143,6 +144,6 @@ export function albumPhotos(db: Db, ref: number | string, opts: { cursor?: strin
 
 /** Count of photos a (validated) rule would match: the rule builder's live preview. */
 export function previewRule(db: Db, raw: unknown): { count: number } {
-  const f = compileRule(parseRule(raw));
+  const f = compileRuleFor(db, parseRule(raw));
   return db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
 }

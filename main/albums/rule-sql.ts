@@ -27,23 +27,24 @@ export function parseRule(raw: unknown): RuleGroup {
   return result.data;
 }
 
-export function compileRule(rule: RuleGroup): CompiledRule {
+/** `roots`: the library's folders, so folder conditions become index ranges (pass the current ones). */
+export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = []): CompiledRule {
   const params: (string | number)[] = [];
-  const where = compileGroup(rule, params, 0);
+  const where = compileGroup(rule, params, 0, roots);
   return { where, params };
 }
 
 const MAX_DEPTH = 16;
 
-function compileGroup(group: RuleGroup, params: (string | number)[], depth: number): string {
+function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, roots: readonly RootRef[]): string {
   if (depth > MAX_DEPTH) throw new InvalidRuleError(`groups nest deeper than ${MAX_DEPTH} levels`);
   if (!group.items.length) throw new InvalidRuleError('a rule group needs at least one condition');
-  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1) : compileCondition(item, params)));
+  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, roots) : compileCondition(item, params, roots)));
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
 }
 
 /** sort_date is ISO-8601 (local date first), so date bounds compare as strings and use the index. */
-function compileCondition(c: RuleCondition, params: (string | number)[]): string {
+function compileCondition(c: RuleCondition, params: (string | number)[], roots: readonly RootRef[]): string {
   switch (c.kind) {
     case 'text': {
       const match = toFtsQuery(c.value);
@@ -69,7 +70,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[]): string
       params.push(String(c.value).padStart(2, '0'));
       return 'substr(p.sort_date, 6, 2) = ?';
     case 'folder':
-      return compileFolder(c.value, params);
+      return compileFolder(c.value, params, roots);
     case 'camera':
       params.push(c.value.toLowerCase());
       return "instr(lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')), ?) > 0";
@@ -84,21 +85,40 @@ function compileCondition(c: RuleCondition, params: (string | number)[]): string
   }
 }
 
+export interface RootRef { id: number; path: string }
+
+const slashes = (p: string): string => p.replaceAll('\\', '/').replace(/\/+$/, '');
+
 /**
- * "Folder under": an absolute folder matches photos whose absolute path lies below it; a relative
- * one matches below that folder inside any root (or below root-name/folder). Compared exactly (case-sensitive, no LIKE wildcards).
+ * "Folder under", as index ranges on (root_id, rel_path): an absolute folder matches photos whose
+ * path lies below it; a relative one matches below that folder inside any root, or below
+ * "<root folder name>/…". Exact, case-sensitive comparison — no LIKE wildcards.
  */
-function compileFolder(value: string, params: (string | number)[]): string {
+function compileFolder(value: string, params: (string | number)[], roots: readonly RootRef[]): string {
+  const alts: string[] = [];
+  // rel_path in [prefix, prefix with its final '/' bumped to '0'): every path starting with prefix.
+  const below = (rootId: number, relPrefix: string) => {
+    if (!relPrefix) { params.push(rootId); alts.push('p.root_id = ?'); return; }
+    params.push(rootId, relPrefix, `${relPrefix.slice(0, -1)}0`);
+    alts.push('(p.root_id = ? AND p.rel_path >= ? AND p.rel_path < ?)');
+  };
   const slashed = value.replaceAll('\\', '/');
   if (path.isAbsolute(value) || /^[A-Za-z]:\//.test(slashed)) {
-    const prefix = `${path.resolve(value).replaceAll('\\', '/').replace(/\/+$/, '')}/`;
-    params.push(prefix.length, prefix);
-    return "substr((SELECT r.path FROM roots r WHERE r.id = p.root_id) || '/' || p.rel_path, 1, ?) = ?";
+    const abs = slashes(path.resolve(value));
+    for (const root of roots) {
+      const rootPath = slashes(root.path);
+      if (abs === rootPath || rootPath.startsWith(`${abs}/`)) below(root.id, '');
+      else if (abs.startsWith(`${rootPath}/`)) below(root.id, `${abs.slice(rootPath.length + 1)}/`);
+    }
+  } else {
+    const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
+    if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
+    for (const root of roots) {
+      below(root.id, `${rel}/`);
+      const name = path.basename(slashes(root.path));
+      if (rel === name) below(root.id, '');
+      else if (rel.startsWith(`${name}/`)) below(root.id, `${rel.slice(name.length + 1)}/`);
+    }
   }
-  const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
-  if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
-  // Relative to a root ("2021/trip"), or starting with the root's own folder name ("Pictures/2021").
-  const prefix = `${rel}/`;
-  params.push(prefix.length, prefix, prefix.length, prefix);
-  return "(substr(p.rel_path, 1, ?) = ? OR substr(p.folder || '/', 1, ?) = ?)";
+  return alts.length ? `(${alts.join(' OR ')})` : '0';
 }

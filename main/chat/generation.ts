@@ -34,8 +34,6 @@ export class ChatGenerator {
     if (this.running.has(conversationId)) throw new BusyError();
   }
 
-  isRunning(conversationId: number): boolean { return this.running.has(conversationId); }
-
   /** Starts generating into the (empty, 'streaming') assistant message; returns at once. */
   start(conversationId: number, assistantId: number): void {
     this.assertIdle(conversationId);
@@ -50,6 +48,8 @@ export class ChatGenerator {
         release();
         if (stored) this.ctx.events.emit('chat.done', { conversationId, message: this.repo.message(assistantId) });
       })
+      // Only storing can fail here (e.g. the library closed mid-answer); the next start marks it interrupted.
+      .catch((err: unknown) => { process.stderr.write(`chat: could not store answer ${assistantId}: ${String(err)}\n`); })
       .finally(release);
   }
 

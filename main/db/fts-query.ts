@@ -4,9 +4,14 @@
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 const MAX_TERMS = 16;
 
+/** The words of `input` as FTS5 tokenises them (letters, digits, marks); null when there are none. */
+export function toFtsWords(input: string): string[] | null {
+  const words = input.normalize('NFKC').match(WORD);
+  return words ? words.slice(0, MAX_TERMS) : null;
+}
+
 /** "sunset bea" → `"sunset"* "bea"*` (all words must match, each by prefix); null when no words. */
 export function toFtsQuery(input: string): string | null {
-  const words = input.normalize('NFKC').match(WORD);
-  if (!words) return null;
-  return words.slice(0, MAX_TERMS).map((w) => `"${w}"*`).join(' ');
+  const words = toFtsWords(input);
+  return words ? words.map((w) => `"${w}"*`).join(' ') : null;
 }

@@ -46,6 +46,10 @@ export const migrations: Migration[] = [
       CREATE INDEX photos_sort ON photos(sort_date DESC, id DESC);
       CREATE INDEX photos_hash ON photos(content_hash);
       CREATE INDEX photos_status ON photos(status);
+      -- Photos with a location, newest first: the GPS filter and its count without a table scan.
+      CREATE INDEX photos_gps ON photos(sort_date DESC, id DESC) WHERE lat IS NOT NULL;
+      -- Month groups of the grid, counted from an index in month order.
+      CREATE INDEX photos_month ON photos(substr(sort_date, 1, 7));
 
       -- Per-stage progress (Immich's asset_job_status): drives incremental backfills.
       CREATE TABLE photo_stage (
@@ -81,7 +85,8 @@ export const migrations: Migration[] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (photo_id, tag_id, source)
       );
-      CREATE INDEX photo_tags_tag ON photo_tags(tag_id);
+      -- Covering (tag → photos) for tag filters and smart-album tag rules: no table lookups.
+      CREATE INDEX photo_tags_tag ON photo_tags(tag_id, photo_id);
 
       -- The searchable text of a photo, one row per photo, kept current by the repositories;
       -- photos_fts indexes it as external content through triggers.

@@ -3,12 +3,13 @@
 // filtered listing, newest first.
 import path from 'node:path';
 import type { Db } from './connection';
-import { toFtsQuery } from './fts-query';
+import { toFtsQuery, toFtsWords } from './fts-query';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
 import type { SearchHit, SearchResult } from '../../shared/types';
-import { absolutePath, cameraLabel, PHOTO_ORDER } from '../library/repo';
+import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
+import { cachedStatement } from './statements';
 
 /** Column weights in photos_fts order: caption, tags, file_name, folder, camera. */
 export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0)`;
@@ -20,50 +21,62 @@ export interface SearchOptions {
   cursor?: string;
 }
 
-interface Clause {
+/** Filters split by where they run: FTS column expressions (joined into MATCH), SQL over `p`. */
+export interface FilterParts {
+  /** FTS5 expressions ANDed into the MATCH (camera, folder words); empty when none. */
+  fts: string[];
   sql: string[];
   params: unknown[];
 }
 
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export function filterClause(db: Db, f: SearchFilters): Clause {
-  const sql: string[] = [];
-  const params: unknown[] = [];
+/**
+ * Membership tests are written `+p.id IN (…)`: the unary + stops SQLite from driving the query by
+ * rowid lookups of every member and sorting them; instead the newest-first index is walked and each
+ * photo checked against the (bloom-filtered) set, which stops after one page.
+ * Each filter uses an index: camera and a relative folder are FTS column matches (word prefix and
+ * phrase), tag goes through photo_tags, an absolute folder is a rel_path range on the
+ * (root_id, rel_path) index, dates a range on photos_sort, GPS the photos_gps partial index.
+ */
+export function filterParts(db: Db, f: SearchFilters): FilterParts {
+  const out: FilterParts = { fts: [], sql: [], params: [] };
   if (f.tag !== undefined) {
-    sql.push(`EXISTS (SELECT 1 FROM photo_tags ptg JOIN tags t ON t.id = ptg.tag_id WHERE ptg.photo_id = p.id AND t.name = ?)`);
-    params.push(f.tag.trim());
+    out.sql.push(`+p.id IN (SELECT ptg.photo_id FROM tags t JOIN photo_tags ptg ON ptg.tag_id = t.id WHERE t.name = ?)`);
+    out.params.push(f.tag.trim());
   }
   if (f.camera !== undefined) {
-    sql.push(`(coalesce(p.camera_make, '') || ' ' || coalesce(p.camera_model, '') || ' ' || coalesce(p.lens, '')) LIKE ? ESCAPE '\\'`);
-    params.push(`%${likeEscape(f.camera.trim())}%`);
+    const words = toFtsWords(f.camera);
+    if (words) out.fts.push(`(${words.map((w) => `camera : "${w}"*`).join(' AND ')})`);
+    else out.sql.push('0');
   }
-  if (f.folder !== undefined) folderClause(db, f.folder, sql, params);
-  if (f.from !== undefined) { sql.push('p.sort_date >= ?'); params.push(f.from); }
-  if (f.to !== undefined) { sql.push(`p.sort_date < date(?, '+1 day')`); params.push(f.to); }
-  if (f.hasGps !== undefined) sql.push(f.hasGps ? 'p.lat IS NOT NULL' : 'p.lat IS NULL');
-  return { sql, params };
+  if (f.folder !== undefined) {
+    if (path.isAbsolute(f.folder)) absoluteFolder(db, f.folder, out);
+    else {
+      const words = toFtsWords(f.folder);
+      if (words) out.fts.push(`(folder : "${words.join(' ')}")`);
+      else out.sql.push('0');
+    }
+  }
+  if (f.from !== undefined) { out.sql.push('p.sort_date >= ?'); out.params.push(f.from); }
+  if (f.to !== undefined) { out.sql.push(`p.sort_date < date(?, '+1 day')`); out.params.push(f.to); }
+  if (f.hasGps !== undefined) out.sql.push(f.hasGps ? 'p.lat IS NOT NULL' : 'p.lat IS NULL');
+  return out;
 }
 
-/** An absolute folder means that folder and below; a relative one matches those folder names anywhere. */
-function folderClause(db: Db, folder: string, sql: string[], params: unknown[]): void {
-  if (path.isAbsolute(folder)) {
-    const abs = path.resolve(folder);
-    const alts: string[] = [];
-    for (const root of rootRows(db)) {
-      if (abs === root.path) { alts.push('p.root_id = ?'); params.push(root.id); continue; }
-      const rel = path.relative(root.path, abs);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
-        alts.push(`(p.root_id = ? AND p.rel_path LIKE ? ESCAPE '\\')`);
-        params.push(root.id, `${likeEscape(rel.split(path.sep).join('/'))}/%`);
-      }
+/** The folder and everything below it, in whichever root holds it. */
+function absoluteFolder(db: Db, folder: string, out: FilterParts): void {
+  const abs = path.resolve(folder);
+  const alts: string[] = [];
+  for (const root of rootRows(db)) {
+    if (abs === root.path) { alts.push('p.root_id = ?'); out.params.push(root.id); continue; }
+    const rel = path.relative(root.path, abs);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      // 'dir/' <= rel_path < 'dir0' ('0' follows '/'): everything below dir, on the (root_id, rel_path) index.
+      const prefix = rel.split(path.sep).join('/');
+      alts.push('(p.root_id = ? AND p.rel_path >= ? AND p.rel_path < ?)');
+      out.params.push(root.id, `${prefix}/`, `${prefix}0`);
     }
-    sql.push(alts.length ? `(${alts.join(' OR ')})` : '0');
-    return;
   }
-  const rel = folder.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  sql.push(`('/' || p.folder || '/') LIKE ? ESCAPE '\\'`);
-  params.push(`%/${likeEscape(rel)}/%`);
+  out.sql.push(alts.length ? `(${alts.join(' OR ')})` : '0');
 }
 
 interface HitRow {
@@ -78,41 +91,55 @@ interface HitRow {
   score: number;
 }
 
+// CROSS JOIN fixes the join order (SQLite's rule): the match set or the photos_sort index drives,
+// never a scan of roots followed by a sort of every photo.
+const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN roots r ON r.id = p.root_id
+  LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
+
 const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
-  const match = toFtsQuery(opts.query);
-  const filters = filterClause(db, opts.filters);
-  return match === null ? filteredListing(db, opts, filters) : ftsSearch(db, opts, match, filters);
+  const query = toFtsQuery(opts.query);
+  const filters = filterParts(db, opts.filters);
+  const match = [...(query ? [`(${query})`] : []), ...filters.fts].join(' AND ');
+  // Only filters: an FTS-only filter still drives through the FTS index, newest first.
+  return query === null ? filteredListing(db, opts, filters, match || null) : ftsSearch(db, opts, match, filters);
 }
 
-function ftsSearch(db: Db, opts: SearchOptions, match: string, filters: Clause): SearchResult {
+function ftsSearch(db: Db, opts: SearchOptions, match: string, filters: FilterParts): SearchResult {
   const offset = opts.cursor !== undefined ? decodeCursor(opts.cursor, isOffset).o : 0;
   const where = ['photos_fts MATCH ?', `f.rank MATCH '${BM25_RANK}'`, ...filters.sql].join(' AND ');
-  const rows = db.prepare(`SELECT ${HIT_COLUMNS}, -f.rank AS score
-    FROM photos_fts f JOIN photos p ON p.id = f.rowid JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id
-    WHERE ${where} ORDER BY f.rank LIMIT ? OFFSET ?`).all(match, ...filters.params, opts.limit + 1, offset) as HitRow[];
+  const rows = cachedStatement(db, `SELECT ${HIT_COLUMNS}, -f.rank AS score
+    FROM ${FTS_FROM} WHERE ${where} ORDER BY f.rank LIMIT ? OFFSET ?`).all(match, ...filters.params, opts.limit + 1, offset) as HitRow[];
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
-  const total = !more ? offset + page.length : filters.sql.length
-    ? (db.prepare(`SELECT count(*) AS n FROM photos_fts f JOIN photos p ON p.id = f.rowid JOIN roots r ON r.id = p.root_id
-        WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')}`).get(match, ...filters.params) as { n: number }).n
-    : (db.prepare(`SELECT count(*) AS n FROM photos_fts WHERE photos_fts MATCH ?`).get(match) as { n: number }).n;
+  const total = !more ? offset + page.length : countMatches(db, match, filters);
   return { hits: toHits(db, page), total, nextCursor: more ? encodeCursor({ o: offset + opts.limit }) : null };
 }
 
-function filteredListing(db: Db, opts: SearchOptions, filters: Clause): SearchResult {
+function countMatches(db: Db, match: string, filters: FilterParts): number {
+  if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM photos_fts WHERE photos_fts MATCH ?`).get(match) as { n: number }).n;
+  return (cachedStatement(db, `SELECT count(*) AS n FROM photos_fts f CROSS JOIN photos p ON p.id = f.rowid
+    WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')}`).get(match, ...filters.params) as { n: number }).n;
+}
+
+function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, match: string | null): SearchResult {
   const where = [...filters.sql];
   const params = [...filters.params];
-  const total = (db.prepare(`SELECT count(*) AS n FROM photos p JOIN roots r ON r.id = p.root_id
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...params) as { n: number }).n;
+  if (match !== null) {
+    where.unshift('+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)');
+    params.unshift(match);
+  }
+  const scope = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = match !== null && !filters.sql.length
+    ? countMatches(db, match, filters)
+    : (cachedStatement(db, `SELECT count(*) AS n FROM photos p ${scope}`).get(...params) as { n: number }).n;
   if (opts.cursor !== undefined) {
     const [date, id] = decodeCursor(opts.cursor, isKeyset);
     where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
     params.push(date, date, id);
   }
-  const rows = db.prepare(`SELECT ${HIT_COLUMNS}, 0 AS score
-    FROM photos p JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id
+  const rows = cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, opts.limit + 1) as HitRow[];
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
@@ -124,7 +151,7 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
   const tagsById = new Map<number, string[]>();
   if (rows.length) {
     const ids = rows.map((r) => r.id);
-    const tagRows = db.prepare(`SELECT DISTINCT pt.photo_id, t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+    const tagRows = cachedStatement(db, `SELECT DISTINCT pt.photo_id, t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
       WHERE pt.photo_id IN (${ids.map(() => '?').join(',')}) ORDER BY t.name`).all(...ids) as { photo_id: number; name: string }[];
     for (const t of tagRows) {
       const list = tagsById.get(t.photo_id) ?? [];

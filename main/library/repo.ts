@@ -11,7 +11,9 @@ import type {
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
   p.width, p.height, p.status, pt.caption AS caption,
   EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb`;
-export const PHOTO_SUMMARY_FROM = `photos p JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
+// CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
+// serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
+export const PHOTO_SUMMARY_FROM = `photos p CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 /** Newest first; ties broken by id so keyset paging is stable. */
 export const PHOTO_ORDER = 'p.sort_date DESC, p.id DESC';
 
@@ -62,8 +64,7 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
     params.push(...opts.scope.params);
   }
   const scope = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const groups = db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p ${scope}
-    GROUP BY month ORDER BY month DESC`).all(...params) as MonthGroup[];
+  const groups = opts.scope ? monthGroups(db, scope, params) : unscopedMonthGroups(db);
   const total = groups.reduce((n, g) => n + g.count, 0);
   if (opts.cursor !== undefined) {
     const [date, id] = decodeCursor(opts.cursor, isKeyset);
@@ -82,6 +83,24 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
     total,
     nextCursor: more && last ? encodeCursor([last.sort_date, last.id]) : null,
   };
+}
+
+function monthGroups(db: Db, scope: string, params: unknown[]): MonthGroup[] {
+  return db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p ${scope}
+    GROUP BY month ORDER BY month DESC`).all(...params) as MonthGroup[];
+}
+
+// The whole library's month groups are asked for with every page; recount only after a write.
+// data_version moves when another connection commits, total_changes when this one writes.
+const groupsMemo = new WeakMap<Db, { version: string; groups: MonthGroup[] }>();
+
+function unscopedMonthGroups(db: Db): MonthGroup[] {
+  const version = `${db.pragma('data_version', { simple: true })}:${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
+  const memo = groupsMemo.get(db);
+  if (memo?.version === version) return memo.groups.map((g) => ({ ...g }));
+  const groups = monthGroups(db, '', []);
+  groupsMemo.set(db, { version, groups });
+  return groups.map((g) => ({ ...g }));
 }
 
 const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;

@@ -34,13 +34,16 @@ export function watchRoots(ctx: AppContext, opts: WatchOptions = {}): LibraryWat
   const existing = watchers.get(ctx);
   if (existing) return existing;
   const debounceMs = opts.debounceMs ?? 300;
-  const rootPaths = () => rootRows(ctx.db, { enabledOnly: true }).map((r) => r.path);
+  // Kept in step by add/remove, so the ignore test (called for every path) needs no query.
+  const watched = new Set(rootRows(ctx.db, { enabledOnly: true }).map((r) => r.path));
   // Hidden and system entries are ignored relative to their root (a root may itself sit in a dot folder).
   const ignored = (p: string) => {
-    const root = rootPaths().find((r) => p === r || p.startsWith(r + path.sep));
-    return root !== undefined && p !== root && isIgnoredRel(toRel(root, p));
+    for (const root of watched) {
+      if (p.startsWith(root + path.sep)) return isIgnoredRel(toRel(root, p));
+    }
+    return false;
   };
-  const fsw: FSWatcher = watch(rootPaths(), {
+  const fsw: FSWatcher = watch([...watched], {
     ignoreInitial: true,
     followSymlinks: false,
     ignored,
@@ -86,8 +89,8 @@ export function watchRoots(ctx: AppContext, opts: WatchOptions = {}): LibraryWat
 
   const watcher: LibraryWatcher = {
     ready,
-    add: (p) => { fsw.add(p); },
-    remove: (p) => { fsw.unwatch(p); },
+    add: (p) => { watched.add(p); fsw.add(p); },
+    remove: (p) => { watched.delete(p); fsw.unwatch(p); },
     async idle() {
       while (timer || pending.size) {
         if (timer) { clearTimeout(timer); flush(); }

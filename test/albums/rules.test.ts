@@ -74,6 +74,8 @@ describe('each condition kind', () => {
     ['folder name alone is the whole root', { kind: 'folder', value: 'a' }, ['beach', 'mountain', 'rotated']],
     ['folder absolute', { kind: 'folder', value: '/photos/b' }, ['offline', 'undated']],
     ['folder absolute is not a string prefix', { kind: 'folder', value: '/photos/b/trips' }, []],
+    ['folder has no wildcards', { kind: 'folder', value: 'trips_extra' }, []],
+    ['folder above the roots', { kind: 'folder', value: '/photos' }, ['beach', 'mountain', 'offline', 'rotated', 'undated']],
     ['camera make or model, case-insensitive', { kind: 'camera', value: 'nikon' }, ['mountain']],
     ['camera model', { kind: 'camera', value: 'iphone' }, ['rotated']],
     ['has GPS', { kind: 'hasGps', value: true }, ['beach', 'rotated']],

@@ -12,7 +12,7 @@ import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { searchPhotos } from '../../main/db/search';
 import { albumPhotos } from '../../main/albums/album-repo';
-import { compileRule } from '../../main/albums/rule-sql';
+import { compileRuleFor } from '../../main/albums/album-filter';
 import { runExport } from '../../main/export/run-export';
 import type { RuleGroup } from '../../shared/rules';
 
@@ -54,6 +54,7 @@ function time(fn: () => void): number {
   return wall;
 }
 const takeCpu = () => stats(cpuMs.splice(0));
+const resetCpu = () => { cpuMs.length = 0; };
 
 /** Builds the synthetic library into `file` (through the real schema and photo_text refresh). */
 function buildLibrary(file: string, rand: () => number): void {
@@ -154,17 +155,17 @@ export async function run({ json }: { json: boolean }): Promise<void> {
     const albumIds = rules.map((rule, i) => Number(db.prepare(`INSERT INTO albums (name, kind, rule_json, created_at) VALUES (?, 'smart', ?, ?)`)
       .run(`bench ${i}`, JSON.stringify(rule), now).lastInsertRowid));
     albumPhotos(db, albumIds[0]!, { limit: 200 });
-    takeCpu();
+    resetCpu();
     let matched = 0;
     const albumMs = albumIds.map((id) => time(() => { matched += albumPhotos(db, id, { limit: 200 }).total; }));
     const albumCpu = takeCpu();
     const countMs = rules.map((rule) => time(() => {
-      const f = compileRule(rule);
+      const f = compileRuleFor(db, rule);
       db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${f.where}`).get(...f.params);
     }));
     const smartAlbum = stats(albumMs);
     const smartCount = stats(countMs);
-    takeCpu();
+    resetCpu();
     log(`Smart album, 3 conditions (count + first 200 photos): p50 ${smartAlbum.p50} ms, p95 ${smartAlbum.p95} ms (CPU p95 ${albumCpu.p95} ms; avg ${(matched / rules.length).toFixed(0)} photos)`);
     log(`Smart album count only: p50 ${smartCount.p50} ms, p95 ${smartCount.p95} ms`);
 

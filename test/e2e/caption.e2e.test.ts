@@ -10,6 +10,8 @@ import { callApi, launchBrowser, rendererBuilt, screenshot, startServe, tempDir,
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
+/** The first request loads the model in the inference process; a busy machine can be slow. */
+const E2E_TIMEOUT_MS = 180_000;
 /** The few DOM shapes the page-side callbacks use (this tsconfig has no DOM lib). */
 interface PageImage { complete: boolean; naturalWidth: number }
 interface PageField { value: string }
@@ -79,7 +81,7 @@ run('captioning in the browser (web mode)', () => {
     // The uploads were only temporary.
     await expect.poll(() => listFiles(path.join(served.dataDir, 'uploads'))).toEqual([]);
     await screenshot(page, 'caption');
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('captions a folder on the server; edits are kept; "save .txt" writes them beside the images', async () => {
     await page.getByTestId('caption-prefix').fill('');
@@ -102,7 +104,7 @@ run('captioning in the browser (web mode)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('caption-export-jsonl').click()]);
     const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; caption: string | null });
     expect(lines.map((l) => [l.file, l.caption])).toEqual([['a.jpg', 'a hand-written caption'], ['b.jpg', shown[1]], ['c.png', shown[2]], ['d.jpg', null]]);
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('refuses oversized, non-image and path-like uploads with clear errors; nothing is written outside the temp folder', async () => {
     const before = listFiles(dir).filter((f) => !f.startsWith(path.join('data', 'uploads')));
@@ -131,7 +133,7 @@ run('captioning in the browser (web mode)', () => {
     expect(listFiles(dir).filter((f) => !f.startsWith(path.join('data', 'uploads')))).toEqual(before);
     expect(listFiles(path.join(served.dataDir, 'uploads'))).toEqual([]);
     expect(existsSync(path.join(served.dataDir, '..', 'x.jpg'))).toBe(false);
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('files dropped anywhere on the window open #/caption and are captioned', async () => {
     await page.goto(`${served.url}#/settings`);
@@ -148,7 +150,7 @@ run('captioning in the browser (web mode)', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toBe('#/caption');
     await expect.poll(statuses, { timeout: 60_000 }).toEqual([['dropped-on-window.jpg', 'done']]);
     expect(session.problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('"Ask about this photo" opens chat with the library photo attached', async () => {
     const root = await callApi<{ id: number }>(served, 'roots.add', { path: folder });
@@ -169,5 +171,18 @@ run('captioning in the browser (web mode)', () => {
     expect(await page.getByTestId('chat-conversation').count()).toBe(2);
     expect(await page.locator('[data-testid=chat-message]').count()).toBe(2);
     await expect.poll(() => page.locator('[data-testid=chat-message][data-role=user] img').evaluateAll((imgs) => (imgs as unknown as PageImage[]).every((i) => i.naturalWidth > 0))).toBe(true);
-  });
+    const firstTokens = Number(await answer.getByTestId('chat-stats').getAttribute('data-image-tokens'));
+
+    // "From library": pick another photo for the next question; both photos then reach the model.
+    await page.getByRole('button', { name: 'From library' }).click();
+    const picker = page.getByRole('dialog', { name: 'Attach photos from your library' });
+    await picker.getByRole('button', { name: 'a.jpg' }).click();
+    await picker.getByRole('button', { name: 'Attach 1' }).click();
+    await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(1);
+    await page.getByTestId('chat-input').fill('And this one?');
+    await page.getByTestId('chat-send').click();
+    await expect.poll(() => answer.count(), { timeout: 60_000 }).toBe(2);
+    expect(Number(await answer.last().getByTestId('chat-stats').getAttribute('data-image-tokens'))).toBeGreaterThan(firstTokens);
+    expect(session.problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
+  }, E2E_TIMEOUT_MS);
 });

@@ -1,7 +1,7 @@
 // Chat end to end in Chromium through web mode, on the forged tiny model: two images in one message
 // reach the model, answers stream, Stop keeps the partial answer, Regenerate and Edit make branches
 // you can switch between, and a reload keeps everything.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -10,8 +10,18 @@ import { launchBrowser, REPO_ROOT, rendererBuilt, screenshot, startServe, tempDi
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
+/** The first request loads the model in the inference process; a busy machine can be slow. */
+const E2E_TIMEOUT_MS = 180_000;
 /** The few DOM shapes the page-side callbacks use (this tsconfig has no DOM lib). */
 interface PageImage { complete: boolean; naturalWidth: number }
+interface PageGlobals {
+  document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  DragEvent: new (type: string, init: object) => unknown;
+  ClipboardEvent: new (type: string, init: object) => unknown;
+  File: new (parts: unknown[], name: string, opts: object) => unknown;
+  location: { hash: string };
+}
 let dir: string;
 let served: Served;
 let session: BrowserSession;
@@ -75,7 +85,7 @@ run('chat in the browser (web mode)', () => {
     await lastAnswer().and(page.locator('[data-status=done]')).waitFor({ timeout: 60_000 });
     expect(Number(await lastAnswer().getByTestId('chat-stats').getAttribute('data-image-tokens'))).toBe(2 * TINY.imageSeqLen);
     await screenshot(page, 'chat');
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('Stop ends a long answer and keeps what was written', async () => {
     await settings({ maxNewTokens: 4000, splitting: false });
@@ -90,7 +100,7 @@ run('chat in the browser (web mode)', () => {
     await lastAnswer().getByTestId('chat-stopped').waitFor();
     expect((await textOf(lastAnswer())).trim().length).toBeGreaterThan(0);
     await page.getByTestId('chat-send').waitFor();
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('Regenerate makes a sibling answer; the branch switcher moves between them', async () => {
     await settings({ maxNewTokens: 12, splitting: false });
@@ -105,7 +115,7 @@ run('chat in the browser (web mode)', () => {
     expect(await lastAnswer().getAttribute('data-status')).toBe('stopped');
     await lastAnswer().getByTestId('chat-branch').getByRole('button', { name: 'Next version' }).click();
     await expect.poll(() => lastAnswer().getByTestId('chat-branch').innerText()).toContain('2/2');
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('Edit makes a new branch of the question; reload keeps everything', async () => {
     const question = messages('user').last();
@@ -128,7 +138,39 @@ run('chat in the browser (web mode)', () => {
     await expect.poll(() => textOf(messages('user').last())).toBe('Tell me a very long story about them.');
     await page.getByTestId('chat-new').waitFor();
     expect(session.problems).toEqual([]);
-  });
+  }, E2E_TIMEOUT_MS);
+
+  it('images dropped on or pasted into the chat are attached (not sent to captioning)', async () => {
+    const bytes = [...readFileSync(images[0]!)];
+    await page.evaluate((data) => {
+      const g = globalThis as unknown as PageGlobals;
+      const file = () => new g.File([new Uint8Array(data)], 'pasted.jpg', { type: 'image/jpeg' });
+      const drop = new g.DataTransfer();
+      drop.items.add(file());
+      const composer = g.document.querySelector('[data-testid=chat-composer]')!;
+      composer.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      composer.dispatchEvent(new g.DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      const paste = new g.DataTransfer();
+      paste.items.add(file());
+      g.document.querySelector('[data-testid=chat-input]')!.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
+    }, bytes);
+    await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(2);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toMatch(/^#\/chat/);
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Remove pasted.jpg' }).first().click();
+    await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(0);
+  }, E2E_TIMEOUT_MS);
+
+  it('renames and deletes a conversation', async () => {
+    await page.getByTestId('chat-conversation').first().getByRole('button', { name: /^Rename/ }).click();
+    await page.getByRole('textbox', { name: 'Rename' }).fill('Holiday pictures');
+    await page.getByRole('textbox', { name: 'Rename' }).press('Enter');
+    await page.getByRole('heading', { name: 'Holiday pictures' }).waitFor();
+    page.once('dialog', (d) => { void d.accept(); });
+    await page.getByTestId('chat-conversation').first().getByRole('button', { name: /^Delete/ }).click();
+    await expect.poll(() => page.getByTestId('chat-conversation').count()).toBe(0);
+    expect(await page.locator('[data-testid=chat-message]').count()).toBe(0);
+    expect(session.problems).toEqual([]);
+  }, E2E_TIMEOUT_MS);
 });
 
 run('answer markdown in Chromium', () => {
@@ -154,5 +196,5 @@ run('answer markdown in Chromium', () => {
     expect(html).not.toMatch(/<(img|script|b)[\s>]/i);
     expect(html).not.toMatch(/<[^>]*\son\w+=/i);
     expect(html).not.toContain('javascript:');
-  });
+  }, E2E_TIMEOUT_MS);
 });

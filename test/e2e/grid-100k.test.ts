@@ -2,7 +2,7 @@
 // the DOM never holds more than ~600 tiles, and photos far down the list do load.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, rendererBuilt, startServe, tempDir, type BrowserSession, type Served } from './support';
+import { launchBrowser, rendererBuilt, screenshot, startServe, tempDir, type BrowserSession, type Served } from './support';
 import { bigLibraryPaths, createBigLibrary } from './big-library';
 
 const COUNT = 100_000;
@@ -56,6 +56,15 @@ run('grid with 100,000 photos', () => {
       const c = await count();
       seen.push(c.tiles + c.placeholders);
     }
+    await scrollTo(0.5);
+    await expect.poll(async () => (await count()).tiles, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    // The month of the rows at the top stays pinned while scrolling (sticky header).
+    const pinned = await page.getByTestId('month-header').first().evaluate((el) => {
+      const h = el as unknown as { getBoundingClientRect(): { top: number }; parentElement: { parentElement: { getBoundingClientRect(): { top: number } } } };
+      return Math.abs(h.getBoundingClientRect().top - h.parentElement.parentElement.getBoundingClientRect().top);
+    });
+    expect(pinned).toBeLessThan(2);
+    await screenshot(page, 'grid-100k-middle', { docs: false });
     expect(Math.max(...seen)).toBeLessThanOrEqual(MAX_TILES);
     expect(Math.min(...seen)).toBeGreaterThan(0);
 

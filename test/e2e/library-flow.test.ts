@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, screenshot, startServe, tempDir, writePhoto,
-  type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
+  unnamedControls, type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
 } from './support';
 
 const PHOTOS: PhotoSpec[] = [
@@ -21,6 +21,15 @@ const PHOTOS: PhotoSpec[] = [
   { name: 'garden/roses.webp', color: [200, 30, 50], accent: [40, 120, 40] },
   { name: 'desert-dunes.jpg', color: [220, 170, 100], accent: [250, 220, 160], takenAt: '2023:11:05 16:20:00', make: 'Sony', model: 'A7 III' },
   { name: 'harbour-boats.jpg', color: [50, 110, 170], accent: [240, 240, 240], takenAt: '2023:09:12 09:40:00', make: 'Canon', model: 'EOS R6' },
+  // A fuller trip so the grid shows full rows: eight days in July, six in June.
+  ...Array.from({ length: 8 }, (_, i): PhotoSpec => ({
+    name: `trip/coast-${i + 1}.jpg`, color: [90 + i * 15, 150 + i * 8, 220], accent: [60 + i * 10, 110, 70 + i * 12],
+    takenAt: `2024:07:${String(20 + i).padStart(2, '0')} 1${i}:00:00`, make: 'Fujifilm', model: 'X100V',
+  })),
+  ...Array.from({ length: 6 }, (_, i): PhotoSpec => ({
+    name: `trip/alps-${i + 1}.jpg`, color: [160 + i * 12, 190, 230 - i * 10], accent: [70, 90 + i * 15, 110],
+    takenAt: `2024:06:${String(10 + i).padStart(2, '0')} 0${i + 1}:30:00`, make: 'Fujifilm', model: 'X100V',
+  })),
 ];
 
 const run = rendererBuilt() ? describe : describe.skip;
@@ -61,6 +70,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     expect(page.url()).not.toContain('token=');
     expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('smolalbum.token'))).toBe(served.token);
     await screenshot(page, 'first-run-light');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('adding a folder fills the grid with loaded thumbnails, newest month first', async () => {
@@ -68,11 +78,12 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.getByTestId('add-folder').click();
     await page.getByTestId('library-view').waitFor();
     await waitForLoadedTiles(page, PHOTOS.length);
-    const headers = await page.getByTestId('month-header').allTextContents();
-    expect(headers[0]).toMatch(/2026|2025|2024/); // PNG/WebP without EXIF date fall back to file time (now)
-    expect(headers.some((h) => /July 2024/.test(h))).toBe(true);
+    // PNG/WebP without an EXIF date sort by file time (now), ahead of July 2024's ten photos.
+    await expect.poll(async () => (await page.getByTestId('month-header').allTextContents()).slice(0, 2).join(' | '))
+      .toMatch(/^\w+ 20\d\d\s*2 photos \| July 2024\s*10 photos$/);
     await page.getByTestId('model-offer').getByRole('button', { name: 'Later' }).click();
     await screenshot(page, 'library-light');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('the grid is keyboard navigable and multi-selectable', async () => {
@@ -97,6 +108,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     expect(await page.getByTestId('search-count').textContent()).toBe('2 results');
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/search?q=beach');
     await screenshot(page, 'search-light');
+    expect(await unnamedControls(page)).toEqual([]);
     // A filter chip narrows further: camera Canon among the beach photos (both), then Sony (none).
     await page.getByTestId('filter-kind').selectOption('camera');
     await page.getByTestId('filter-value').fill('Sony');
@@ -121,6 +133,15 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.getByTestId('caption-save').click();
     await expect.poll(() => page.getByTestId('caption-text').textContent()).toBe('Sunset over the sea');
     await screenshot(page, 'detail-light');
+    expect(await unnamedControls(page)).toEqual([]);
+    // → and ← walk through the library in grid order (newest first).
+    const shownId = () => new URL(page.url()).hash.match(/^#\/photo\/(\d+)/)?.[1];
+    const firstId = shownId();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(shownId).not.toBe(firstId);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(shownId).toBe(firstId);
     // The edit is stored: a reload shows it.
     await page.reload();
     await page.locator('[data-testid=tag-chip][data-tag=holiday]').waitFor();
@@ -140,6 +161,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await builder.getByTestId('rule-value').nth(1).fill('holiday');
     await expect.poll(() => page.getByTestId('rule-preview-count').getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
     await screenshot(page, 'album-builder-light');
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByTestId('album-create').click();
     await page.getByTestId('album-view').waitFor();
     await expect.poll(() => page.getByTestId('album-view-count').getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
@@ -154,6 +176,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     const card = page.locator('[data-testid=album-card]', { hasText: 'Beach days' });
     await expect.poll(() => card.getAttribute('data-count'), { timeout: 10_000 }).toBe('3');
     await screenshot(page, 'albums-light');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('settings list the folder and the model choices', async () => {
@@ -161,6 +184,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.getByTestId('settings-view').waitFor();
     await expect.poll(() => page.getByTestId('root-row').textContent()).toContain(photoDir);
     await screenshot(page, 'settings-light');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('the shortcuts overlay opens with ? and the UI switches to Chinese', async () => {

@@ -1,7 +1,7 @@
 // Shared helpers for browser end-to-end tests (UI and CHAT): a generated photo library, `smolalbum
 // serve` as a child process, and Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,9 @@ export const rendererBuilt = (): boolean => existsSync(path.join(REPO_ROOT, 'out
 export interface PhotoSpec {
   /** Path relative to the folder, e.g. '2024/beach.jpg'. */
   name: string;
-  /** RGB fill; a second colour draws a diagonal band so thumbnails differ visibly. */
+  /** Sky colour of the generated landscape. */
   color: [number, number, number];
+  /** Land colour (default: the sky's complement). */
   accent?: [number, number, number];
   width?: number;
   height?: number;
@@ -35,19 +36,36 @@ export interface PhotoSpec {
   description?: string;
 }
 
+/** A small landscape (sky gradient, sun, two mountain ranges, water) so thumbnails look like photos. */
+function sceneSvg(spec: PhotoSpec, width: number, height: number): string {
+  let seed = [...spec.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rgb = ([r, g, b]: [number, number, number], k = 1) => `rgb(${Math.round(Math.min(255, r * k))},${Math.round(Math.min(255, g * k))},${Math.round(Math.min(255, b * k))})`;
+  const sky = spec.color;
+  const land = spec.accent ?? [255 - sky[0], 255 - sky[1], 255 - sky[2]];
+  const ridge = (base: number, amp: number) => {
+    const pts = [`0,${height}`];
+    for (let x = 0; x <= width; x += width / 8) pts.push(`${Math.round(x)},${Math.round(height * base - rand() * height * amp)}`);
+    pts.push(`${width},${height}`);
+    return pts.join(' ');
+  };
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${rgb(sky, 0.8)}"/><stop offset="1" stop-color="${rgb(sky, 1.35)}"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#sky)"/>
+    <circle cx="${Math.round(width * (0.2 + rand() * 0.6))}" cy="${Math.round(height * (0.15 + rand() * 0.2))}" r="${Math.round(Math.min(width, height) * 0.08)}" fill="rgb(255,244,200)" opacity="0.9"/>
+    <polygon points="${ridge(0.62, 0.3)}" fill="${rgb(land, 1.2)}" opacity="0.8"/>
+    <polygon points="${ridge(0.78, 0.2)}" fill="${rgb(land, 0.75)}"/>
+    <rect y="${Math.round(height * 0.86)}" width="100%" height="${Math.round(height * 0.14)}" fill="${rgb(sky, 0.6)}" opacity="0.85"/>
+  </svg>`;
+}
+
 /** Writes one JPEG/PNG/WebP (by extension) with sharp, EXIF included for JPEGs. */
 export async function writePhoto(dir: string, spec: PhotoSpec): Promise<string> {
   const file = path.join(dir, spec.name);
   mkdirSync(path.dirname(file), { recursive: true });
   const width = spec.width ?? 640;
   const height = spec.height ?? 480;
-  const [r, g, b] = spec.color;
-  const [ar, ag, ab] = spec.accent ?? [255 - r, 255 - g, 255 - b];
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-    <rect width="100%" height="100%" fill="rgb(${r},${g},${b})"/>
-    <polygon points="0,${height} ${width * 0.6},0 ${width},0 ${width * 0.4},${height}" fill="rgb(${ar},${ag},${ab})" opacity="0.7"/>
-    <circle cx="${width * 0.75}" cy="${height * 0.3}" r="${Math.min(width, height) * 0.12}" fill="rgb(255,240,180)"/>
-  </svg>`);
+  const svg = Buffer.from(sceneSvg(spec, width, height));
   let img = sharp(svg);
   const ext = path.extname(file).toLowerCase();
   if (ext === '.png') img = img.png();
@@ -184,10 +202,11 @@ export function watchProblems(page: Page, problems: string[]): void {
 export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  const png = await page.screenshot({ path: file });
   if (opts.docs !== false) {
+    // The committed copy is palette-quantised to stay small (< 300 KB) in the repository.
     mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-    copyFileSync(file, path.join(DOCS_SCREENSHOTS, `${name}.png`));
+    await sharp(png).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toFile(path.join(DOCS_SCREENSHOTS, `${name}.png`));
   }
   return file;
 }
@@ -202,6 +221,27 @@ export interface PageWindow {
   localStorage: { getItem(key: string): string | null };
   matchMedia(query: string): { matches: boolean };
 }
+/**
+ * Interactive elements on the page without an accessible name (aria-label, aria-labelledby, a
+ * <label>, text or title), described as `tag#id.class "outerHTML start"`. Tests expect none.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  return page.$$eval('button, a[href], input:not([type=hidden]), select, textarea, [role=gridcell], [role=button], [tabindex="0"]', (els) => {
+    type El = {
+      tagName: string; id: string; className: string; outerHTML: string; textContent: string | null; title?: string;
+      getAttribute(n: string): string | null; labels?: { length: number } | null;
+      ownerDocument: { getElementById(id: string): { textContent: string | null } | null };
+    };
+    return (els as unknown as El[]).filter((el) => {
+      const labelledBy = el.getAttribute('aria-labelledby');
+      const byRef = labelledBy ? labelledBy.split(/\s+/).map((id) => el.ownerDocument.getElementById(id)?.textContent ?? '').join('').trim() : '';
+      const name = (el.getAttribute('aria-label') ?? '').trim() || byRef || (el.labels && el.labels.length > 0 ? 'label' : '')
+        || (el.tagName !== 'INPUT' && el.tagName !== 'SELECT' ? (el.textContent ?? '').trim() : '') || (el.title ?? '').trim();
+      return !name;
+    }).map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.outerHTML.slice(0, 120)}`);
+  });
+}
+
 /** An <img> as seen from page callbacks. */
 export interface PageImage { complete: boolean; naturalWidth: number }
 

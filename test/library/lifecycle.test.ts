@@ -187,6 +187,7 @@ describe('library lifecycle', () => {
       const row = await waitFor(() => { const r = byRel(lib.ctx, 'trip/new.jpg'); return r?.phash ? r : undefined; }, 15_000, 'the watcher to index trip/new.jpg');
       expect(row.status).toBe('ok');
       expect(await lib.service['photos.get']({ id: row.id })).toMatchObject({ cameraModel: 'iPhone 15', takenAt: '2024-07-14T09:30:00-04:00', hasThumb: true });
+      expect((await lib.service['photos.list']({ limit: 1 })).groups).toContainEqual({ month: '2024-07', count: 1 });
 
       await fs.rm(path.join(photos, 'sorted'), { recursive: true });
       await waitFor(() => byRel(lib.ctx, 'sorted/street-renamed.png')?.status === 'offline', 15_000, 'the removed folder to go offline');

@@ -34,13 +34,22 @@ export function webTransport(): Transport {
   const headers = { Authorization: `Bearer ${token}` };
   let socket: WebSocket | null = null;
   let retryMs = 500;
+  let connectedBefore = false;
 
   const connect = () => {
     const url = new URL('events', base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('token', token);
     socket = new WebSocket(url);
-    socket.onopen = () => { retryMs = 500; };
+    socket.onopen = () => {
+      retryMs = 500;
+      // Events sent while the socket was down are lost: tell the views to refetch.
+      if (connectedBefore) {
+        listeners.emit('library.changed', { photoIds: null });
+        listeners.emit('albums.changed', { albumIds: null });
+      }
+      connectedBefore = true;
+    };
     socket.onmessage = (msg) => {
       try {
         const { event, payload } = JSON.parse(String(msg.data)) as { event: string; payload: unknown };
@@ -49,7 +58,7 @@ export function webTransport(): Transport {
     };
     socket.onclose = () => {
       socket = null;
-      // Reconnect with backoff (server restarts, sleep/wake); views refetch on the next event.
+      // Reconnect with backoff (server restarts, sleep/wake).
       window.setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
     };

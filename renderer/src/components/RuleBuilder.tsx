@@ -1,68 +1,14 @@
 // Smart-album rule builder: nested AND/OR groups of the conditions in shared/rules.ts, with a live
 // preview count (albums.preview, debounced). Incomplete rows are left out of the rule until filled in.
 import { useEffect, useMemo, useState } from 'react';
-// Types only: importing shared/rules at run time would pull zod into the first-paint bundle.
-import type { RuleCondition, RuleGroup } from '../../../shared/rules';
 import { api } from '../api';
 import { useDebounced } from '../hooks/useDebounced';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { errorText } from '../format';
+import { KINDS, emptyCondition, isDraftGroup, toRule, type DraftCondition, type DraftGroup, type Kind } from './rule-draft';
 
-type Kind = RuleCondition['kind'];
-const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status'];
-
-/** Editable form of a condition: every field as text, so half-typed values are representable. */
-export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string }
-export interface DraftGroup { op: 'and' | 'or'; items: (DraftGroup | DraftCondition)[] }
-const isDraftGroup = (x: DraftGroup | DraftCondition): x is DraftGroup => 'items' in x;
-const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in x;
-
-export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
-  kind, op: 'is', from: '', to: '',
-  value: kind === 'hasGps' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : '',
-});
-export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition()] });
-
-/** Draft → valid rule condition, or null while incomplete. */
-export function toCondition(d: DraftCondition): RuleCondition | null {
-  const v = d.value.trim();
-  switch (d.kind) {
-    case 'text': case 'folder': case 'camera': return v ? { kind: d.kind, value: v } : null;
-    case 'tag': return v ? { kind: 'tag', op: d.op, value: v } : null;
-    case 'dateRange': {
-      const from = /^\d{4}-\d{2}-\d{2}$/.test(d.from) ? d.from : undefined;
-      const to = /^\d{4}-\d{2}-\d{2}$/.test(d.to) ? d.to : undefined;
-      return from || to ? { kind: 'dateRange', ...(from ? { from } : {}), ...(to ? { to } : {}) } : null;
-    }
-    case 'year': { const n = Number(v); return v && Number.isInteger(n) && n >= 1800 && n <= 3000 ? { kind: 'year', value: n } : null; }
-    case 'month': { const n = Number(v); return v && Number.isInteger(n) && n >= 1 && n <= 12 ? { kind: 'month', value: n } : null; }
-    case 'hasGps': return { kind: 'hasGps', value: v !== 'false' };
-    case 'orientation': return { kind: 'orientation', value: v === 'portrait' ? 'portrait' : 'landscape' };
-    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' ? v : 'ok' };
-  }
-}
-
-export function toRule(d: DraftGroup): RuleGroup | null {
-  const items = d.items.flatMap((it) => {
-    const r = isDraftGroup(it) ? toRule(it) : toCondition(it);
-    return r ? [r] : [];
-  });
-  return items.length ? { op: d.op, items } : null;
-}
-
-export function fromRule(rule: RuleGroup): DraftGroup {
-  return {
-    op: rule.op,
-    items: rule.items.map((it): DraftGroup | DraftCondition => {
-      if (isRuleGroup(it)) return fromRule(it);
-      const d = emptyCondition(it.kind);
-      if (it.kind === 'dateRange') return { ...d, from: it.from ?? '', to: it.to ?? '' };
-      if (it.kind === 'tag') return { ...d, op: it.op, value: it.value };
-      return { ...d, value: String(it.value) };
-    }),
-  };
-}
+export { emptyRule, fromRule, toRule, type DraftGroup } from './rule-draft';
 
 function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c: DraftCondition): void; onRemove(): void }) {
   const { t } = useI18n();

@@ -9,7 +9,7 @@ import { errorText, formatDuration } from '../format';
 import { ProgressBar } from './ProgressBar';
 
 export function StatusBar() {
-  const { t, tn, lang } = useI18n();
+  const { t, tn } = useI18n();
   const [status, setStatus] = useState<LibraryStatus | null>(null);
   const [indexing, setIndexing] = useState<Progress | null>(null);
   const [ai, setAi] = useState<AiStatus | null>(null);

@@ -3,16 +3,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { en, type MessageKey } from './en';
 import { zhCN } from './zh-CN';
+import { systemLang, type Lang } from './lang';
 
-export type Lang = 'en' | 'zh-CN';
+export type { Lang } from './lang';
+
 export const LANGS: { id: Lang; label: string }[] = [{ id: 'en', label: 'English' }, { id: 'zh-CN', label: '简体中文' }];
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 const STORAGE_KEY = 'smolalbum.lang';
-
-/** The preferred system language if we have it (any Chinese → Simplified Chinese, the only one we ship). */
-export function systemLang(languages: readonly string[] = navigator.languages?.length ? navigator.languages : [navigator.language]): Lang {
-  return /^zh(-|$)/i.test(languages[0] ?? '') ? 'zh-CN' : 'en';
-}
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -26,7 +23,7 @@ const I18nContext = createContext<I18n | null>(null);
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(() => {
     const saved = localStorage.getItem(STORAGE_KEY);
-    return saved === 'en' || saved === 'zh-CN' ? saved : systemLang();
+    return saved === 'en' || saved === 'zh-CN' ? saved : systemLang(navigator.languages?.length ? navigator.languages : [navigator.language]);
   });
   const setLang = useCallback((next: Lang) => { localStorage.setItem(STORAGE_KEY, next); setLangState(next); }, []);
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);

@@ -57,7 +57,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         groups={null}
         ariaLabel={t('search.label')}
         onNeed={paged.ensure}
-        onOpen={(id) => navigate(href.photo(id, `search:${params.toString()}`))}
+        onOpen={(id) => navigate(href.photo(id))}
         selection={selection}
         onSelectionChange={setSelection}
       />

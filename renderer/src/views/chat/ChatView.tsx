@@ -47,6 +47,8 @@ export default function ChatView() {
   useEffect(() => {
     if (!list || photoParam) return;
     if (blank) { setView(null); return; }
+    // Just created here: the list may not have caught up with it yet.
+    if (wantedId !== null && wantedId === currentId.current) return;
     const id = wantedId && list.some((c) => c.id === wantedId) ? wantedId : list[0]?.id ?? null;
     if (id !== wantedId) navigate(chatHref(id), { replace: true });
     if (id === null) setView(null);
@@ -128,11 +130,17 @@ export default function ChatView() {
         currentId={view?.id ?? null}
         onSelect={(id) => navigate(chatHref(id))}
         onNew={() => { void newConversation().catch(fail); }}
-        onRename={(id, title) => { void api['chat.rename']({ id, title }).then(refreshList, fail); }}
+        onRename={(id, title) => {
+          void api['chat.rename']({ id, title }).then(async () => {
+            await refreshList();
+            if (id === view?.id) await refreshView(id);
+          }, fail);
+        }}
         onDelete={(c) => {
           if (!window.confirm(t('chat.confirmDelete', { title: c.title }))) return;
           void api['chat.remove']({ id: c.id }).then(async () => {
-            if (c.id === view?.id) { setView(null); navigate(chatHref(null), { replace: true }); }
+            // The refreshed list then selects another conversation (see the effect above).
+            if (c.id === view?.id) setView(null);
             await refreshList();
           }, fail);
         }}

@@ -1,0 +1,59 @@
+// Editable drafts of smart-album rules and their conversion to/from the contract's RuleGroup.
+// Pure (no React, no DOM) so it is unit-tested under Node.
+// Types only: importing shared/rules at run time would pull zod into the first-paint bundle.
+import type { RuleCondition, RuleGroup } from '../../../shared/rules';
+
+export type Kind = RuleCondition['kind'];
+export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status'];
+
+/** Editable form of a condition: every field as text, so half-typed values are representable. */
+export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string }
+export interface DraftGroup { op: 'and' | 'or'; items: (DraftGroup | DraftCondition)[] }
+export const isDraftGroup = (x: DraftGroup | DraftCondition): x is DraftGroup => 'items' in x;
+const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in x;
+
+export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
+  kind, op: 'is', from: '', to: '',
+  value: kind === 'hasGps' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : '',
+});
+export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition()] });
+
+/** Draft → valid rule condition, or null while incomplete. */
+export function toCondition(d: DraftCondition): RuleCondition | null {
+  const v = d.value.trim();
+  switch (d.kind) {
+    case 'text': case 'folder': case 'camera': return v ? { kind: d.kind, value: v } : null;
+    case 'tag': return v ? { kind: 'tag', op: d.op, value: v } : null;
+    case 'dateRange': {
+      const from = /^\d{4}-\d{2}-\d{2}$/.test(d.from) ? d.from : undefined;
+      const to = /^\d{4}-\d{2}-\d{2}$/.test(d.to) ? d.to : undefined;
+      return from || to ? { kind: 'dateRange', ...(from ? { from } : {}), ...(to ? { to } : {}) } : null;
+    }
+    case 'year': { const n = Number(v); return v && Number.isInteger(n) && n >= 1800 && n <= 3000 ? { kind: 'year', value: n } : null; }
+    case 'month': { const n = Number(v); return v && Number.isInteger(n) && n >= 1 && n <= 12 ? { kind: 'month', value: n } : null; }
+    case 'hasGps': return { kind: 'hasGps', value: v !== 'false' };
+    case 'orientation': return { kind: 'orientation', value: v === 'portrait' ? 'portrait' : 'landscape' };
+    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' ? v : 'ok' };
+  }
+}
+
+export function toRule(d: DraftGroup): RuleGroup | null {
+  const items = d.items.flatMap((it) => {
+    const r = isDraftGroup(it) ? toRule(it) : toCondition(it);
+    return r ? [r] : [];
+  });
+  return items.length ? { op: d.op, items } : null;
+}
+
+export function fromRule(rule: RuleGroup): DraftGroup {
+  return {
+    op: rule.op,
+    items: rule.items.map((it): DraftGroup | DraftCondition => {
+      if (isRuleGroup(it)) return fromRule(it);
+      const d = emptyCondition(it.kind);
+      if (it.kind === 'dateRange') return { ...d, from: it.from ?? '', to: it.to ?? '' };
+      if (it.kind === 'tag') return { ...d, op: it.op, value: it.value };
+      return { ...d, value: String(it.value) };
+    }),
+  };
+}
