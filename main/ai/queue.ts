@@ -88,6 +88,11 @@ export function releaseJob(db: Db, job: Job, state: 'queued' | 'cancelled' = 'qu
     .run(state, nowIso(), job.id);
 }
 
+/** The photo went offline (or away) while queued: forget the job; enqueueMissing queues it again once the photo is back. */
+export function dropJob(db: Db, job: Job): void {
+  db.prepare('DELETE FROM jobs WHERE id = ?').run(job.id);
+}
+
 export function cancelQueued(db: Db): number {
   return db.prepare(`UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state = 'queued'`).run(nowIso()).changes;
 }

@@ -6,7 +6,7 @@ import type { AiStatus } from '../../shared/types';
 import { engineSettings } from '../models/settings';
 import { isPaused } from './ai-settings';
 import {
-  cancelQueued, claimNext, completeJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
+  cancelQueued, claimNext, completeJob, dropJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
 } from './queue';
 import { captionImagePath } from './image-path';
 import { importXmpMetadata } from './xmp-import';
@@ -57,11 +57,9 @@ export class AiWorker {
   private closeHooked = false;
   private selfEmit = false;
   private listening = false;
+  private recovered = false;
 
-  constructor(private readonly ctx: AppContext) {
-    // A job left running belongs to a process that died: queue it again.
-    recoverInterrupted(ctx.db);
-  }
+  constructor(private readonly ctx: AppContext) {}
 
   get running(): boolean { return this.active !== null; }
 
@@ -79,6 +77,9 @@ export class AiWorker {
   /** Runs the queue (or joins the run in progress). */
   run(opts: AiRunOptions = {}): Promise<AiRunSummary> {
     if (this.active) { this.wake?.(); return this.active; }
+    // A job left running belongs to a process that died: queue it again (once, when this process
+    // starts working the queue — merely reading the status changes nothing).
+    if (!this.recovered) { recoverInterrupted(this.ctx.db); this.recovered = true; }
     this.halt = null;
     this.active = this.loop(opts).finally(() => { this.active = null; this.emit(opts); });
     return this.active;
@@ -124,9 +125,6 @@ export class AiWorker {
     await this.halt_('cancel');
     cancelQueued(this.ctx.db);
   }
-
-  /** The paused flag was set: release the photo in flight now instead of after it. */
-  interrupt(): void { this.inflight?.abort(); }
 
   private async halt_(how: 'stop' | 'cancel'): Promise<void> {
     if (!this.active) return;
@@ -184,7 +182,7 @@ export class AiWorker {
   private async process(job: Job, opts: AiRunOptions): Promise<'done' | 'failed' | 'retry' | 'stopped' | { error: string }> {
     const { db } = this.ctx;
     const original = jobPhotoPath(db, job.photo_id);
-    if (!original) return retryOrFail(db, job, 'the photo is offline or no longer in the library', false) === 'failed' ? 'failed' : 'retry';
+    if (!original) { dropJob(db, job); return 'retry'; }
     const model = job.model ?? opts.model ?? safeConfiguredModel(this.ctx);
     const controller = new AbortController();
     const onAbort = () => controller.abort();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, screenshot, startServe, tempDir, writePhoto,
+  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, tileImageState, screenshot, startServe, tempDir, writePhoto,
   unnamedControls, type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
 } from './support';
 
@@ -69,7 +69,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.getByTestId('first-run').waitFor();
     expect(page.url()).not.toContain('token=');
     expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('smolalbum.token'))).toBe(served.token);
-    await screenshot(page, 'first-run-light');
+    await screenshot(page, 'first-run-light', { docs: false });
     expect(await unnamedControls(page)).toEqual([]);
   });
 
@@ -96,6 +96,16 @@ run('SmolAlbum in the browser (web mode)', () => {
     await expect.poll(() => page.getByTestId('selection-bar').textContent()).toContain('2 selected');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=photo-tile][aria-selected=true]').count()).toBe(0);
+    // Select again with the tiles' check buttons and put them in a new manual album.
+    await tiles(page).nth(0).hover();
+    await tiles(page).nth(0).getByRole('button').click();
+    await tiles(page).nth(1).click({ modifiers: ['Control'] });
+    const bar = page.getByTestId('selection-bar');
+    await expect.poll(() => bar.textContent()).toContain('2 selected');
+    await bar.getByRole('combobox', { name: 'Add to album' }).selectOption('new');
+    await bar.getByRole('textbox', { name: 'Album name' }).fill('Favourites');
+    await bar.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.locator('[data-testid=photo-tile][aria-selected=true]').count()).toBe(0);
   });
 
   it('search narrows the grid as you type', async () => {
@@ -107,8 +117,6 @@ run('SmolAlbum in the browser (web mode)', () => {
     await waitForLoadedTiles(page, 2);
     expect(await page.getByTestId('search-count').textContent()).toBe('2 results');
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/search?q=beach');
-    await screenshot(page, 'search-light');
-    expect(await unnamedControls(page)).toEqual([]);
     // A filter chip narrows further: camera Canon among the beach photos (both), then Sony (none).
     await page.getByTestId('filter-kind').selectOption('camera');
     await page.getByTestId('filter-value').fill('Sony');
@@ -116,9 +124,22 @@ run('SmolAlbum in the browser (web mode)', () => {
     await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('0 results');
     await page.getByTestId('chip-camera').getByRole('button').click();
     await expect.poll(() => tiles(page).count(), { timeout: 10_000 }).toBe(2);
+    // A folder word plus a camera chip: the trip's fourteen photos (README screenshot).
+    await page.getByTestId('search-input').fill('trip');
+    await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('14 results');
+    await page.getByTestId('filter-kind').selectOption('camera');
+    await page.getByTestId('filter-value').fill('Fujifilm');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('chip-camera').waitFor();
+    await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('14 results');
+    await expect.poll(() => tileImageState(page).then((t) => t.rendered > 0 && t.loaded === t.rendered), { timeout: 10_000 }).toBe(true);
+    await screenshot(page, 'search-light');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('photo detail shows the preview and details; a tag edit is saved with the "You" badge', async () => {
+    await page.goto(`${served.origin}/#/search?q=beach`);
+    await expect.poll(() => tiles(page).count(), { timeout: 10_000 }).toBe(2);
     await tiles(page).first().click();
     await page.getByTestId('photo-view').waitFor();
     await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as unknown as PageImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -140,6 +161,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('ArrowRight');
     await expect.poll(shownId).not.toBe(firstId);
+    await expect.poll(() => page.getByTestId('photo-view').getAttribute('data-photo-id')).toBe(shownId());
     await page.keyboard.press('ArrowLeft');
     await expect.poll(shownId).toBe(firstId);
     // The edit is stored: a reload shows it.
@@ -175,6 +197,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.goto(`${served.origin}/#/albums`);
     const card = page.locator('[data-testid=album-card]', { hasText: 'Beach days' });
     await expect.poll(() => card.getAttribute('data-count'), { timeout: 10_000 }).toBe('3');
+    expect(await page.locator('[data-testid=album-card]', { hasText: 'Favourites' }).getAttribute('data-count')).toBe('2');
     await screenshot(page, 'albums-light');
     expect(await unnamedControls(page)).toEqual([]);
   });
@@ -202,7 +225,7 @@ run('SmolAlbum in the browser (web mode)', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const shots: [string, string, string][] = [
       ['library-dark', '#/library', 'library-view'],
-      ['search-dark', '#/search?q=beach', 'search-view'],
+      ['search-dark', '#/search?q=trip&camera=Fujifilm', 'search-view'],
       ['album-builder-dark', '#/albums?new=smart', 'album-builder'],
       ['settings-dark', '#/settings', 'settings-view'],
     ];

@@ -56,7 +56,7 @@ afterAll(async () => {
   removeDir(lib.tmp);
 });
 
-describe('bad input', () => {
+describe('bad input', { timeout: 120_000 }, () => {
   it('records a clear error on each bad file and indexes everything else', async () => {
     // "Deleted between walk and read": the file goes away right after discovery, before it is read.
     let removed = false;

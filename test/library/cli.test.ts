@@ -49,7 +49,8 @@ beforeAll(async () => {
 
 afterAll(() => removeDir(tmp));
 
-describe('library CLI', () => {
+// Each invocation starts a Node process (~1 s idle, much more on a busy machine).
+describe('library CLI', { timeout: 180_000 }, () => {
   it('index adds the folder, scans and prints a JSON summary', () => {
     const r = cli('index', photos, '--json', '--no-ai');
     expect(r.code, r.stderr).toBe(0);

@@ -132,5 +132,5 @@ describe('crash safety', () => {
       expect((await fs.stat(grid)).size).toBeGreaterThan(0);
     }
     console.log(log.join('\n'));
-  });
+  }, 240_000);
 });

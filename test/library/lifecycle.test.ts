@@ -51,7 +51,7 @@ afterAll(async () => {
   removeDir(lib.tmp);
 });
 
-describe('library lifecycle', () => {
+describe('library lifecycle', { timeout: 120_000 }, () => {
   let firstIds: Map<string, number>;
 
   it('indexes JPEG, PNG and WebP with their metadata, skipping hidden and system files', async () => {
@@ -188,6 +188,14 @@ describe('library lifecycle', () => {
       expect(row.status).toBe('ok');
       expect(await lib.service['photos.get']({ id: row.id })).toMatchObject({ cameraModel: 'iPhone 15', takenAt: '2024-07-14T09:30:00-04:00', hasThumb: true });
       expect((await lib.service['photos.list']({ limit: 1 })).groups).toContainEqual({ month: '2024-07', count: 1 });
+
+      const market = byRel(lib.ctx, 'trip/market.webp')!;
+      await pictureOf(80, 120, 4242).webp().toFile(path.join(outside, 'market.webp'));
+      await fs.rename(path.join(outside, 'market.webp'), path.join(photos, 'trip', 'market.webp'));
+      const changed = await waitFor(() => { const r = byRel(lib.ctx, 'trip/market.webp'); return r && r.content_hash !== market.content_hash && r.phash ? r : undefined; }, 15_000, 'the watcher to re-read trip/market.webp');
+      expect(changed.id).toBe(market.id);
+      expect(await lib.service['photos.get']({ id: market.id })).toMatchObject({ width: 80, height: 120 });
+      before.set(path.join('trip', 'market.webp'), (await hashTree(photos)).get(path.join('trip', 'market.webp'))!);
 
       await fs.rm(path.join(photos, 'sorted'), { recursive: true });
       await waitFor(() => byRel(lib.ctx, 'sorted/street-renamed.png')?.status === 'offline', 15_000, 'the removed folder to go offline');

@@ -5,6 +5,7 @@ import type { Album } from '../../../shared/contract/albums';
 import { api } from '../api';
 import { useT } from '../i18n';
 import { errorText } from '../format';
+import { NameForm } from './NameForm';
 
 export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   selection: ReadonlySet<number>; onClear(): void; albumId?: number; onRemoved?(): void;
@@ -12,6 +13,7 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   const t = useT();
   const [albums, setAlbums] = useState<Album[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const [naming, setNaming] = useState(false);
   const active = selection.size > 0;
   useEffect(() => {
     if (!active) return;
@@ -20,16 +22,11 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   if (selection.size === 0) return null;
   const ids = [...selection];
 
-  const addTo = async (value: string) => {
+  const addTo = async (value: string, newName?: string) => {
+    if (value === 'new' && newName === undefined) { setNaming(true); return; }
     try {
-      let album: Album | undefined;
-      if (value === 'new') {
-        const name = window.prompt(t('albums.name'));
-        if (!name?.trim()) return;
-        album = await api['albums.create']({ name: name.trim() });
-      } else {
-        album = albums.find((a) => String(a.id) === value);
-      }
+      const album = value === 'new' ? await api['albums.create']({ name: newName! }) : albums.find((a) => String(a.id) === value);
+      setNaming(false);
       if (!album || typeof album.id !== 'number') return;
       const updated = await api['albums.addPhotos']({ id: album.id, photoIds: ids });
       setMessage(t('select.added', { count: ids.length, name: updated.name }));
@@ -61,6 +58,7 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
           <option value="new">{t('select.newAlbum')}</option>
         </select>
       </label>
+      {naming ? <NameForm label={t('albums.name')} submitLabel={t('albums.create')} onSubmit={(name) => { void addTo('new', name); }} onCancel={() => setNaming(false)} /> : null}
       {albumId !== undefined ? <button type="button" onClick={() => { void remove(); }}>{t('select.removeFrom')}</button> : null}
       <button type="button" onClick={onClear}>{t('select.clear')}</button>
       {message ? <span role="status">{message}</span> : null}

@@ -13,6 +13,7 @@ import { usePaged } from '../hooks/usePaged';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { summaryToItem } from './photo-items';
+import { NameForm } from '../components/NameForm';
 import { errorText } from '../format';
 
 export function AlbumView({ id }: { id: number | string }) {
@@ -21,6 +22,8 @@ export function AlbumView({ id }: { id: number | string }) {
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
   const [draft, setDraft] = useState<DraftGroup | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const loadAlbum = useCallback(() => {
     api['albums.get']({ id }).then((a) => { setAlbum(a); setError(null); }, (err: unknown) => setError(errorText(err)));
@@ -35,14 +38,12 @@ export function AlbumView({ id }: { id: number | string }) {
   useEvent('library.changed', refreshSoon);
 
   const stored = typeof id === 'number';
-  const rename = () => {
+  const rename = (name: string) => {
     if (!album || typeof album.id !== 'number') return;
-    const name = window.prompt(t('albums.name'), album.name);
-    if (!name?.trim()) return;
-    api['albums.rename']({ id: album.id, name: name.trim() }).then(setAlbum, (err: unknown) => setError(errorText(err)));
+    api['albums.rename']({ id: album.id, name }).then((a) => { setAlbum(a); setRenaming(false); }, (err: unknown) => setError(errorText(err)));
   };
   const remove = () => {
-    if (!album || typeof album.id !== 'number' || !window.confirm(t('albums.confirmDelete'))) return;
+    if (!album || typeof album.id !== 'number') return;
     api['albums.remove']({ id: album.id }).then(() => navigate(href.albums()), (err: unknown) => setError(errorText(err)));
   };
   const saveRule = () => {
@@ -55,12 +56,21 @@ export function AlbumView({ id }: { id: number | string }) {
     <div className="view view-grid" data-testid="album-view">
       <div className="view-head">
         <a href={href.albums()} className="back">← {t('albums.back')}</a>
-        <h1 data-testid="album-title">{album?.name ?? ''}</h1>
+        {renaming && album
+          ? <NameForm initial={album.name} label={t('albums.name')} submitLabel={t('albums.rename')} onSubmit={rename} onCancel={() => setRenaming(false)} />
+          : <h1 data-testid="album-title">{album?.name ?? ''}</h1>}
         {album ? <span className="badge">{t(`albums.kind.${album.kind}`)}</span> : null}
         {album ? <span className="muted" data-testid="album-view-count" data-count={album.count}>{tn('albums.count', album.count)}</span> : null}
-        {stored && album ? <button type="button" onClick={rename}>{t('albums.rename')}</button> : null}
+        {stored && album && !renaming ? <button type="button" onClick={() => setRenaming(true)}>{t('albums.rename')}</button> : null}
         {album?.kind === 'smart' && !draft ? <button type="button" onClick={() => setDraft(fromRule(album.rule as RuleGroup))}>{t('albums.editRule')}</button> : null}
-        {stored && album ? <button type="button" className="danger" onClick={remove}>{t('albums.delete')}</button> : null}
+        {stored && album && !confirmDelete ? <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>{t('albums.delete')}</button> : null}
+        {confirmDelete ? (
+          <span role="alertdialog" aria-label={t('albums.delete')} className="confirm">
+            {t('albums.confirmDelete')}{' '}
+            <button type="button" className="danger" onClick={remove} data-testid="album-delete-confirm">{t('albums.delete')}</button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>{t('albums.cancel')}</button>
+          </span>
+        ) : null}
         <SelectionBar selection={selection} onClear={() => setSelection(new Set())} albumId={album?.kind === 'manual' && typeof album.id === 'number' ? album.id : undefined} onRemoved={refresh} />
       </div>
       {draft ? (

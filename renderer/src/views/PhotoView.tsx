@@ -126,7 +126,7 @@ export function PhotoView({ id }: { id: number }) {
   const camera = [photo.cameraMake, photo.cameraModel].filter(Boolean).join(' ');
   const name = photo.relPath.split(/[\\/]/).pop() ?? photo.relPath;
   return (
-    <div className="view photo-view" data-testid="photo-view">
+    <div className="view photo-view" data-testid="photo-view" data-photo-id={photo.id}>
       <div className="photo-stage">
         <div className="photo-nav">
           <button type="button" onClick={goBack}>← {t('photo.back')}</button>

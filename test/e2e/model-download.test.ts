@@ -1,0 +1,58 @@
+// Settings → AI model in the browser against a local Hugging Face mirror serving the forged tiny
+// model: the download shows a progress bar, the model is listed afterwards, and choosing it reaches
+// the engine (engine.configure) with the result shown.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, DEFAULT_MODEL_REVISION } from '../../shared/constants';
+import { startHubMirror, type HubMirror } from '../support/hub-mirror';
+import { tinyModelDir } from '../support/models';
+import { launchBrowser, rendererBuilt, startServe, tempDir, unnamedControls, type BrowserSession, type Served } from './support';
+
+const run = rendererBuilt() ? describe : describe.skip;
+let dir: string;
+let mirror: HubMirror;
+let served: Served;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  dir = tempDir('model-ui');
+  mirror = await startHubMirror({
+    repos: { [DEFAULT_MODEL]: { dir: await tinyModelDir(), refs: [DEFAULT_MODEL_REVISION] } },
+    // Slow every file down a little so the progress bar is on screen long enough to see.
+    faults: Object.fromEntries(['onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/decoder_model_merged_q4.onnx']
+      .map((f) => [f, { delayPerChunkMs: 40, chunkSize: 4096 }])),
+  });
+  served = await startServe(path.join(dir, 'data'), ['--no-scan'], { HF_ENDPOINT: mirror.url, HF_HOME: path.join(dir, 'hf') });
+  session = await launchBrowser();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await served?.stop();
+  await mirror?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+run('model download in Settings', () => {
+  it('downloads with a progress bar, lists the model and hands it to the engine', async () => {
+    const page = session.page;
+    await page.goto(served.url.replace('/?', '/?') + '#/settings');
+    const model = page.getByTestId('settings-model');
+    await model.waitFor();
+    expect(await model.getByText('No model downloaded yet.').count()).toBe(1);
+    await model.getByRole('combobox', { name: 'Precision' }).selectOption('q8');
+    await page.getByTestId('model-download').click();
+    await page.getByTestId('model-progress').waitFor({ timeout: 30_000 });
+    const bar = page.getByTestId('model-progress').getByRole('progressbar');
+    expect(Number(await bar.getAttribute('aria-valuemax'))).toBeGreaterThan(0);
+    await expect.poll(() => model.locator('.model-list li').count(), { timeout: 60_000 }).toBe(1);
+    expect(await model.locator('.model-list li').textContent()).toContain(DEFAULT_MODEL);
+    expect(mirror.requests.some((r) => r.path.endsWith('.onnx') && r.status < 300)).toBe(true);
+    expect(await unnamedControls(page)).toEqual([]);
+
+    await page.getByTestId('model-use').click();
+    await expect.poll(async () => (await page.getByTestId('engine-status').textContent()) ?? '', { timeout: 60_000 }).toContain(DEFAULT_MODEL);
+    expect(session.problems).toEqual([]);
+  });
+});
