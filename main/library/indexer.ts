@@ -15,7 +15,7 @@ import { nowIso } from '../db/connection';
 import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from './walk';
 import { SNIFF_BYTES, isCandidateName, sniffFormat } from './formats';
 import { readPhoto, type ReadOutcome } from './read-photo';
-import { defaultConcurrency, runPool } from './pool';
+import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
 import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
@@ -297,10 +297,14 @@ class Run {
       if (batch.length) this.db.transaction(() => { for (const b of batch) this.apply(b.item, b.outcome); })();
       this.emitChanged();
     };
+    // `concurrency` thumbnails decode at once (the CPU-bound part); twice as many files are in
+    // flight so reading, hashing and EXIF of the next ones overlap with decoding instead of idling a core.
+    const concurrency = this.opts.concurrency ?? defaultConcurrency(this.ctx.env);
+    const gate = semaphore(concurrency);
     await runPool(
       items,
-      this.opts.concurrency ?? defaultConcurrency(this.ctx.env),
-      (item) => readPhoto(fromRel(item.root_path, item.rel_path), this.ctx.paths.thumbs),
+      concurrency * 2,
+      (item) => readPhoto(fromRel(item.root_path, item.rel_path), this.ctx.paths.thumbs, gate),
       (outcome, item) => {
         buffer.push({ item, outcome });
         progress.tick();

@@ -22,7 +22,11 @@ export type ReadOutcome =
 
 export class PhotoReadError extends Error {}
 
-export async function readPhoto(abs: string, thumbsDir: string): Promise<ReadOutcome> {
+/** Runs the thumbnail step; the indexer passes a semaphore so reading can run ahead of decoding. */
+export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
+const ungated: ThumbGate = (task) => task();
+
+export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate = ungated): Promise<ReadOutcome> {
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
@@ -44,7 +48,7 @@ export async function readPhoto(abs: string, thumbsDir: string): Promise<ReadOut
       throw new PhotoReadError(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
     }
     const meta = await readPhotoMeta(buf, header);
-    const thumbs = await decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf));
+    const thumbs = await gate(() => decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf)));
     return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

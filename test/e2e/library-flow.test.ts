@@ -167,6 +167,12 @@ run('SmolAlbum in the browser (web mode)', () => {
     // The edit is stored: a reload shows it.
     await page.reload();
     await page.locator('[data-testid=tag-chip][data-tag=holiday]').waitFor();
+    // "Ask about this photo" opens the chat with the photo attached (chat reads ?photo=ID).
+    const id = await page.getByTestId('photo-view').getAttribute('data-photo-id');
+    await page.getByTestId('ask-photo').click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/chat?photo=${id}`);
+    await page.goBack();
+    await page.getByTestId('photo-view').waitFor();
   });
 
   it('a smart album from the rule builder, with a live preview count', async () => {
@@ -242,6 +248,34 @@ run('SmolAlbum in the browser (web mode)', () => {
     await expect.poll(() => page.getByTestId('photo-preview').evaluate((img) => (img as unknown as PageImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     await screenshot(page, 'detail-dark');
     expect(await page.evaluate(() => (globalThis as unknown as PageWindow).matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+  });
+
+  it('defaults to Simplified Chinese on a Chinese system', async () => {
+    const zh = await launchBrowser({ locale: 'zh-CN' });
+    try {
+      await zh.page.goto(served.url);
+      await expect.poll(() => zh.page.getByRole('navigation').textContent(), { timeout: 10_000 }).toContain('图库');
+      expect(await zh.page.getByTestId('search-input').getAttribute('aria-label')).toBe('搜索照片');
+      expect(zh.problems).toEqual([]);
+    } finally {
+      await zh.close();
+    }
+  });
+
+  it('a tab opened without the token explains how to get in', async () => {
+    // A new tab has its own sessionStorage, so no token (its 401s are expected: not watched for errors).
+    const other = await session.context.newPage();
+    await other.goto(`${served.origin}/#/library`);
+    await expect.poll(() => other.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/access token.*Open the link printed by `smolalbum serve`/);
+    // A page of another origin (localhost ≠ 127.0.0.1) holding the token still cannot open the socket.
+    await other.goto(`http://localhost:${served.port}/`);
+    const outcome = await other.evaluate(`new Promise((resolve) => {
+      const ws = new WebSocket('ws://127.0.0.1:${served.port}/events?token=${served.token}');
+      ws.onopen = () => resolve('open');
+      ws.onerror = () => resolve('refused');
+    })`);
+    expect(outcome).toBe('refused');
+    await other.close();
   });
 
   it('saw no console errors or unhandled rejections', () => {

@@ -37,7 +37,7 @@ afterAll(async () => {
 run('model download in Settings', () => {
   it('downloads with a progress bar, lists the model and hands it to the engine', async () => {
     const page = session.page;
-    await page.goto(served.url.replace('/?', '/?') + '#/settings');
+    await page.goto(`${served.url}#/settings`);
     const model = page.getByTestId('settings-model');
     await model.waitFor();
     expect(await model.getByText('No model downloaded yet.').count()).toBe(1);
@@ -52,7 +52,11 @@ run('model download in Settings', () => {
     expect(await unnamedControls(page)).toEqual([]);
 
     await page.getByTestId('model-use').click();
-    await expect.poll(async () => (await page.getByTestId('engine-status').textContent()) ?? '', { timeout: 60_000 }).toContain(DEFAULT_MODEL);
+    await expect.poll(async () => page.getByTestId('engine-model').textContent(), { timeout: 30_000 }).toBe(DEFAULT_MODEL);
+    // The choice is saved: a reload shows it preselected.
+    await page.reload();
+    await expect.poll(async () => page.getByTestId('engine-model').textContent(), { timeout: 30_000 }).toBe(DEFAULT_MODEL);
+    expect(await model.getByRole('combobox', { name: 'Precision' }).inputValue()).toBe('q8');
     expect(session.problems).toEqual([]);
   });
 });

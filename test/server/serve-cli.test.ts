@@ -35,6 +35,22 @@ describe('smolalbum serve', () => {
     }
   });
 
+  it('says so when the port is taken', async () => {
+    const dir = tempDir('serve-busy');
+    dirs.push(dir);
+    const other = tempDir('serve-busy2');
+    dirs.push(other);
+    const first = await startServe(dir, ['--no-scan']);
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--port', String(first.port), '--no-scan', '--data-dir', other],
+        { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`Port ${first.port} on 127\\.0\\.0\\.1 is in use`));
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('rejects a bad port with a clear message', () => {
     const dir = tempDir('serve-port');
     dirs.push(dir);

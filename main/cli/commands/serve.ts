@@ -29,7 +29,15 @@ export const serveCommand: CliCommand = {
       // The engine starts lazily; configuring only records the choice (errors are shown, not fatal).
       await service['engine.configure']({ model: values.model }).catch((err: Error) => io.log(`Could not select model ${values.model}: ${err.message}`));
     }
-    const server = await startServer({ ctx, service, host, port, log: io.log });
+    let server;
+    try {
+      server = await startServer({ ctx, service, host, port, log: io.log });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') { io.log(`Port ${port} on ${host} is in use: pick another with --port N (or --port 0 for any free port).`); return 1; }
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') { io.log(`Cannot listen on ${host}: no such address on this machine.`); return 1; }
+      throw err;
+    }
     // New and changed files arrive by themselves while the page is open; a startup scan catches
     // what changed while SmolAlbum was not running.
     const watcher = watchRoots(ctx, {

@@ -63,7 +63,8 @@ export function webTransport(): Transport {
       retryMs = Math.min(retryMs * 2, 10_000);
     };
   };
-  connect();
+  // Without a token the server refuses the socket anyway; API calls explain how to get one.
+  if (token) connect();
 
   return {
     kind: 'web',

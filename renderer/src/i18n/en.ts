@@ -154,6 +154,7 @@ export const en = {
   'settings.engineDevice': 'Running on',
   'settings.engineFallback': 'Why not faster',
   'settings.engineError': 'Last error',
+  'settings.general': 'General',
   'settings.language': 'Language',
   'settings.dataFolder': 'Data folder',
   'settings.dataFolderHint': 'The library database, thumbnails and models live here. Choose another with --data-dir.',

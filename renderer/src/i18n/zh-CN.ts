@@ -156,6 +156,7 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.engineDevice': '运行于',
   'settings.engineFallback': '未使用更快设备的原因',
   'settings.engineError': '最近的错误',
+  'settings.general': '常规',
   'settings.language': '语言',
   'settings.dataFolder': '数据文件夹',
   'settings.dataFolderHint': '图库数据库、缩略图和模型都保存在这里。可用 --data-dir 选择其他位置。',

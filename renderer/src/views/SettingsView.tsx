@@ -57,13 +57,22 @@ function Model() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const loadModels = useCallback(() => { api['models.list']({}).then(setModels, (err: unknown) => setError(errorText(err))); }, []);
+  const [chosen, setChosen] = useState<string | null>(null);
+  // The saved choice (engine.* settings) preselects the form; the engine may not have started yet.
+  const loadChoice = useCallback(() => {
+    api['settings.get']({}).then((s) => {
+      const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : null);
+      setChosen(str('engine.model'));
+      if (str('engine.model')) setRepo(str('engine.model')!);
+      if (str('engine.dtype')) setDtype(str('engine.dtype') as Dtype);
+      if (str('engine.device')) setDevice(str('engine.device') as Device);
+    }, () => setChosen(null));
+  }, []);
   useEffect(() => {
     loadModels();
-    api['engine.status']({}).then((s) => {
-      setEngine(s);
-      if (s.model) setRepo(s.model);
-    }, () => setEngine(null));
-  }, [loadModels]);
+    loadChoice();
+    api['engine.status']({}).then(setEngine, () => setEngine(null));
+  }, [loadModels, loadChoice]);
   useEvent('engine.status', setEngine);
   useEvent('models.download', (p) => { setDownload(p.done ? null : p); if (p.done) loadModels(); });
 
@@ -73,7 +82,8 @@ function Model() {
     api['models.pull']({ repo, dtype }).then(() => { setBusy(false); setDownload(null); loadModels(); }, (err: unknown) => { setBusy(false); setError(errorText(err)); });
   };
   const use = () => {
-    api['engine.configure']({ model: repo, dtype, device }).then(setEngine, (err: unknown) => setError(errorText(err)));
+    setError(null);
+    api['engine.configure']({ model: repo, dtype, device }).then((st) => { setEngine(st); loadChoice(); }, (err: unknown) => setError(errorText(err)));
   };
   const remove = (m: ModelInfo) => { api['models.remove']({ repo: m.repo }).then(loadModels, (err: unknown) => setError(errorText(err))); };
 
@@ -121,7 +131,8 @@ function Model() {
       <h3>{t('settings.engine')}</h3>
       {engine ? (
         <dl className="exif" data-testid="engine-status">
-          <dt>{t('settings.engineState')}</dt><dd>{engine.state}{engine.model ? ` · ${engine.model}` : ''}</dd>
+          <dt>{t('settings.modelSize')}</dt><dd data-testid="engine-model">{engine.model ?? chosen ?? '—'}</dd>
+          <dt>{t('settings.engineState')}</dt><dd>{engine.state}</dd>
           <dt>{t('settings.engineDevice')}</dt><dd data-testid="engine-device">{engine.device ?? '—'}{engine.dtype ? ` (${Object.entries(engine.dtype).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}</dd>
           {engine.fallbackReasons.length ? <><dt>{t('settings.engineFallback')}</dt><dd><ul>{engine.fallbackReasons.map((r) => <li key={r}>{r}</li>)}</ul></dd></> : null}
           {engine.lastError ? <><dt>{t('settings.engineError')}</dt><dd className="error-text">{engine.lastError}</dd></> : null}
@@ -140,7 +151,7 @@ function General() {
   }, []);
   return (
     <section className="card" aria-labelledby="general-title">
-      <h2 id="general-title">{t('settings.language')}</h2>
+      <h2 id="general-title">{t('settings.general')}</h2>
       <label className="field"><span>{t('settings.language')}</span>
         <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="language-select">
           {LANGS.map((l) => <option key={l.id} value={l.id}>{l.label}</option>)}
