@@ -105,6 +105,8 @@ export interface AiStatus {
   paused: boolean;
   etaMs: number | null;
   model: string | null;
+  /** Why background captioning stopped (e.g. no model downloaded); null while it works. */
+  lastError: string | null;
 }
 
 export interface LibraryStatus {

@@ -58,6 +58,8 @@ export class AiWorker {
   private selfEmit = false;
   private listening = false;
   private recovered = false;
+  /** Why the last run ended early (engine unavailable); cleared by the next captioned photo. */
+  private lastError: string | null = null;
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -71,6 +73,7 @@ export class AiWorker {
       paused: isPaused(this.ctx.db),
       etaMs: avg !== null && c.queued + c.running > 0 ? Math.round(avg * (c.queued + c.running)) : null,
       model: this.model ?? safeConfiguredModel(this.ctx),
+      lastError: this.lastError,
     };
   }
 
@@ -155,10 +158,10 @@ export class AiWorker {
         continue;
       }
       const outcome = await this.process(job, opts);
-      if (outcome === 'done') summary.captioned++;
+      if (outcome === 'done') { summary.captioned++; this.lastError = null; }
       else if (outcome === 'failed') summary.failed++;
       else if (outcome === 'stopped') { summary.stoppedBy = opts.signal?.aborted ? 'aborted' : 'paused'; break; }
-      else if (outcome !== 'retry') { summary.stoppedBy = 'engine'; summary.error = outcome.error; break; }
+      else if (outcome !== 'retry') { summary.stoppedBy = 'engine'; summary.error = outcome.error; this.lastError = outcome.error; break; }
       this.emit(opts);
     }
     summary.ms = Date.now() - started;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createContext, type AppContext } from '../service/context';
+import { startLibraryServices } from '../service/launch';
 import { createService } from '../service/index';
 import { invoke } from '../service/invoke';
 import { useNativeBinding } from '../db/connection';
@@ -84,6 +85,9 @@ function start(): void {
     const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log) });
     ctx = context;
     const service = createService(context);
+    // Startup scan, live watching and background captioning, as in web mode.
+    const services = startLibraryServices(context, { scan: true, ai: true, log: (m) => log.info(m) });
+    context.onClose(() => services.close());
 
     installSessionPolicy(session.defaultSession, {
       rendererDir: builtPath('../renderer'),

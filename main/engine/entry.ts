@@ -54,7 +54,9 @@ async function execute(req: EngineRequest): Promise<unknown> {
   const ctl: RequestControl = { stopper };
   switch (req.type) {
     case 'load':
-      return runner.load(req.params, (file, progress) => channel.send({ type: 'progress', id: req.id, file, progress }));
+      // No progress callback: with one, transformers.js probes each local .onnx through a stream
+      // that reads the whole file into memory (hundreds of MB) for nothing.
+      return runner.load(req.params);
     case 'caption':
       return runner.caption(req.params, ctl);
     case 'generate':

@@ -10,6 +10,7 @@ import { libraryState } from './state';
 import { addRoot, LibraryError, removeRoot } from './roots';
 import { activeWatcher } from './watcher';
 import { albumFilter } from '../albums/album-filter';
+import { aiWorker } from '../ai/worker';
 
 export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMethods> {
   const db = ctx.db;
@@ -36,8 +37,8 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
       const c = libraryCounts(db);
       return {
         photos: c.photos, offline: c.offline, errors: c.errors, thumbnails: c.thumbnails,
-        // Queue counts straight from the durable jobs table; the AI area's ai.status adds the live view.
-        ai: { ...c.ai, paused: false, etaMs: null, model: null },
+        // The queue as the AI worker sees it: durable counts plus pause state, ETA and last error.
+        ai: aiWorker(ctx).status(),
         indexing: libraryState(ctx).progress,
       };
     },

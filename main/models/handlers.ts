@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import type { HandlersFor } from '../../shared/api';
 import type { modelMethods, ModelInfo } from '../../shared/contract/models';
+import { InvalidInputError } from '../service/invoke';
 import type { AppContext } from '../service/context';
 import { describeAvailable, sessionDtypes } from './dtypes';
 import { storeForContext } from './context-store';
@@ -72,11 +73,13 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
       return status;
     },
 
-    'settings.get': async () => getSettings(ctx.db),
+    // dataDir is read-only information for Settings (where the library lives), not a stored key.
+    'settings.get': async () => ({ ...getSettings(ctx.db), dataDir: ctx.paths.root }),
 
     'settings.set': async ({ key, value }) => {
+      if (key === 'dataDir') throw new InvalidInputError('dataDir is chosen when SmolAlbum starts (--data-dir or SMOLALBUM_DATA_DIR), not a setting');
       setSetting(ctx.db, key, value);
-      return getSettings(ctx.db);
+      return { ...getSettings(ctx.db), dataDir: ctx.paths.root };
     },
   };
 }

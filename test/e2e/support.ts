@@ -96,11 +96,12 @@ export interface Served {
 }
 
 /**
- * Starts `smolalbum serve --port 0` (TypeScript sources via tsx) on a data folder and waits for its
- * "SmolAlbum is running at …" line. `extraArgs` go after `serve`.
+ * Starts `smolalbum serve --port 0 --no-ai` (TypeScript sources via tsx) on a data folder and waits for
+ * its "SmolAlbum is running at …" line. `extraArgs` go after `serve`. Background captioning stays off
+ * so the engine serves only what a test asks of it.
  */
 export async function startServe(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--port', '0', '--no-ai', '--data-dir', dataDir, ...extraArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -198,12 +199,15 @@ export function watchProblems(page: Page, problems: string[]): void {
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 }
 
-/** Saves a screenshot as a test artifact and, for the README, a copy under docs/screenshots/. */
+/**
+ * Saves a screenshot as a test artifact and, with SMOLALBUM_UPDATE_SCREENSHOTS=1, refreshes the
+ * README's copy under docs/screenshots/ (not on every run: they would churn tracked files).
+ */
 export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
   const png = await page.screenshot({ path: file });
-  if (opts.docs !== false) {
+  if (opts.docs !== false && process.env.SMOLALBUM_UPDATE_SCREENSHOTS === '1') {
     // The committed copy is palette-quantised to stay small (< 300 KB) in the repository.
     mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
     await sharp(png).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toFile(path.join(DOCS_SCREENSHOTS, `${name}.png`));

@@ -2,18 +2,18 @@
 // 127.0.0.1 with a random access token, until Ctrl-C.
 import type { CliCommand } from '../types';
 import { isLoopback, startServer } from '../../server/server';
-import { watchRoots } from '../../library/watcher';
-import { scanRoots } from '../../library/indexer';
+import { startLibraryServices } from '../../service/launch';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run SmolAlbum in the browser (web mode)',
-  usage: 'serve [--port N|0] [--host H] [--model M] [--no-scan]',
+  usage: 'serve [--port N|0] [--host H] [--model M] [--no-scan] [--no-ai]',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     model: { type: 'string' },
     'no-scan': { type: 'boolean', default: false },
+    'no-ai': { type: 'boolean', default: false },
   },
   async run({ values }, io) {
     const portText = typeof values.port === 'string' ? values.port : '8787';
@@ -39,15 +39,8 @@ export const serveCommand: CliCommand = {
       throw err;
     }
     // New and changed files arrive by themselves while the page is open; a startup scan catches
-    // what changed while SmolAlbum was not running.
-    const watcher = watchRoots(ctx, {
-      onBatch: ({ summary }) => {
-        const n = summary.added + summary.changed + summary.moved + summary.restored;
-        if (n > 0) io.log(`Indexed ${n} new or changed file${n === 1 ? '' : 's'}.`);
-      },
-      onError: (err) => io.log(`Watching failed: ${err.message}`),
-    });
-    if (values['no-scan'] !== true) scanRoots(ctx).catch((err: Error) => io.log(`Scan failed: ${err.message}`));
+    // what changed while SmolAlbum was not running; photos are captioned in the background.
+    const services = startLibraryServices(ctx, { scan: values['no-scan'] !== true, ai: values['no-ai'] !== true, log: io.log });
     if (!isLoopback(host)) {
       io.log(`Warning: SmolAlbum is listening on ${host}, reachable from other machines. Anyone with the token can read your library.`);
     }
@@ -56,6 +49,6 @@ export const serveCommand: CliCommand = {
     await io.interrupted;
     io.log('Stopping…');
     await server.close();
-    await watcher.close();
+    await services.close();
   },
 };

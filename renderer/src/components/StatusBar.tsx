@@ -54,6 +54,7 @@ export function StatusBar() {
           {ai.failed > 0 ? <span className="muted">{t('status.aiFailed', { count: ai.failed })}</span> : null}
         </span>
       ) : null}
+      {ai?.lastError ? <span className="error-text" data-testid="status-ai-error" title={ai.lastError}>{t('status.aiStopped', { message: ai.lastError })}</span> : null}
       {!indexing && !aiActive && status ? <span className="muted">{t('status.idle')}</span> : null}
       {ai ? (
         <button type="button" className="small" onClick={toggleAi} data-testid="ai-toggle">

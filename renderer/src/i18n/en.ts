@@ -124,6 +124,7 @@ export const en = {
   'status.eta': 'about {time} left',
   'status.pause': 'Pause AI',
   'status.resume': 'Resume AI',
+  'status.aiStopped': 'AI captions stopped: {message}',
   'status.paused': 'AI paused',
   'stage.discover': 'finding files',
   'stage.metadata': 'reading metadata',

@@ -126,6 +126,7 @@ export const zhCN: Record<MessageKey, string> = {
   'status.eta': '约剩 {time}',
   'status.pause': '暂停 AI',
   'status.resume': '继续 AI',
+  'status.aiStopped': 'AI 描述已停止：{message}',
   'status.paused': 'AI 已暂停',
   'stage.discover': '查找文件',
   'stage.metadata': '读取元数据',

@@ -1,0 +1,31 @@
+// What a long-running front end (desktop app, web mode) starts next to the service: a startup scan
+// for what changed while SmolAlbum was closed, live watching of the roots, and background captioning.
+// The CLI's one-shot commands run these stages in the foreground instead.
+import type { AppContext } from './context';
+import { watchRoots } from '../library/watcher';
+import { scanRoots } from '../library/indexer';
+import { startAiInBackground } from '../ai/stage';
+
+export interface LaunchOptions {
+  scan: boolean;
+  ai: boolean;
+  log: (message: string) => void;
+}
+
+export function startLibraryServices(ctx: AppContext, opts: LaunchOptions): { close(): Promise<void> } {
+  const watcher = watchRoots(ctx, {
+    onBatch: ({ summary }) => {
+      const n = summary.added + summary.changed + summary.moved + summary.restored;
+      if (n > 0) opts.log(`Indexed ${n} new or changed file${n === 1 ? '' : 's'}.`);
+    },
+    onError: (err) => opts.log(`Watching failed: ${err.message}`),
+  });
+  // Background captioning follows scans and the watcher by itself once started.
+  const startAi = () => { if (opts.ai) startAiInBackground(ctx); };
+  if (opts.scan) {
+    scanRoots(ctx).then(startAi, (err: Error) => { opts.log(`Scan failed: ${err.message}`); startAi(); });
+  } else {
+    startAi();
+  }
+  return { close: () => watcher.close() };
+}
