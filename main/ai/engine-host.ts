@@ -263,7 +263,7 @@ export class EngineHost implements EngineClient {
 
   private onMessage(m: EngineMessage): void {
     const run = this.running;
-    if (m.type === 'hello' || m.type === 'progress') return;
+    if (m.type === 'hello') return;
     if (!run || m.id !== run.id) return; // late message of a timed-out request
     if (m.type === 'token') {
       run.pending?.onToken?.(m.text);

@@ -78,8 +78,7 @@ export type EngineMessage =
   | { type: 'hello'; pid: number }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: WireError }
-  | { type: 'token'; id: number; text: string }
-  | { type: 'progress'; id: number; file: string; progress: number };
+  | { type: 'token'; id: number; text: string };
 
 /** Error raised inside the inference process with a kind the host can report. */
 export class EngineError extends Error {

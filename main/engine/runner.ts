@@ -21,9 +21,9 @@ export class EngineRunner {
   private generator: Generator | null = null;
   private readonly sessions = new Map<string, KvState>();
 
-  async load(params: LoadParams, onProgress?: (file: string, progress: number) => void): Promise<LoadResult> {
+  async load(params: LoadParams): Promise<LoadResult> {
     if (this.loaded) throw new EngineError('A model is already loaded in this process (restart it to switch)', 'internal');
-    this.loaded = await loadModel(params, onProgress);
+    this.loaded = await loadModel(params);
     this.generator = new Generator(this.loaded);
     return this.loaded.info;
   }

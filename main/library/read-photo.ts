@@ -62,20 +62,28 @@ const FORMAT_NAMES: Record<ImageFormat, string> = {
   jpeg: 'JPEG', png: 'PNG', webp: 'WebP', avif: 'AVIF', tiff: 'TIFF', gif: 'GIF', heic: 'HEIC',
 };
 
-/** Runs a libvips step, turning its multi-line errors into one readable message. */
+/**
+ * Runs a libvips step, turning its multi-line errors into one readable message. libvips keeps one
+ * error buffer per process, so a failure while other images decode can come back as a bare
+ * "Unknown error"; the step is tried again for the real reason.
+ */
 async function decodeStep<T>(format: ImageFormat, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code) throw err; // a file-system error, reported as such
-    const lines = [...new Set(String((err as Error).message).split('\n').map((l) => l.trim()).filter(Boolean))];
-    let detail = lines.join('; ');
-    if (format === 'heic' && /unsupported|codec|compression/i.test(detail)) {
-      detail = `this build of libvips can't decode HEIC (HEVC) images (${detail})`;
+  let lastMessage = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code) throw err; // a file-system error, reported as such
+      lastMessage = String((err as Error).message);
+      if (!/^\s*(Unknown error)?\s*$/i.test(lastMessage)) break;
     }
-    throw new PhotoReadError(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
   }
+  const lines = [...new Set(lastMessage.split('\n').map((l) => l.trim()).filter(Boolean))];
+  let detail = /^\s*(Unknown error)?\s*$/i.test(lastMessage) ? 'the file is damaged or incomplete' : lines.join('; ');
+  if (format === 'heic' && /unsupported|codec|compression/i.test(detail)) {
+    detail = `this build of libvips can't decode HEIC (HEVC) images (${detail})`;
+  }
+  throw new PhotoReadError(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
 }
 
 function notAnImage(abs: string, buf: Buffer): string {
