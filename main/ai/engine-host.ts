@@ -39,6 +39,7 @@ type Kind = 'caption' | 'generate' | 'warm';
 
 interface Pending {
   kind: Kind;
+  /** What the request does, for messages ("writing a caption"). */
   label: string;
   params?: CaptionParams | GenerateParams;
   resolve(value: unknown): void;
@@ -119,12 +120,12 @@ export class EngineHost implements EngineClient {
   }
 
   load(): Promise<EngineStatus> {
-    return this.enqueue<EngineStatus>({ kind: 'warm', label: 'load' });
+    return this.enqueue<EngineStatus>({ kind: 'warm', label: 'loading the model' });
   }
 
   async caption(req: CaptionRequest): Promise<CaptionResult> {
     const params: CaptionParams = { path: req.path, style: req.style, prompt: req.prompt, withTags: req.withTags, maxNewTokens: req.maxNewTokens, minNewTokens: req.minNewTokens };
-    const r = await this.enqueue<CaptionWireResult>({ kind: 'caption', label: 'caption', params, signal: req.signal });
+    const r = await this.enqueue<CaptionWireResult>({ kind: 'caption', label: 'writing a caption', params, signal: req.signal });
     return { ...r, model: this.config.model };
   }
 
@@ -141,7 +142,7 @@ export class EngineHost implements EngineClient {
       messages: req.messages, maxNewTokens: req.maxNewTokens, minNewTokens: req.minNewTokens, temperature: req.temperature,
       imageSplitting: req.imageSplitting, sessionKey: req.sessionKey, stream: Boolean(req.onToken),
     };
-    return this.enqueue<GenerateWireResult>({ kind: 'generate', label: 'generate', params, onToken: req.onToken, signal: req.signal });
+    return this.enqueue<GenerateWireResult>({ kind: 'generate', label: 'writing an answer', params, onToken: req.onToken, signal: req.signal });
   }
 
   async close(): Promise<void> {
@@ -321,7 +322,7 @@ export class EngineHost implements EngineClient {
       this.running = null;
     }
     this.crashesInARow++;
-    const during = run ? (run.pending ? ` while running ${run.pending.label}` : ' while loading the model') : '';
+    const during = run ? ` while ${run.pending ? run.pending.label : 'loading the model'}` : '';
     const msg = `The inference process crashed (${how})${during}; it is being restarted`;
     this.setStatus({ state: 'crashed', lastError: msg, restarts: this.state.restarts + 1 });
     if (run?.pending) this.settle(run.pending, new EngineRequestError(msg, 'crashed'));
@@ -334,7 +335,7 @@ export class EngineHost implements EngineClient {
     const delays = this.opts.restartDelaysMs ?? [250, 1000, 4000, 15000];
     const delay = delays[Math.min(this.crashesInARow - 1, delays.length - 1)];
     // Restart even when idle so the next request finds a warm model.
-    if (!this.queue.some((p) => p.kind === 'warm')) this.queue.unshift({ kind: 'warm', label: 'restart', resolve: () => {}, reject: () => {} });
+    if (!this.queue.some((p) => p.kind === 'warm')) this.queue.unshift({ kind: 'warm', label: 'restarting', resolve: () => {}, reject: () => {} });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.pump();

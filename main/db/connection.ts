@@ -26,6 +26,8 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // 64 MB page cache (default 2 MB): FTS and tag lookups over a 100k-photo library stay in memory.
+  db.pragma('cache_size = -65536');
   if (!opts.readonly) migrate(db);
   return db;
 }

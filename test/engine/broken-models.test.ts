@@ -1,25 +1,26 @@
 // A broken model folder must fail with an error that names the problem. Each case copies the forged
 // tiny model to a temp folder and breaks one thing.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelDir } from '../support/models';
 import { loadModel } from '../../main/engine/loader';
 import type { Device, Dtype } from '../../shared/contract/models';
-import { hostFor, makePhotos } from './support';
+import { hostFor, makePhotos, removeTempDirs, tempDir } from './support';
 
 let tiny: string;
 beforeAll(async () => { tiny = await tinyModelDir(); });
+afterAll(() => removeTempDirs());
 
 function copyTiny(): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'smolalbum-broken-')), 'model');
+  const dir = path.join(tempDir('broken'), 'model');
   cpSync(tiny, dir, { recursive: true });
   return dir;
 }
 
 const load = (modelDir: string, dtype: Dtype = 'auto', device: Device = 'cpu') =>
-  loadModel({ modelDir, device, dtype, cacheDir: path.join(os.tmpdir(), 'smolalbum-broken-cache') });
+  loadModel({ modelDir, device, dtype, cacheDir: tempDir('broken-cache') });
 
 describe('broken model folders', () => {
   it('corrupt ONNX file', async () => {

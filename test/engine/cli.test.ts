@@ -2,15 +2,14 @@
 // `ask` checked token for token against a bare transformers.js run on a model folder forged outside
 // the project tree.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoModelForVision2Seq, AutoProcessor, env, RawImage, type Tensor } from '@huggingface/transformers';
 import { forgeModel } from '../forge/index';
 import { REPO_ROOT, tinyModelDir } from '../support/models';
-import { makePhotos, type Photos } from './support';
+import { makePhotos, removeTempDirs, tempDir, type Photos } from './support';
 
 const run = promisify(execFile);
 const CLI = ['--import', 'tsx', 'main/cli/index.ts'];
@@ -21,8 +20,9 @@ let dataDir: string;
 
 beforeAll(async () => {
   [photos, tiny] = await Promise.all([makePhotos(), tinyModelDir()]);
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-engine-cli-'));
+  dataDir = tempDir('engine-cli');
 });
+afterAll(() => removeTempDirs());
 
 async function cli(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [...CLI, ...args, '--data-dir', dataDir], { cwd: REPO_ROOT, timeout: 60_000 });
@@ -30,7 +30,7 @@ async function cli(args: string[]): Promise<{ stdout: string; stderr: string }> 
 
 describe('smolalbum ask', () => {
   it('gives exactly the tokens of a bare transformers.js run on a folder made outside the project', async () => {
-    const outside = path.join(mkdtempSync(path.join(os.tmpdir(), 'smolalbum-outside-')), 'SmolVLM-like');
+    const outside = path.join(tempDir('outside'), 'SmolVLM-like');
     await forgeModel({ preset: 'tiny', out: outside, seed: 7, dtypes: ['fp32'] });
     const question = 'What colours are in this photo?';
 
@@ -55,7 +55,7 @@ describe('smolalbum ask', () => {
 
 describe('smolalbum caption', () => {
   it('captions files and folders as JSON and writes .txt beside them, keeping existing ones', async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-caption-dir-'));
+    const folder = tempDir('caption-dir');
     copyFileSync(photos.wide, path.join(folder, 'one.jpg'));
     copyFileSync(photos.tall, path.join(folder, 'two.png'));
     writeFileSync(path.join(folder, 'two.txt'), 'my own caption\n');

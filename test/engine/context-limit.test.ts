@@ -1,21 +1,20 @@
 // Conversations longer than the model's context: the oldest exchanges are left out (and reported),
 // the latest question and the system prompt stay. Runs the runner in-process on a copy of the tiny
 // model whose config declares a short context.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelDir, TINY } from '../support/models';
 import { EngineRunner, InterruptableStoppingCriteria } from '../../main/engine/runner';
 import type { EngineChatTurn } from '../../main/engine/client';
-import { makePhotos, type Photos } from './support';
+import { makePhotos, removeTempDirs, tempDir, type Photos } from './support';
 
 const LIMIT = 160;
 let runner: EngineRunner;
 let photos: Photos;
 
 beforeAll(async () => {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'smolalbum-short-context-')), 'model');
+  const dir = path.join(tempDir('short-context'), 'model');
   cpSync(await tinyModelDir(), dir, { recursive: true });
   const file = path.join(dir, 'config.json');
   const config = JSON.parse(readFileSync(file, 'utf8'));
@@ -23,8 +22,9 @@ beforeAll(async () => {
   writeFileSync(file, JSON.stringify(config));
   photos = await makePhotos();
   runner = new EngineRunner();
-  await runner.load({ modelDir: dir, device: 'cpu', dtype: 'auto', cacheDir: path.join(os.tmpdir(), 'smolalbum-short-context-cache') });
+  await runner.load({ modelDir: dir, device: 'cpu', dtype: 'auto', cacheDir: tempDir('short-context-cache') });
 });
+afterAll(() => removeTempDirs());
 
 const ctl = () => ({ stopper: new InterruptableStoppingCriteria() });
 

@@ -1,10 +1,24 @@
 // Shared by the engine tests: real photos made with sharp, and a host over the real Node port.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { EngineHost, type EngineHostOptions } from '../../main/ai/engine-host';
 import { createNodePort } from '../../main/ai/node-port';
+
+const created: string[] = [];
+
+/** A fresh folder under the OS temp dir, removed by removeTempDirs(). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `smolalbum-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Call from afterAll: removes every folder tempDir() made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export interface Photos {
   dir: string;
@@ -27,7 +41,7 @@ async function photo(file: string, width: number, height: number, hue: number): 
 }
 
 export async function makePhotos(): Promise<Photos> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-engine-photos-'));
+  const dir = tempDir('engine-photos');
   const p: Photos = {
     dir,
     wide: path.join(dir, 'wide.jpg'),
@@ -47,7 +61,7 @@ export function hostFor(modelDir: string, extra: Partial<EngineHostOptions> = {}
   return new EngineHost({
     portFactory: () => createNodePort({ stderr: 'ignore' }),
     resolveModel: (ref) => ref,
-    cacheDir: mkdtempSync(path.join(os.tmpdir(), 'smolalbum-engine-cache-')),
+    cacheDir: tempDir('engine-cache'),
     config: { model: modelDir, device: 'cpu', dtype: 'auto' },
     ...extra,
   });
