@@ -8,6 +8,7 @@ import type { EngineExit, EnginePort } from '../engine/port';
 import type { EngineMessage, HostMessage } from '../engine/protocol';
 import { ExitTracker } from './exit-tracker';
 import { childEnv } from './child-env';
+import { engineProcessEnv } from '../engine/process-env';
 import type { Logger } from './log';
 
 export const ENGINE_SERVICE_NAME = 'SmolAlbum Inference';
@@ -61,7 +62,7 @@ export function createUtilityPort(opts: UtilityPortOptions = {}): EnginePort {
   try {
     child = utilityProcess.fork(utilityEntry(), [], {
       serviceName: ENGINE_SERVICE_NAME,
-      env: childEnv(opts.env ?? process.env),
+      env: engineProcessEnv(childEnv(opts.env ?? process.env)),
       stdio: 'pipe',
     });
   } catch (err) {
