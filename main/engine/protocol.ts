@@ -1,8 +1,7 @@
 // Messages between the host (main process side) and the inference process.
 // Plain JSON only: paths and ids cross the boundary, never image bytes or tensors.
-import type { CaptionStyle } from '../../shared/contract/chat';
 import type { Device, Dtype } from '../../shared/contract/models';
-import type { EngineChatTurn, GenerateResult } from './client';
+import type { CaptionRequest, EngineChatTurn, GenerateResult } from './client';
 
 export interface LoadParams {
   /** Absolute path of a local model folder in the SmolVLM layout. */
@@ -24,14 +23,8 @@ export interface LoadResult {
   ms: number;
 }
 
-export interface CaptionParams {
-  path: string;
-  style: CaptionStyle;
-  prompt?: string;
-  withTags?: boolean;
-  maxNewTokens?: number;
-  minNewTokens?: number;
-}
+/** A caption request as it crosses the port: the client's request without its AbortSignal. */
+export type CaptionParams = Omit<CaptionRequest, 'signal'>;
 
 export interface CaptionWireResult {
   caption: string;
