@@ -103,18 +103,65 @@ export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
   const filters = filterParts(db, opts.filters);
   const match = [...(query ? [`(${query})`] : []), ...filters.fts].join(' AND ');
   // Only filters: an FTS-only filter still drives through the FTS index, newest first.
-  return query === null ? filteredListing(db, opts, filters, match || null) : ftsSearch(db, opts, match, filters);
+  return query === null ? filteredListing(db, opts, filters, match || null) : ftsSearch(db, opts, query, match, filters);
 }
 
-function ftsSearch(db: Db, opts: SearchOptions, match: string, filters: FilterParts): SearchResult {
-  const offset = opts.cursor !== undefined ? decodeCursor(opts.cursor, isOffset).o : 0;
+/**
+ * bm25 scores every match before `ORDER BY rank LIMIT` can cut (≈ 1 µs a match), so a broad query
+ * over a big library (a common word, a 2-letter prefix) would blow the 10 ms budget. Above this many
+ * matches results come in tiers instead — caption/tag hits, then file name/folder/camera hits —
+ * newest first within each, which walks the date index and stops after one page.
+ */
+export const RANKED_MATCH_LIMIT = 3000;
+
+/** Cursor of a tiered search: tier index and keyset position inside it. */
+interface TierCursor { t: 0 | 1; k: [string, number] | null }
+const isTierCursor = (v: unknown): v is TierCursor =>
+  typeof v === 'object' && v !== null && ((v as TierCursor).t === 0 || (v as TierCursor).t === 1)
+  && ((v as TierCursor).k === null || isKeyset((v as TierCursor).k));
+const isSearchCursor = (v: unknown): v is TierCursor | { o: number } => isTierCursor(v) || isOffset(v);
+
+function ftsSearch(db: Db, opts: SearchOptions, query: string, match: string, filters: FilterParts): SearchResult {
+  const cursor = opts.cursor !== undefined ? decodeCursor(opts.cursor, isSearchCursor) : null;
+  const total = countMatches(db, match, filters);
+  if (cursor !== null ? isTierCursor(cursor) : total > RANKED_MATCH_LIMIT) {
+    return tieredSearch(db, opts, query, filters, total, cursor && isTierCursor(cursor) ? cursor : { t: 0, k: null });
+  }
+  const offset = cursor !== null && isOffset(cursor) ? cursor.o : 0;
   const where = ['photos_fts MATCH ?', `f.rank MATCH '${BM25_RANK}'`, ...filters.sql].join(' AND ');
   const rows = cachedStatement(db, `SELECT ${HIT_COLUMNS}, -f.rank AS score
     FROM ${FTS_FROM} WHERE ${where} ORDER BY f.rank LIMIT ? OFFSET ?`).all(match, ...filters.params, opts.limit + 1, offset) as HitRow[];
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
-  const total = !more ? offset + page.length : countMatches(db, match, filters);
   return { hits: toHits(db, page), total, nextCursor: more ? encodeCursor({ o: offset + opts.limit }) : null };
+}
+
+function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: FilterParts, total: number, from: TierCursor): SearchResult {
+  const inText = `{caption tags} : (${query})`;
+  const tiers = [
+    [inText, ...filters.fts].join(' AND '),
+    `(${[`(${query})`, ...filters.fts].join(' AND ')}) NOT (${inText})`,
+  ];
+  const rows: (HitRow & { tier: 0 | 1 })[] = [];
+  let tier = from.t;
+  let keyset = from.k;
+  for (;;) {
+    const want = opts.limit + 1 - rows.length;
+    const got = listingRows(db, filters, tiers[tier]!, keyset, want);
+    // Score says which tier a hit came from: 1 = caption/tag match, 0 = name/folder/camera match.
+    for (const r of got) rows.push({ ...r, score: 1 - tier, tier });
+    if (rows.length > opts.limit || tier === 1) break;
+    tier = 1;
+    keyset = null;
+  }
+  const more = rows.length > opts.limit;
+  const page = more ? rows.slice(0, opts.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    hits: toHits(db, page),
+    total,
+    nextCursor: more && last ? encodeCursor({ t: last.tier, k: [last.sort_date, last.id] } satisfies TierCursor) : null,
+  };
 }
 
 function countMatches(db: Db, match: string, filters: FilterParts): number {
@@ -123,24 +170,30 @@ function countMatches(db: Db, match: string, filters: FilterParts): number {
     WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')}`).get(match, ...filters.params) as { n: number }).n;
 }
 
-function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, match: string | null): SearchResult {
+/** One newest-first page of photos passing the filters (and in the FTS match set, when given). */
+function listingRows(db: Db, filters: FilterParts, match: string | null, after: [string, number] | null, limit: number): HitRow[] {
   const where = [...filters.sql];
   const params = [...filters.params];
   if (match !== null) {
     where.unshift('+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)');
     params.unshift(match);
   }
-  const scope = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  if (after !== null) {
+    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
+    params.push(after[0], after[0], after[1]);
+  }
+  return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, limit) as HitRow[];
+}
+
+function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, match: string | null): SearchResult {
+  const scopeWhere = [...(match !== null ? ['+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)'] : []), ...filters.sql];
+  const scopeParams = [...(match !== null ? [match] : []), ...filters.params];
   const total = match !== null && !filters.sql.length
     ? countMatches(db, match, filters)
-    : (cachedStatement(db, `SELECT count(*) AS n FROM photos p ${scope}`).get(...params) as { n: number }).n;
-  if (opts.cursor !== undefined) {
-    const [date, id] = decodeCursor(opts.cursor, isKeyset);
-    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
-    params.push(date, date, id);
-  }
-  const rows = cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, opts.limit + 1) as HitRow[];
+    : (cachedStatement(db, `SELECT count(*) AS n FROM photos p ${scopeWhere.length ? `WHERE ${scopeWhere.join(' AND ')}` : ''}`).get(...scopeParams) as { n: number }).n;
+  const after = opts.cursor !== undefined ? decodeCursor(opts.cursor, isKeyset) : null;
+  const rows = listingRows(db, filters, match, after, opts.limit + 1);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const last = page[page.length - 1];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openDb, nowIso, type Db, DbFromFutureError } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot, deleteRoot } from '../../main/db/roots';
-import { searchPhotos } from '../../main/db/search';
+import { RANKED_MATCH_LIMIT, searchPhotos } from '../../main/db/search';
 import { toFtsQuery } from '../../main/db/fts-query';
 import { listPhotos } from '../../main/library/repo';
 import { removeDir, tempDir } from '../library/helpers';
@@ -149,5 +149,68 @@ describe('listing and consistency', () => {
     future.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     future.close();
     expect(() => openDb(file)).toThrow(DbFromFutureError);
+  });
+});
+
+describe('broad queries over a big library', () => {
+  let bigDir: string;
+  let big: Db;
+  const N = RANKED_MATCH_LIMIT + 400;
+
+  beforeAll(() => {
+    bigDir = tempDir('db-search-big');
+    big = openDb(path.join(bigDir, 'library.sqlite'));
+    const root = insertRoot(big, path.join(bigDir, 'R')).id;
+    const now = nowIso();
+    const insert = big.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
+      VALUES (?, ?, ?, 'R', 1, 0, ?, 'ok', ?, ?) RETURNING id`);
+    const caption = big.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, ?, 'ai', ?)`);
+    big.transaction(() => {
+      for (let i = 0; i < N; i++) {
+        // Every 4th photo has "harbour" in its caption; the others only in the file name.
+        const inCaption = i % 4 === 0;
+        const date = new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString();
+        const { id } = insert.get(root, `p${i}.jpg`, inCaption ? `p${i}.jpg` : `harbour-${i}.jpg`, date, now, now) as { id: number };
+        caption.run(id, inCaption ? `boats in the harbour ${i}` : `a field ${i}`, now);
+        refreshPhotoText(big, [id]);
+      }
+    })();
+  });
+  afterAll(() => { big.close(); removeDir(bigDir); });
+
+  it('orders caption hits before file-name hits, newest first, and pages through every match once', () => {
+    const seen = new Set<number>();
+    const tiers: number[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = searchPhotos(big, { query: 'harb', filters: {}, limit: 500, cursor });
+      expect(r.total).toBe(N);
+      for (const h of r.hits) { expect(seen.has(h.id)).toBe(false); seen.add(h.id); tiers.push(h.score); }
+      if (pages === 0) {
+        expect(r.hits[0]!.caption).toMatch(/harbour/);
+        expect(r.hits).toHaveLength(500);
+      }
+      cursor = r.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(seen.size).toBe(N);
+    // All caption hits (score 1) come before every file-name hit (score 0).
+    const firstNameHit = tiers.indexOf(0);
+    expect(firstNameHit).toBe(Math.ceil(N / 4));
+    expect(tiers.slice(firstNameHit).every((s) => s === 0)).toBe(true);
+  });
+
+  it('newest first within a tier', () => {
+    const r = searchPhotos(big, { query: 'harbour', filters: {}, limit: 20 });
+    const ids = r.hits.map((h) => h.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  });
+
+  it('narrow queries keep bm25 ranking', () => {
+    const r = searchPhotos(big, { query: 'boats harbour 12', filters: {}, limit: 5 });
+    expect(r.total).toBeLessThanOrEqual(RANKED_MATCH_LIMIT);
+    expect(r.hits[0]!.score).toBeGreaterThan(0);
+    expect(r.hits[0]!.score).not.toBe(1);
   });
 });
