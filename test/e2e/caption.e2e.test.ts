@@ -2,11 +2,11 @@
 // are uploaded and captioned, a damaged one shows its error while the rest succeed; a folder on the
 // server is captioned and "save .txt" writes the captions beside the images; bad uploads are refused
 // with clear errors and nothing lands outside the temporary folder; a drop anywhere opens #/caption.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callApi, launchBrowser, rendererBuilt, screenshot, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
+import { callApi, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
@@ -51,16 +51,10 @@ beforeAll(async () => {
   folder = path.join(dir, 'dataset');
   for (const [i, name] of ['a.jpg', 'b.jpg', 'c.png'].entries()) await writePhoto(folder, { name, color: [40 * i, 200 - 50 * i, 120] });
   writeFileSync(path.join(folder, 'd.jpg'), 'not really a jpeg');
-  served = await startServe(path.join(dir, 'data'), ['--model', await tinyModelDir()], { SMOLALBUM_MAX_UPLOAD_MB: '2' });
-  session = await launchBrowser();
-  page = session.page;
+  ({ served, session, page } = await openWebMode(path.join(dir, 'data'), ['--model', await tinyModelDir()], { SMOLALBUM_MAX_UPLOAD_MB: '2' }));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await served?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWebMode({ session, served, dir }));
 
 run('captioning in the browser (web mode)', () => {
   it('captions three dropped images; the damaged one shows an error, the others succeed', async () => {

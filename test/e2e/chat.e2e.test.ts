@@ -1,12 +1,12 @@
 // Chat end to end in Chromium through web mode, on the forged tiny model: two images in one message
 // reach the model, answers stream, Stop keeps the partial answer, Regenerate and Edit make branches
 // you can switch between, and a reload keeps everything.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { build } from 'esbuild';
-import { launchBrowser, REPO_ROOT, rendererBuilt, screenshot, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
+import { REPO_ROOT, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
@@ -48,16 +48,10 @@ beforeAll(async () => {
     await writePhoto(dir, { name: 'harbour.jpg', color: [50, 110, 170] }),
     await writePhoto(dir, { name: 'tulips.png', color: [220, 60, 90] }),
   ];
-  served = await startServe(path.join(dir, 'data'), ['--model', await tinyModelDir()]);
-  session = await launchBrowser();
-  page = session.page;
+  ({ served, session, page } = await openWebMode(path.join(dir, 'data'), ['--model', await tinyModelDir()]));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await served?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWebMode({ session, served, dir }));
 
 run('chat in the browser (web mode)', () => {
   it('sends two images in one message; the answer streams and both images reach the model', async () => {

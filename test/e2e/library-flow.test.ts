@@ -1,13 +1,13 @@
 // The renderer end to end in real Chromium through web mode, on a generated library:
 // first run → add folder → thumbnails → search → detail → tag edit → smart album → a new matching
 // file arrives → the album count follows. Screenshots of every view, light and dark.
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, tileImageState, screenshot, startServe, tempDir, writePhoto,
+  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, tileImageState, screenshot, tempDir, writePhoto,
   unnamedControls, type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
+  openWebMode, closeWebMode,
 } from './support';
 
 const PHOTOS: PhotoSpec[] = [
@@ -52,16 +52,10 @@ beforeAll(async () => {
   dir = tempDir('e2e');
   photoDir = path.join(dir, 'My Photos');
   for (const spec of PHOTOS) await writePhoto(photoDir, spec);
-  served = await startServe(path.join(dir, 'data'));
-  session = await launchBrowser();
-  page = session.page;
+  ({ served, session, page } = await openWebMode(path.join(dir, 'data')));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await served?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWebMode({ session, served, dir }));
 
 run('SmolAlbum in the browser (web mode)', () => {
   it('first run: keeps the token out of the address bar and asks for folders', async () => {

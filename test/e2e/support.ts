@@ -171,6 +171,20 @@ export interface BrowserSession {
  * Launches Chromium with a fresh profile (a persistent context on a temp --user-data-dir) and one
  * page that records console errors and uncaught exceptions / unhandled rejections.
  */
+/** Web mode on `dataDir` plus a browser on it: the shared setup of the browser E2E suites. */
+export async function openWebMode(dataDir: string, serveArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ served: Served; session: BrowserSession; page: Page }> {
+  const served = await startServe(dataDir, serveArgs, env);
+  const session = await launchBrowser();
+  return { served, session, page: session.page };
+}
+
+/** Tears down what openWebMode (and a temp folder) set up; safe when setup failed half-way. */
+export async function closeWebMode(parts: { session?: BrowserSession; served?: Served; dir?: string }): Promise<void> {
+  await parts.session?.close();
+  await parts.served?.stop();
+  if (parts.dir) rmSync(parts.dir, { recursive: true, force: true });
+}
+
 export async function launchBrowser(opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<BrowserSession> {
   const userDataDir = tempDir('chromium');
   const context = await chromium.launchPersistentContext(userDataDir, {
