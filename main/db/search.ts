@@ -107,12 +107,13 @@ export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
 }
 
 /**
- * bm25 scores every match before `ORDER BY rank LIMIT` can cut (≈ 1 µs a match), so a broad query
- * over a big library (a common word, a 2-letter prefix) would blow the 10 ms budget. Above this many
+ * bm25 scores every match before `ORDER BY rank LIMIT` can cut (≈ 1 µs a match, plus the doclist
+ * merges of each pass), so a broad query over a big library (a common word, a 2-letter prefix) would
+ * blow the 10 ms budget (measured with `npm run bench -- library`). Above this many
  * matches results come in tiers instead — caption/tag hits, then file name/folder/camera hits —
  * newest first within each, which walks the date index and stops after one page.
  */
-export const RANKED_MATCH_LIMIT = 3000;
+export const RANKED_MATCH_LIMIT = 1000;
 
 /** Cursor of a tiered search: tier index and keyset position inside it. */
 interface TierCursor { t: 0 | 1; k: [string, number] | null }
@@ -128,12 +129,26 @@ function ftsSearch(db: Db, opts: SearchOptions, query: string, match: string, fi
     return tieredSearch(db, opts, query, filters, total, cursor && isTierCursor(cursor) ? cursor : { t: 0, k: null });
   }
   const offset = cursor !== null && isOffset(cursor) ? cursor.o : 0;
-  const where = ['photos_fts MATCH ?', `f.rank MATCH '${BM25_RANK}'`, ...filters.sql].join(' AND ');
-  const rows = cachedStatement(db, `SELECT ${HIT_COLUMNS}, -f.rank AS score
-    FROM ${FTS_FROM} WHERE ${where} ORDER BY f.rank LIMIT ? OFFSET ?`).all(match, ...filters.params, opts.limit + 1, offset) as HitRow[];
+  const rows = filters.sql.length ? rankedFiltered(db, match, filters, opts.limit + 1, offset) : ranked(db, match, opts.limit + 1, offset);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   return { hits: toHits(db, page), total, nextCursor: more ? encodeCursor({ o: offset + opts.limit }) : null };
+}
+
+/** Ranks inside FTS alone, then joins only the page's rows (not every match) to photos. */
+function ranked(db: Db, match: string, limit: number, offset: number): HitRow[] {
+  return cachedStatement(db, `SELECT ${HIT_COLUMNS}, -m.r AS score
+    FROM (SELECT rowid AS id, rank AS r FROM photos_fts WHERE photos_fts MATCH ? AND rank MATCH '${BM25_RANK}'
+          ORDER BY rank LIMIT ? OFFSET ?) m
+    CROSS JOIN photos p ON p.id = m.id CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id
+    ORDER BY m.r`).all(match, limit, offset) as HitRow[];
+}
+
+/** With SQL filters every match must be joined to photos before ranking can cut. */
+function rankedFiltered(db: Db, match: string, filters: FilterParts, limit: number, offset: number): HitRow[] {
+  const where = ['photos_fts MATCH ?', `f.rank MATCH '${BM25_RANK}'`, ...filters.sql].join(' AND ');
+  return cachedStatement(db, `SELECT ${HIT_COLUMNS}, -f.rank AS score
+    FROM ${FTS_FROM} WHERE ${where} ORDER BY f.rank LIMIT ? OFFSET ?`).all(match, ...filters.params, limit, offset) as HitRow[];
 }
 
 function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: FilterParts, total: number, from: TierCursor): SearchResult {
