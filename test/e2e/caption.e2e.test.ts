@@ -6,22 +6,14 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callApi, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode } from './support';
+import { callApi, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
 /** The first request loads the model in the inference process; a busy machine can be slow. */
 const E2E_TIMEOUT_MS = 180_000;
-/** The few DOM shapes the page-side callbacks use (this tsconfig has no DOM lib). */
-interface PageImage { complete: boolean; naturalWidth: number }
+/** A form field as page-side callbacks see it (this tsconfig has no DOM lib). */
 interface PageField { value: string }
-interface PageGlobals {
-  document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
-  DataTransfer: new () => { items: { add(file: unknown): void } };
-  DragEvent: new (type: string, init: object) => unknown;
-  File: new (parts: unknown[], name: string, opts: object) => unknown;
-  location: { hash: string };
-}
 let dir: string;
 let served: Served;
 let session: BrowserSession;
@@ -134,14 +126,14 @@ run('captioning in the browser (web mode)', () => {
     await page.locator('main').waitFor();
     const bytes = [...readFileSync(dropped[0]!)];
     await page.evaluate((data) => {
-      const g = globalThis as unknown as PageGlobals;
+      const g = globalThis as unknown as PageDropGlobals;
       const dt = new g.DataTransfer();
       dt.items.add(new g.File([new Uint8Array(data)], 'dropped-on-window.jpg', { type: 'image/jpeg' }));
       const target = g.document.querySelector('main')!;
       target.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       target.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, bytes);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toBe('#/caption');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageDropGlobals).location.hash)).toBe('#/caption');
     await expect.poll(statuses, { timeout: 60_000 }).toEqual([['dropped-on-window.jpg', 'done']]);
     expect(session.problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
   }, E2E_TIMEOUT_MS);

@@ -6,22 +6,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { build } from 'esbuild';
-import { REPO_ROOT, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode } from './support';
+import { REPO_ROOT, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
 const run = rendererBuilt() ? describe : describe.skip;
 /** The first request loads the model in the inference process; a busy machine can be slow. */
 const E2E_TIMEOUT_MS = 180_000;
-/** The few DOM shapes the page-side callbacks use (this tsconfig has no DOM lib). */
-interface PageImage { complete: boolean; naturalWidth: number }
-interface PageGlobals {
-  document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
-  DataTransfer: new () => { items: { add(file: unknown): void } };
-  DragEvent: new (type: string, init: object) => unknown;
-  ClipboardEvent: new (type: string, init: object) => unknown;
-  File: new (parts: unknown[], name: string, opts: object) => unknown;
-  location: { hash: string };
-}
 let dir: string;
 let served: Served;
 let session: BrowserSession;
@@ -137,7 +127,7 @@ run('chat in the browser (web mode)', () => {
   it('images dropped on or pasted into the chat are attached (not sent to captioning)', async () => {
     const bytes = [...readFileSync(images[0]!)];
     await page.evaluate((data) => {
-      const g = globalThis as unknown as PageGlobals;
+      const g = globalThis as unknown as PageDropGlobals;
       const file = () => new g.File([new Uint8Array(data)], 'pasted.jpg', { type: 'image/jpeg' });
       const drop = new g.DataTransfer();
       drop.items.add(file());
@@ -149,7 +139,7 @@ run('chat in the browser (web mode)', () => {
       g.document.querySelector('[data-testid=chat-input]')!.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
     }, bytes);
     await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(2);
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toMatch(/^#\/chat/);
+    expect(await page.evaluate(() => (globalThis as unknown as PageDropGlobals).location.hash)).toMatch(/^#\/chat/);
     for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Remove pasted.jpg' }).first().click();
     await expect.poll(() => page.getByTestId('chat-pending').count()).toBe(0);
   }, E2E_TIMEOUT_MS);

@@ -263,6 +263,16 @@ export async function unnamedControls(page: Page): Promise<string[]> {
 /** An <img> as seen from page callbacks. */
 export interface PageImage { complete: boolean; naturalWidth: number }
 
+/** Page globals for synthesising drops and pastes of files (DOM constructors) in page.evaluate. */
+export interface PageDropGlobals {
+  document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  DragEvent: new (type: string, init: object) => unknown;
+  ClipboardEvent: new (type: string, init: object) => unknown;
+  File: new (parts: unknown[], name: string, opts: object) => unknown;
+  location: { hash: string };
+}
+
 /** Resolves when every tile image in view has decoded (naturalWidth > 0); returns their count. */
 export async function loadedTileImages(page: Page): Promise<number> {
   return page.$$eval('[data-testid=photo-tile] img', (imgs) => (imgs as unknown as PageImage[]).filter((i) => i.complete && i.naturalWidth > 0).length);
