@@ -99,6 +99,15 @@ export default function CaptionView() {
     setBatch(b);
     setRows([...b.items.map((item, i) => rowOf(item, previewOf(item, i))), ...extra]);
     if (b.rejected.length) setError(b.rejected.map((r) => `${r.name}: ${r.error}`).join('\n'));
+    // Items can finish before caption.start's answer arrives, while their events were still ignored
+    // (the batch id was unknown): read the batch once more now that its events are accepted.
+    void api['caption.get']({ batchId: b.id }).then((fresh) => {
+      if (batchId.current !== fresh.id) return;
+      setRows((rs) => rs.map((r) => {
+        const item = fresh.items.find((i) => i.id === r.itemId);
+        return item && !r.dirty ? { ...r, ...item } : r;
+      }));
+    }, () => {});
   };
 
   // Files dropped elsewhere in the window were handed to us.
