@@ -8,3 +8,4 @@ export * from './contract/albums';
 export * from './contract/export';
 export * from './contract/models';
 export * from './contract/chat';
+export * from './errors';

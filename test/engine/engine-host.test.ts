@@ -89,10 +89,32 @@ describe('engine on the tiny model', () => {
     // The KV cache of earlier turns was reused (at least the first image and question) …
     expect(t2.cachedTokens).toBeGreaterThan(t1.promptTokens - 3);
     expect(t3.cachedTokens).toBeGreaterThan(t2.promptTokens - 3);
-    // … and gives the same answer as a full recompute.
+    // A full recompute on the q8 decoder is numerically a different path (dynamic quantisation scales
+    // activations per call, and int8 kernels may saturate on AVX2 without VNNI), so here only its
+    // structure is asserted; token equality is asserted on the fp32 host below.
     const fresh = await host.chat({ messages: turns, maxNewTokens: 6 });
     expect(fresh.cachedTokens).toBe(0);
-    expect(fresh.tokens).toEqual(t3.tokens);
+    expect(fresh.promptTokens).toBe(t3.promptTokens);
+    expect(fresh.imageTokens).toBe(t3.imageTokens);
+    expect(fresh.tokens).toHaveLength(t3.tokens.length);
+  });
+
+  it('gives exactly the tokens of a full recompute when it reuses the KV cache (fp32 decoder)', async () => {
+    const fp32 = hostFor(model, { config: { model, device: 'cpu', dtype: 'fp32' } });
+    try {
+      await fp32.load();
+      expect(fp32.status().dtype).toMatchObject({ decoder_model_merged: 'fp32' });
+      const turns: EngineChatTurn[] = [{ role: 'user', text: 'Look at this.', images: [photos.wide] }];
+      const t1 = await fp32.chat({ messages: turns, maxNewTokens: 6, sessionKey: 'conv' });
+      turns.push({ role: 'assistant', text: t1.text, images: [] }, { role: 'user', text: 'And this one?', images: [photos.tall] });
+      const t2 = await fp32.chat({ messages: turns, maxNewTokens: 6, sessionKey: 'conv' });
+      expect(t2.cachedTokens).toBeGreaterThan(t1.promptTokens - 3);
+      const fresh = await fp32.chat({ messages: turns, maxNewTokens: 6 });
+      expect(fresh.cachedTokens).toBe(0);
+      expect(fresh.tokens).toEqual(t2.tokens);
+    } finally {
+      await fp32.close();
+    }
   });
 
   it('cancels a generation within a token or so and keeps the partial text', async () => {

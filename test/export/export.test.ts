@@ -2,8 +2,8 @@
 // sidecars and read-only folders give clear errors with nothing lost, .txt / CSV / JSONL content,
 // the --out mirror tree, and originals byte-identical throughout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
@@ -11,6 +11,7 @@ import type { Service } from '../../shared/api';
 import { hashTree, makePhotos } from '../support/photos';
 import { insertPhoto, insertRoot, tempContext } from '../albums/fixture';
 import { mergeXmp, readXmpFields } from '../../main/export/xmp-doc';
+import { spawnWithoutDacOverride } from '../support/unprivileged';
 
 const REPO = path.resolve(__dirname, '../..');
 let ctx: AppContext;
@@ -139,13 +140,9 @@ describe('a read-only folder', () => {
     const roBefore = await hashTree(roReal);
     chmodSync(roReal, 0o555);
     try {
-      // Root ignores permission bits, so the CLI runs as an unprivileged user when we are root.
-      const asRoot = process.getuid?.() === 0;
-      if (asRoot) for (const p of [dir, path.join(dir, 'data'), ...readdirSync(path.join(dir, 'data')).map((n) => path.join(dir, 'data', n))]) {
-        chmodSync(p, statSync(p).isDirectory() ? 0o777 : 0o666);
-      }
-      const res = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'export', '--xmp', '--data-dir', path.join(dir, 'data'), '--json'], {
-        cwd: REPO, encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}), env: { ...process.env, HOME: dir },
+      // Root ignores permission bits: the CLI runs without the capabilities that bypass them.
+      const res = spawnWithoutDacOverride(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'export', '--xmp', '--data-dir', path.join(dir, 'data'), '--json'], {
+        cwd: REPO, encoding: 'utf8', env: { ...process.env, HOME: dir },
       });
       expect(res.status).toBe(1);
       const out = JSON.parse(res.stdout) as { errors: { path: string; error: string }[] };

@@ -1,11 +1,11 @@
 // Hostile and unusual input: each bad file gets a clear error on its photo and the scan goes on;
 // folder-level problems are reported without losing what the library knew.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs, chownSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { promises as fs, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { hashTree, makePhotos, pngBomb } from '../support/photos';
 import { byRel, openLibrary, photoRows, removeDir, tempDir, type TestLibrary } from './helpers';
+import { spawnWithoutDacOverride } from '../support/unprivileged';
 import { invoke } from '../../main/service/invoke';
 
 const CLI = ['--import', 'tsx', 'main/cli/index.ts'];
@@ -127,14 +127,11 @@ describe('bad input', { timeout: 120_000 }, () => {
     const known = byRel(lib.ctx, 'locked/inside.jpg')!;
     await lib.close();
     await fs.chmod(locked, 0o000);
-    // root reads any folder; run the scan as an unprivileged user so the permission check is real.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownTree(lib.ctx.paths.root, 65534, 65534);
-    const res = spawnSync(process.execPath, [...CLI, 'index', photos, '--data-dir', lib.ctx.paths.root, '--json', '--no-ai'], {
-      cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    // root reads any folder: the scan runs without the capabilities that bypass permission bits.
+    const res = spawnWithoutDacOverride(process.execPath, [...CLI, 'index', photos, '--data-dir', lib.ctx.paths.root, '--json', '--no-ai'], {
+      cwd: process.cwd(), encoding: 'utf8', timeout: 60_000,
     });
     await fs.chmod(locked, 0o755);
-    if (asRoot) chownTree(lib.ctx.paths.root, 0, 0);
     expect(res.stderr).not.toMatch(/Error/);
     expect(res.status).toBe(0);
     const summary = JSON.parse(res.stdout);
@@ -164,12 +161,3 @@ describe('bad input', { timeout: 120_000 }, () => {
     }
   });
 });
-
-function chownTree(dir: string, uid: number, gid: number): void {
-  chownSync(dir, uid, gid);
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) chownTree(p, uid, gid);
-    else chownSync(p, uid, gid);
-  }
-}
