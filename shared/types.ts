@@ -3,6 +3,8 @@
 export type PhotoStatus = 'ok' | 'offline' | 'error';
 export type Provenance = 'ai' | 'xmp' | 'user';
 export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'ai';
+/** What an item of the library is: a still, a video, or a Live Photo (a still with its motion clip). */
+export type MediaKind = 'photo' | 'video' | 'live';
 
 export interface Root {
   id: number;
@@ -27,6 +29,9 @@ export interface PhotoSummary {
   status: PhotoStatus;
   caption: string | null;
   hasThumb: boolean;
+  mediaType: MediaKind;
+  /** Length of a video (or a Live Photo's motion) in ms; null for stills. */
+  durationMs: number | null;
 }
 
 export interface CaptionInfo {
@@ -59,6 +64,25 @@ export interface PhotoDetail extends PhotoSummary {
   tags: TagInfo[];
   prevId: number | null;
   nextId: number | null;
+  /** Set for videos and Live Photos. */
+  video: VideoInfo | null;
+}
+
+export interface VideoInfo {
+  durationMs: number | null;
+  codec: string | null;
+  audioCodec: string | null;
+  fps: number | null;
+  rotation: number;
+  /** Times (ms) of the keyframes the AI caption was made from (provenance); null until captioned. */
+  captionFramesMs: number[] | null;
+  /**
+   * MIME type with codecs of the original (e.g. `video/mp4; codecs="avc1.42E01E"`) for the player to
+   * ask canPlayType; null when no browser plays it (AVI, MPEG-4 Part 2 …): a preview is needed.
+   */
+  playbackType: string | null;
+  /** A Live Photo's motion clip (its own library id), when this item is the still. */
+  liveVideoId: number | null;
 }
 
 export interface MonthGroup {
@@ -82,6 +106,8 @@ export interface SearchHit {
   caption: string | null;
   tags: string[];
   score: number;
+  mediaType: MediaKind;
+  durationMs: number | null;
 }
 
 export interface SearchResult {

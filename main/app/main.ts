@@ -91,7 +91,7 @@ function start(): void {
 
     installSessionPolicy(session.defaultSession, {
       rendererDir: builtPath('../renderer'),
-      resolveMedia: (kind, id) => resolveMedia(context, kind, id),
+      resolveMedia: (kind, id, preview) => resolveMedia(context, kind, id, preview),
       allowedRoots: () => mediaRoots(context),
       log: (m) => log.warn(m),
     });

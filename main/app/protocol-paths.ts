@@ -4,18 +4,20 @@
 import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { APP_HOST, APP_SCHEME } from './security';
+import { PREVIEW_CODECS, type PreviewCodec } from '../../shared/video';
 
-export const MEDIA_KINDS = ['thumb', 'preview', 'photo'] as const;
+export const MEDIA_KINDS = ['thumb', 'preview', 'photo', 'media'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export type ProtocolTarget =
   | { kind: 'app'; relPath: string }
-  | { kind: MediaKind; id: number }
+  /** `preview`: smolalbum://media/<id>?preview=h264|vp9, a video's cached preview. */
+  | { kind: MediaKind; id: number; preview?: PreviewCodec }
   | { kind: 'invalid'; reason: string };
 
 const isMediaKind = (host: string): host is MediaKind => (MEDIA_KINDS as readonly string[]).includes(host);
 
-/** Parses smolalbum://app/<file> and smolalbum://<thumb|preview|photo>/<id>. */
+/** Parses smolalbum://app/<file> and smolalbum://<thumb|preview|photo|media>/<id>. */
 export function parseProtocolUrl(raw: string): ProtocolTarget {
   let u: URL;
   try { u = new URL(raw); } catch { return { kind: 'invalid', reason: 'malformed URL' }; }
@@ -29,7 +31,10 @@ export function parseProtocolUrl(raw: string): ProtocolTarget {
   if (isMediaKind(host)) {
     const m = /^\/([1-9][0-9]{0,14})\/?$/.exec(u.pathname);
     if (!m) return { kind: 'invalid', reason: `${host} URLs take a numeric id` };
-    return { kind: host, id: Number(m[1]) };
+    const preview = u.searchParams.get('preview');
+    if (preview === null) return { kind: host, id: Number(m[1]) };
+    if (host !== 'media' || !(PREVIEW_CODECS as readonly string[]).includes(preview)) return { kind: 'invalid', reason: 'preview must be h264 or vp9 on media URLs' };
+    return { kind: host, id: Number(m[1]), preview: preview as PreviewCodec };
   }
   return { kind: 'invalid', reason: `unknown host "${host}"` };
 }

@@ -6,6 +6,8 @@ import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
 import type { ImageFormat } from '../library/formats';
+import type { VideoFormat } from '../media/video/formats';
+import type { VideoFields } from '../library/read-photo';
 
 export interface KnownPhoto {
   id: number;
@@ -119,9 +121,10 @@ export interface ReadFields {
   size: number;
   mtimeMs: number;
   hash: string;
-  format: ImageFormat;
+  format: ImageFormat | VideoFormat;
   meta: PhotoMeta;
   phash: string;
+  video?: VideoFields;
 }
 
 export function applyRead(db: Db, id: number, r: ReadFields): void {
@@ -139,6 +142,7 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
   stage.run(id, 'metadata', now);
   stage.run(id, 'thumbnail', now);
+  writeVideoFields(db, id, r.video);
   // New content: whatever the AI said about the old picture is due again.
   if (prev.content_hash && prev.content_hash !== r.hash) db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'ai'`).run(id);
   refreshPhotoText(db, [id]);
@@ -150,4 +154,15 @@ export function applyError(db: Db, id: number, e: { message: string; size: numbe
       updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
   db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'metadata', NULL, 1, ?)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = NULL, attempts = attempts + 1, error = excluded.error`).run(id, e.message);
+}
+
+/** The videos row of a read (issue 12); a file that is no longer a video loses it. */
+function writeVideoFields(db: Db, id: number, v: VideoFields | undefined): void {
+  if (!v) { db.prepare('DELETE FROM videos WHERE photo_id = ?').run(id); return; }
+  db.prepare(`INSERT INTO videos (photo_id, duration_ms, rotation, codec, audio_codec, fps, content_id, poster_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (photo_id) DO UPDATE SET duration_ms = excluded.duration_ms, rotation = excluded.rotation,
+      codec = excluded.codec, audio_codec = excluded.audio_codec, fps = excluded.fps, content_id = excluded.content_id,
+      poster_ms = COALESCE(excluded.poster_ms, poster_ms)`)
+    .run(id, v.durationMs, v.rotation, v.codec, v.audioCodec, v.fps, v.contentId, v.posterMs);
 }

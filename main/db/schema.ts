@@ -194,6 +194,31 @@ export const migrations: Migration[] = [
         PRIMARY KEY (repo, revision, dtype)
       );
     `);
+
+    // --- Videos (issue 12 "Videos in the library") -------------------------------------------------
+    // A video is a photos row (one timeline, one search, albums, captions, tags, jobs) whose format
+    // is a video container; what only videos have lives here. The keyframes a caption was made from
+    // are provenance, kept beside the caption's model and prompt.
+    db.exec(`
+      CREATE TABLE videos (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        duration_ms INTEGER,
+        rotation INTEGER NOT NULL DEFAULT 0,
+        codec TEXT,
+        audio_codec TEXT,
+        fps REAL,
+        -- Apple's content identifier, shared by a Live Photo's still and its motion clip.
+        content_id TEXT,
+        poster_ms INTEGER,
+        -- JSON [ms, ...]: the frames of the stored AI caption (provenance), null until captioned.
+        caption_frames_json TEXT,
+        -- Live Photo: the still (same folder, same base name, same content id when both have one)
+        -- this clip is the motion of. The clip then stays out of the timeline; the still stands for both.
+        live_still_id INTEGER REFERENCES photos(id) ON DELETE SET NULL
+      );
+      CREATE INDEX videos_duration ON videos(duration_ms);
+      CREATE UNIQUE INDEX videos_live_still ON videos(live_still_id) WHERE live_still_id IS NOT NULL;
+    `);
   },
 ];
 

@@ -10,6 +10,7 @@ import type { SearchHit, SearchResult } from '../../shared/types';
 import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
+import { MEDIA_COLUMNS, mediaKindOf, type MediaColumns } from '../media/video/summary';
 
 /** Column weights in photos_fts order: caption, tags, file_name, folder, camera. */
 export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0)`;
@@ -79,7 +80,7 @@ function absoluteFolder(db: Db, folder: string, out: FilterParts): void {
   out.sql.push(alts.length ? `(${alts.join(' OR ')})` : '0');
 }
 
-interface HitRow {
+interface HitRow extends MediaColumns {
   id: number;
   root_path: string;
   rel_path: string;
@@ -96,7 +97,8 @@ interface HitRow {
 const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN roots r ON r.id = p.root_id
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
-const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption`;
+const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption,
+  ${MEDIA_COLUMNS}`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
   const query = toFtsQuery(opts.query);
@@ -235,5 +237,7 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
     caption: r.caption ? r.caption : null,
     tags: tagsById.get(r.id) ?? [],
     score: Math.round(r.score * 1000) / 1000,
+    mediaType: mediaKindOf(r),
+    durationMs: r.duration_ms,
   }));
 }

@@ -1,18 +1,20 @@
 // Image formats decided by content (magic bytes), never by file extension.
+import { VIDEO_EXTENSIONS } from '../media/video/formats';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff' | 'gif' | 'heic';
 
 /** Bytes needed by sniffFormat. */
-export const SNIFF_BYTES = 32;
+export const SNIFF_BYTES = 64;
 
 /** Extensions that make a file a candidate; the content still decides whether and how it is read. */
 const CANDIDATE_EXTENSIONS = new Set([
   'jpg', 'jpeg', 'jpe', 'jfif', 'png', 'apng', 'webp', 'avif', 'tif', 'tiff', 'gif', 'heic', 'heif', 'hif',
+  ...VIDEO_EXTENSIONS,
 ]);
 
 /**
  * A file is looked at when it carries an image extension (in any case) or none at all (cameras and
- * phones sometimes drop it). Everything else — videos, sidecars, documents — is not a photo.
+ * phones sometimes drop it), or a video extension. Everything else — sidecars, documents — is not.
  */
 export function isCandidateName(name: string): boolean {
   const dot = name.lastIndexOf('.');

@@ -14,6 +14,7 @@ import {
 import { nowIso } from '../db/connection';
 import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from './walk';
 import { SNIFF_BYTES, isCandidateName, sniffFormat } from './formats';
+import { sniffVideo } from '../media/video/formats';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
@@ -235,7 +236,7 @@ class Run {
       try {
         const head = Buffer.alloc(SNIFF_BYTES);
         const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
-        return sniffFormat(head.subarray(0, bytesRead)) !== null;
+        return sniffFormat(head.subarray(0, bytesRead)) !== null || sniffVideo(head.subarray(0, bytesRead)) !== null;
       } finally {
         await fh.close();
       }

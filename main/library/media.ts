@@ -6,8 +6,12 @@ import type { AppContext } from '../service/context';
 import { thumbFiles } from './thumbs';
 import { absolutePath } from './repo';
 import { FORMAT_MIME, type ImageFormat } from './formats';
+import { isVideoFormat, playbackMime } from '../media/video/formats';
+import { motionClipId, previewFile } from '../media/video/preview-files';
+import type { PreviewCodec } from '../../shared/video';
 
-export type MediaKind = 'thumb' | 'preview' | 'photo';
+/** `media`: a video's clip (or a Live Photo's motion) for the player, original or cached preview. */
+export type MediaKind = 'thumb' | 'preview' | 'photo' | 'media';
 
 export interface MediaFile {
   file: string;
@@ -16,15 +20,22 @@ export interface MediaFile {
 
 interface MediaRow {
   content_hash: string | null;
-  format: ImageFormat | null;
+  format: string | null;
   rel_path: string;
   root_path: string;
   enabled: number;
   thumb_done: number;
 }
 
-export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): MediaFile | null {
+export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number, preview?: PreviewCodec): MediaFile | null {
   if (!Number.isInteger(id) || id <= 0) return null;
+  if (kind === 'media') {
+    const clip = motionClipId(ctx.db, id);
+    if (clip === null) return null;
+    if (preview) return previewFile(ctx, clip, preview);
+    const original = resolveMedia(ctx, 'photo', clip);
+    return original;
+  }
   const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
       EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS thumb_done
     FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id = ?`).get(id) as MediaRow | undefined;
@@ -42,7 +53,8 @@ export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): Medi
     const rel = path.relative(rootReal, real);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return null;
     if (!statSync(real).isFile()) return null;
-    return { file: real, mime: FORMAT_MIME[row.format] ?? 'application/octet-stream' };
+    const mime = isVideoFormat(row.format) ? playbackMime(row.format) : FORMAT_MIME[row.format as ImageFormat];
+    return { file: real, mime: mime ?? 'application/octet-stream' };
   } catch {
     return null;
   }

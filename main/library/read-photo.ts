@@ -8,6 +8,9 @@ import { sniffFormat, type ImageFormat } from './formats';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
 import { ensureThumbnails, MAX_INPUT_PIXELS } from './thumbs';
 import { describeFsError } from './walk';
+import { sniffVideo, VIDEO_SNIFF_BYTES, type VideoFormat } from '../media/video/formats';
+import { readVideo, videoErrorMessage } from '../media/video/read-video';
+import type { VideoMeta } from '../media/video/probe';
 
 /** Larger files are refused (no photo format here needs more; a buffer this size is already costly). */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -16,9 +19,21 @@ export type ReadOutcome =
   | { kind: 'missing' }
   | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null }
   | {
-      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: ImageFormat;
+      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: ImageFormat | VideoFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
+      /** Set for videos (issue 12): what the videos table holds. */
+      video?: VideoFields;
     };
+
+export interface VideoFields {
+  durationMs: number | null;
+  rotation: number;
+  codec: string | null;
+  audioCodec: string | null;
+  fps: number | null;
+  contentId: string | null;
+  posterMs: number | null;
+}
 
 export class PhotoReadError extends Error {}
 
@@ -36,6 +51,8 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     size = st.size;
     mtimeMs = st.mtimeMs;
     if (size === 0) throw new PhotoReadError('empty file (0 bytes)');
+    const video = await sniffVideoFile(abs);
+    if (video) return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
     if (size > MAX_FILE_BYTES) throw new PhotoReadError(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
     const format = sniffFormat(buf.subarray(0, 32));
@@ -91,4 +108,42 @@ function notAnImage(abs: string, buf: Buffer): string {
   const looksText = buf.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128);
   const what = looksText ? 'a text file' : 'not a supported image (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)';
   return ext ? `${what}, although it is named .${ext}` : what;
+}
+
+async function sniffVideoFile(abs: string): Promise<VideoFormat | null> {
+  const fh = await fs.open(abs, 'r');
+  try {
+    const head = Buffer.alloc(VIDEO_SNIFF_BYTES);
+    const { bytesRead } = await fh.read(head, 0, VIDEO_SNIFF_BYTES, 0);
+    return sniffVideo(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Videos (issue 12): no size limit (they are streamed, never buffered); same outcome shape as photos. */
+async function readVideoOutcome(abs: string, format: VideoFormat, thumbsDir: string, gate: ThumbGate, size: number, mtimeMs: number): Promise<ReadOutcome> {
+  let hash: string | null = null;
+  try {
+    const r = await readVideo(abs, format, thumbsDir, gate, (h) => { hash = h; });
+    return {
+      kind: 'ok', size, mtimeMs, hash: r.hash, format, phash: r.phash, thumbCached: r.thumbCached,
+      meta: videoPhotoMeta(r.meta),
+      video: {
+        durationMs: r.meta.durationMs, rotation: r.meta.rotation, codec: r.meta.codec, audioCodec: r.meta.audioCodec,
+        fps: r.meta.fps, contentId: r.meta.contentId, posterMs: r.posterMs,
+      },
+    };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    return { kind: 'error', message: code ? describeFsError(err) : videoErrorMessage(err), size, mtimeMs, hash };
+  }
+}
+
+function videoPhotoMeta(m: VideoMeta): PhotoMeta {
+  return {
+    width: m.width, height: m.height, orientation: null, takenAt: m.takenAt,
+    cameraMake: m.cameraMake, cameraModel: m.cameraModel, lens: null, lat: m.lat, lon: m.lon, embedded: null,
+  };
 }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
+import { MEDIA_COLUMNS, mediaKindOf, videoInfo, type MediaColumns } from '../media/video/summary';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
 } from '../../shared/types';
@@ -10,14 +11,15 @@ import type {
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
   p.width, p.height, p.status, pt.caption AS caption,
-  EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb`;
+  EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb,
+  ${MEDIA_COLUMNS}`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
 export const PHOTO_SUMMARY_FROM = `photos p CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 /** Newest first; ties broken by id so keyset paging is stable. */
 export const PHOTO_ORDER = 'p.sort_date DESC, p.id DESC';
 
-export interface PhotoSummaryRow {
+interface PhotoSummaryBase {
   id: number;
   root_id: number;
   root_path: string;
@@ -30,6 +32,7 @@ export interface PhotoSummaryRow {
   caption: string | null;
   has_thumb: number;
 }
+export type PhotoSummaryRow = PhotoSummaryBase & MediaColumns;
 
 export const absolutePath = (rootPath: string, rel: string): string => path.join(rootPath, ...rel.split('/'));
 
@@ -46,6 +49,8 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
     status: row.status,
     caption: row.caption ? row.caption : null,
     hasThumb: row.has_thumb === 1,
+    mediaType: mediaKindOf(row),
+    durationMs: row.duration_ms,
   };
 }
 
@@ -140,6 +145,7 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     tags,
     prevId: prev?.id ?? null,
     nextId: next?.id ?? null,
+    video: videoInfo(db, row.id),
   };
 }
 

@@ -1,17 +1,21 @@
-// GET /thumb/:id, /preview/:id, /photo/:id: files are found by numeric id through resolveMedia
-// (which confines them to the thumbnail cache and enabled roots); nothing from the request is a path.
+// GET /thumb/:id, /preview/:id, /photo/:id and /media/:id (a video's clip, `?preview=h264|vp9` for
+// its cached preview): files are found by numeric id through resolveMedia (which confines them to the
+// thumbnail cache and enabled roots); nothing from the request is a path. Range requests are answered
+// by main/media/http-range.ts, the same code the Electron protocol handler uses, so <video> seeks.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveMedia } from '../library/media';
 import type { AppContext } from '../service/context';
 import { sendError } from './http-util';
+import { rangeReply } from '../media/http-range';
+import { PREVIEW_CODECS, type PreviewCodec } from '../../shared/video';
 
-export const MEDIA_KINDS = ['thumb', 'preview', 'photo'] as const;
+export const MEDIA_KINDS = ['thumb', 'preview', 'photo', 'media'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 /** '/thumb/12' → {kind:'thumb', id:12}; anything else (including '/thumb/..%2f', '/thumb/1x') → null. */
 export function parseMediaPath(pathname: string): { kind: MediaKind; id: number } | { kind: MediaKind; id: null } | null {
-  const m = /^\/(thumb|preview|photo)\/(.*)$/.exec(pathname);
+  const m = /^\/(thumb|preview|photo|media)\/(.*)$/.exec(pathname);
   if (!m) return null;
   const kind = m[1] as MediaKind;
   const id = /^[1-9]\d{0,15}$/.test(m[2]!) ? Number(m[2]) : NaN;
@@ -19,14 +23,22 @@ export function parseMediaPath(pathname: string): { kind: MediaKind; id: number 
 }
 
 export function isMediaPath(pathname: string): boolean {
-  return /^\/(thumb|preview|photo)(\/|$)/.test(pathname);
+  return /^\/(thumb|preview|photo|media)(\/|$)/.test(pathname);
 }
 
-export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): void {
+function previewParam(url: URL | undefined): PreviewCodec | undefined | null {
+  const v = url?.searchParams.get('preview');
+  if (v === null || v === undefined) return undefined;
+  return (PREVIEW_CODECS as readonly string[]).includes(v) ? (v as PreviewCodec) : null;
+}
+
+export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string, url?: URL): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') { sendError(res, 405, 'Media is read with GET'); return; }
   const parsed = parseMediaPath(pathname);
   if (!parsed || parsed.id === null) { sendError(res, 404, 'Not found'); return; }
-  const media = resolveMedia(ctx, parsed.kind, parsed.id);
+  const preview = previewParam(url);
+  if (preview === null) { sendError(res, 400, 'preview must be one of h264, vp9'); return; }
+  const media = resolveMedia(ctx, parsed.kind, parsed.id, parsed.kind === 'media' ? preview : undefined);
   if (!media) { sendError(res, 404, 'Not found'); return; }
   let stat;
   try { stat = statSync(media.file); } catch { sendError(res, 404, 'Not found'); return; }
@@ -34,11 +46,16 @@ export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppC
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');
   if (req.headers['if-none-match'] === etag) { res.statusCode = 304; res.end(); return; }
-  res.statusCode = 200;
+  // If-Range: a range of a file that changed since the client's copy would mix two files.
+  const ifRange = req.headers['if-range'];
+  const range = ifRange && ifRange !== etag ? undefined : req.headers.range;
+  const reply = rangeReply(range, stat.size);
+  res.statusCode = reply.status;
+  for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
+  if (reply.status === 416) { res.end(); return; }
   res.setHeader('Content-Type', media.mime);
-  res.setHeader('Content-Length', stat.size);
-  if (req.method === 'HEAD') { res.end(); return; }
-  const stream = createReadStream(media.file);
+  if (req.method === 'HEAD' || !reply.slice) { res.end(); return; }
+  const stream = createReadStream(media.file, { start: reply.slice.start, end: reply.slice.end });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }

@@ -70,7 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
     });
     if (route) done(route.handle(req, res, { ctx: opts.ctx, service: opts.service, url }));
     else if (pathname.startsWith('/api/')) done(handleApi(req, res, opts.service, safeDecode(pathname.slice(5)), log));
-    else if (isMediaPath(pathname)) done(handleMedia(req, res, opts.ctx, pathname));
+    else if (isMediaPath(pathname)) done(handleMedia(req, res, opts.ctx, pathname, url));
     else sendError(res, 404, 'Not found');
   });
   server.on('upgrade', (req, socket, head) => events.handleUpgrade(req, socket, head));

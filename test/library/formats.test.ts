@@ -26,9 +26,9 @@ describe('format sniffing', () => {
     expect(sniffFormat(bytes([0xff, 0xd8]))).toBeNull(); // too short to say
   });
 
-  it('looks at image names and names without an extension, in any case', () => {
-    for (const n of ['a.JPG', 'b.jpeg', 'c.HEIC', 'd.tif', 'e.webp', 'IMG_0001']) expect(isCandidateName(n), n).toBe(true);
-    for (const n of ['movie.mp4', 'notes.txt', 'a.jpg.xmp', 'doc.pdf']) expect(isCandidateName(n), n).toBe(false);
+  it('looks at image and video names and names without an extension, in any case', () => {
+    for (const n of ['a.JPG', 'b.jpeg', 'c.HEIC', 'd.tif', 'e.webp', 'IMG_0001', 'movie.mp4', 'IMG_1.MOV', 'clip.webm']) expect(isCandidateName(n), n).toBe(true);
+    for (const n of ['notes.txt', 'a.jpg.xmp', 'doc.pdf', 'song.mp3']) expect(isCandidateName(n), n).toBe(false);
   });
 
   it('ignores hidden and system entries', () => {

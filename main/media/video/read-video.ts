@@ -1,0 +1,58 @@
+// The indexer's per-file path for a video: streamed content hash (videos are too big to buffer),
+// metadata from ffprobe, a poster frame rendered into the same thumbnail cache as photos (so the
+// grid, the preview and the perceptual hash work unchanged). Never writes to the original.
+import { createReadStream, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { AppError } from '../../../shared/errors';
+import { ensureThumbnails, thumbFiles } from '../../library/thumbs';
+import { probeVideo, type VideoMeta } from './probe';
+import { posterFrame } from './frames';
+import type { VideoFormat } from './formats';
+
+export interface VideoRead {
+  hash: string;
+  meta: VideoMeta;
+  phash: string;
+  thumbCached: boolean;
+  /** Where in the clip the poster was taken (null when the cached poster was reused). */
+  posterMs: number | null;
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * Reads one video. Failures carry the hash when it was computed, so a damaged clip that moved is
+ * still recognised; AppError messages are the ones a person sees on the item.
+ */
+export async function readVideo(file: string, format: VideoFormat, thumbsDir: string, gate: ThumbGate, onHash?: (hash: string) => void): Promise<VideoRead> {
+  void format;
+  const hash = await hashFile(file);
+  onHash?.(hash);
+  const meta = await probeVideo(file);
+  const out = thumbFiles(thumbsDir, hash);
+  if (await exists(out.grid) && await exists(out.preview)) {
+    try {
+      const cached = await ensureThumbnails(thumbsDir, hash, Buffer.alloc(0));
+      if (cached.cached) return { hash, meta, phash: cached.phash, thumbCached: true, posterMs: null };
+    } catch { /* damaged cache: make the poster again below */ }
+  }
+  const poster = await posterFrame(file, meta.durationMs);
+  const thumbs = await gate(() => ensureThumbnails(thumbsDir, hash, poster.jpeg));
+  return { hash, meta, phash: thumbs.phash, thumbCached: thumbs.cached, posterMs: poster.timeMs };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try { await fs.access(file); return true; } catch { return false; }
+}
+
+/** A video failure as the one-line message stored on the item. */
+export function videoErrorMessage(err: unknown): string {
+  if (err instanceof AppError) return err.message;
+  return (err as Error).message ?? String(err);
+}
