@@ -124,7 +124,7 @@ export class EngineHost implements EngineClient {
   }
 
   async caption(req: CaptionRequest): Promise<CaptionResult> {
-    const params: CaptionParams = { path: req.path, style: req.style, prompt: req.prompt, withTags: req.withTags, maxNewTokens: req.maxNewTokens, minNewTokens: req.minNewTokens };
+    const params: CaptionParams = { path: req.path, frames: req.frames, style: req.style, prompt: req.prompt, withTags: req.withTags, maxNewTokens: req.maxNewTokens, minNewTokens: req.minNewTokens };
     const r = await this.enqueue<CaptionWireResult>({ kind: 'caption', label: 'writing a caption', params, signal: req.signal });
     return { ...r, model: this.config.model };
   }

@@ -10,6 +10,8 @@ import {
 } from './queue';
 import { captionImagePath } from './image-path';
 import { importXmpMetadata } from './xmp-import';
+import { saveCaptionFrames, videoKeyframes } from './video-frames';
+import { AppError } from '../../shared/errors';
 
 export interface AiRunOptions {
   /** Model for jobs that don't name one (default: the configured engine model). */
@@ -197,11 +199,19 @@ export class AiWorker {
       // Registered after the engine's own closer so that closing the library stops this loop first.
       if (!this.closeHooked) { this.closeHooked = true; this.ctx.onClose(() => this.stop()); }
       if (model) await engine.configure({ model });
-      const r = await engine.caption({ path: captionImagePath(this.ctx, job.photo_id, original), style: 'short', withTags: true, signal: controller.signal });
+      // A video is captioned from its keyframes, all in one prompt (issue 12).
+      const frames = await videoKeyframes(this.ctx, job.photo_id, original, controller.signal);
+      const r = await engine.caption({
+        path: frames ? frames[0]!.path : captionImagePath(this.ctx, job.photo_id, original),
+        frames: frames?.map((f) => f.path), style: 'short', withTags: true, signal: controller.signal,
+      });
       if (controller.signal.aborted) throw Object.assign(new Error('stopped'), { code: 'cancelled' });
       const caption = r.caption.trim();
       if (!caption && !r.tags.length) throw Object.assign(new Error('the model returned an empty caption'), { code: 'empty' });
-      completeJob(db, job, { caption, tags: r.tags, model: r.model, prompt: r.prompt });
+      db.transaction(() => {
+        completeJob(db, job, { caption, tags: r.tags, model: r.model, prompt: r.prompt });
+        if (frames) saveCaptionFrames(db, job.photo_id, frames);
+      })();
       this.model = r.model;
       this.durations.push(Date.now() - started);
       if (this.durations.length > ETA_WINDOW) this.durations.shift();
@@ -217,7 +227,9 @@ export class AiWorker {
       }
       if (typeof code === 'string' && FATAL_ENGINE_CODES.has(code)) { releaseJob(db, job); return { error: message }; }
       if (code === undefined && /No inference engine/.test(message)) { releaseJob(db, job); return { error: message }; }
-      const retryable = !(typeof code === 'string' && (PERMANENT_CODES.has(code) || code === 'empty'));
+      // A clip with no decodable frame stays so: no retry.
+      const unreadableClip = err instanceof AppError && err.kind === 'unsupported';
+      const retryable = !unreadableClip && !(typeof code === 'string' && (PERMANENT_CODES.has(code) || code === 'empty'));
       return retryOrFail(db, job, message, retryable) === 'failed' ? 'failed' : 'retry';
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

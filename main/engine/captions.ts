@@ -20,12 +20,25 @@ export function captionPrompt(style: CaptionStyle, custom?: string): string {
   return PROMPTS[style];
 }
 
+/**
+ * The same questions about a clip given as `n` frames in one turn (SmolVLM takes several images per
+ * message): one caption of what happens, not one per frame.
+ */
+export function videoCaptionPrompt(style: CaptionStyle, n: number, custom?: string): string {
+  const intro = `These are ${n} frames from one video, in order.`;
+  if (style === 'custom') return `${intro} ${captionPrompt(style, custom)}`;
+  if (style === 'tags') return videoTagsPrompt();
+  return style === 'detailed' ? `${intro} Describe the video in detail.` : `${intro} Describe the video in one sentence.`;
+}
+
+export const videoTagsPrompt = (): string => 'List 5 to 10 keywords for this video, separated by commas.';
+
 export function captionMaxTokens(style: CaptionStyle): number {
   return MAX_NEW_TOKENS[style];
 }
 
 // "The image shows", "This photo depicts", "In this picture,", "This is an image of" …
-const PREAMBLE = /^\s*(?:(?:in|on)\s+(?:the|this)\s+(?:image|photo|photograph|picture)\s*,?\s*(?:we\s+(?:can\s+)?see|there\s+(?:is|are))?|(?:the|this)\s+(?:image|photo|photograph|picture)\s+(?:shows|depicts|features|captures|displays|contains|is\s+of|presents)|this\s+is\s+(?:an?\s+)?(?:image|photo|photograph|picture)\s+(?:of|showing|that\s+shows))\s*:?\s*/i;
+const PREAMBLE = /^\s*(?:(?:in|on)\s+(?:the|this)\s+(?:image|photo|photograph|picture|video|clip)\s*,?\s*(?:we\s+(?:can\s+)?see|there\s+(?:is|are))?|(?:the|this)\s+(?:image|photo|photograph|picture|video|clip)\s+(?:shows|depicts|features|captures|displays|contains|is\s+of|presents)|this\s+is\s+(?:an?\s+)?(?:image|photo|photograph|picture|video|clip)\s+(?:of|showing|that\s+shows))\s*:?\s*/i;
 
 /** One clean sentence: first sentence only, no "The image shows" preamble, capitalised. */
 export function cleanShortCaption(text: string): string {

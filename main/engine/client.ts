@@ -12,6 +12,11 @@ export interface EngineConfig {
 
 export interface CaptionRequest {
   path: string;
+  /**
+   * Several frames of one clip, in order (a video's keyframes): they go into ONE user turn and the
+   * model is asked for one caption (and tags) of the whole clip. `path` is then the first frame.
+   */
+  frames?: string[];
   style: CaptionStyle;
   /** For style 'custom'. */
   prompt?: string;

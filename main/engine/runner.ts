@@ -1,7 +1,7 @@
 // The inference process's operations over one loaded model: caption (with tags from the same image
 // prefill), ask/chat generation with per-session KV-cache reuse. One request runs at a time.
 import { InterruptableStoppingCriteria } from '@huggingface/transformers';
-import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT } from './captions';
+import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT, videoCaptionPrompt, videoTagsPrompt } from './captions';
 import { Generator, type KvState } from './generate';
 import { loadModel, type LoadedModel } from './loader';
 import { EngineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
@@ -35,8 +35,10 @@ export class EngineRunner {
 
   async caption(p: CaptionParams, ctl: RequestControl): Promise<CaptionWireResult> {
     const t0 = performance.now();
-    const prompt = captionPrompt(p.style, p.prompt);
-    const turn: EngineChatTurn = { role: 'user', text: prompt, images: [p.path] };
+    // A clip's keyframes: all of them in one turn, asked about as one video.
+    const frames = p.frames?.length ? p.frames : null;
+    const prompt = frames ? videoCaptionPrompt(p.style, frames.length, p.prompt) : captionPrompt(p.style, p.prompt);
+    const turn: EngineChatTurn = { role: 'user', text: prompt, images: frames ?? [p.path] };
     // Indexing cost: one 512 tile (64 image tokens on the real model), never a 17-tile split.
     const first = await this.gen.run({
       turns: [turn],
@@ -57,7 +59,7 @@ export class EngineRunner {
       if (p.withTags) {
         // Second turn on the same conversation: the image's KV cache is reused (no second vision pass).
         const second = await this.gen.run({
-          turns: [turn, { role: 'assistant', text: first.text, images: [] }, { role: 'user', text: TAGS_PROMPT, images: [] }],
+          turns: [turn, { role: 'assistant', text: first.text, images: [] }, { role: 'user', text: frames ? videoTagsPrompt() : TAGS_PROMPT, images: [] }],
           maxNewTokens: captionMaxTokens('tags'),
           imageSplitting: false,
           prior: first.state,

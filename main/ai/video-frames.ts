@@ -1,0 +1,36 @@
+// What the AI reads for a video (issue 12): N keyframes (default 4, setting `ai.videoKeyframes`),
+// evenly spaced, cached beside its thumbnails, sent as one multi-image prompt. Their times are kept
+// with the caption as provenance.
+import type { Db } from '../db/connection';
+import type { AppContext } from '../service/context';
+import { DEFAULT_KEYFRAMES, ensureKeyframes, type Keyframe } from '../media/video/frames';
+
+export const KEYFRAMES_KEY = 'ai.videoKeyframes';
+export const MAX_KEYFRAMES = 8;
+
+/** Frames per video caption: the setting when it is a whole number from 1 to 8, else 4. */
+export function keyframeCount(db: Db): number {
+  const row = db.prepare('SELECT value_json FROM settings WHERE key = ?').get(KEYFRAMES_KEY) as { value_json: string } | undefined;
+  const n = row ? Number(JSON.parse(row.value_json)) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_KEYFRAMES ? n : DEFAULT_KEYFRAMES;
+}
+
+export function setKeyframeCount(db: Db, n: number): void {
+  db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?)
+    ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(KEYFRAMES_KEY, JSON.stringify(n));
+}
+
+interface ClipRow { content_hash: string | null; duration_ms: number | null }
+
+/** The keyframes of a video item, or null when the item is not a video. */
+export async function videoKeyframes(ctx: AppContext, photoId: number, original: string, signal?: AbortSignal, n = keyframeCount(ctx.db)): Promise<Keyframe[] | null> {
+  const row = ctx.db.prepare(`SELECT p.content_hash, v.duration_ms FROM photos p JOIN videos v ON v.photo_id = p.id
+    WHERE p.id = ?`).get(photoId) as ClipRow | undefined;
+  if (!row?.content_hash) return null;
+  return ensureKeyframes(original, ctx.paths.thumbs, row.content_hash, row.duration_ms, n, signal);
+}
+
+/** Records which frames the stored AI caption saw (inside the caller's transaction). */
+export function saveCaptionFrames(db: Db, photoId: number, frames: readonly Keyframe[]): void {
+  db.prepare('UPDATE videos SET caption_frames_json = ? WHERE photo_id = ?').run(JSON.stringify(frames.map((f) => f.timeMs)), photoId);
+}
