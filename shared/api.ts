@@ -7,6 +7,8 @@ import { albumMethods } from './contract/albums';
 import { exportMethods } from './contract/export';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
+import { videoMethods } from './contract/videos';
+import type { PreviewCodec } from './video';
 import type { AiStatus, Progress } from './types';
 
 export const methods = {
@@ -16,6 +18,7 @@ export const methods = {
   ...exportMethods,
   ...modelMethods,
   ...chatMethods,
+  ...videoMethods,
 };
 
 export type Methods = typeof methods;
@@ -45,11 +48,13 @@ export interface Events {
   'chat.done': { conversationId: number; message: ChatMessage };
   'caption.item': { batchId: string; item: CaptionItem };
   'albums.changed': { albumIds: (number | string)[] | null };
+  /** Progress (0..1) of a video's playable preview being made. */
+  'video.preview': { id: number; codec: PreviewCodec; progress: number };
 }
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
   'library.progress', 'library.changed', 'ai.status', 'engine.status', 'models.download',
-  'chat.token', 'chat.done', 'caption.item', 'albums.changed',
+  'chat.token', 'chat.done', 'caption.item', 'albums.changed', 'video.preview',
 ];
 
 export type EventListener = <K extends EventName>(name: K, payload: Events[K]) => void;

@@ -131,6 +131,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stdout beyond this many bytes is an error (a runaway probe cannot fill memory). */
   maxStdout?: number;
+  /** Receives stdout as it comes instead of collecting it (ffmpeg -progress). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -157,6 +159,7 @@ export function runTool(name: ToolName, args: readonly string[], opts: RunOption
     const onAbort = () => kill(new AppError('cancelled', `${name} cancelled`));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (c: Buffer) => {
+      if (opts.onStdout) { opts.onStdout(c); return; }
       outBytes += c.length;
       if (opts.maxStdout !== undefined && outBytes > opts.maxStdout) { kill(new AppError('too_large', `${name} output is over ${opts.maxStdout} bytes`)); return; }
       out.push(c);

@@ -16,7 +16,7 @@ export function electronTransport(bridge: PreloadBridge): Transport {
       }
     },
     on: (name, listener) => bridge.on(name, listener),
-    mediaUrl: (kind, id) => `smolalbum://${kind}/${id}`,
+    mediaUrl: (kind, id, preview) => `smolalbum://${kind}/${id}${preview ? `?preview=${preview}` : ''}`,
     async uploadFiles(files) {
       // The desktop app reads dropped files in place (pathForFile); nothing is uploaded.
       return { uploadIds: [], errors: files.map((f) => ({ name: f.name, error: 'Uploads are only used in web mode; use pathForFile()' })) };

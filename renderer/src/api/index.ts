@@ -4,6 +4,7 @@ import type { ApiClient, EventSource } from '../../../shared/api';
 import { electronTransport } from './electron-transport';
 import { webTransport } from './web-transport';
 import type { MediaKind, Transport, UploadResult } from './transport';
+import type { PreviewCodec } from '../../../shared/video';
 
 export { ApiError } from './transport';
 export type { MediaKind, UploadResult } from './transport';
@@ -17,7 +18,7 @@ export const api = new Proxy({} as ApiClient, {
 
 export const events: EventSource = { on: (name, listener) => transport.on(name, listener) };
 
-export const mediaUrl = (kind: MediaKind, id: number): string => transport.mediaUrl(kind, id);
+export const mediaUrl = (kind: MediaKind, id: number, preview?: PreviewCodec): string => transport.mediaUrl(kind, id, preview);
 
 /** Web mode: uploads files for captioning/chat; returns upload ids to pass as `uploadIds`. */
 export const uploadFiles = (files: File[]): Promise<UploadResult> => transport.uploadFiles(files);

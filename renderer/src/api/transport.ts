@@ -1,7 +1,10 @@
 // What a transport provides. The rest of the renderer only sees `api`, `events` and the helpers in ./index.
 import type { EventName, Events } from '../../../shared/api';
 
-export type MediaKind = 'thumb' | 'preview' | 'photo';
+import type { PreviewCodec } from '../../../shared/video';
+
+/** `media`: a video's clip for the player (its cached preview with `preview`). */
+export type MediaKind = 'thumb' | 'preview' | 'photo' | 'media';
 
 export interface UploadResult {
   uploadIds: string[];
@@ -12,7 +15,7 @@ export interface Transport {
   readonly kind: 'electron' | 'web';
   call(name: string, input: unknown): Promise<unknown>;
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
-  mediaUrl(kind: MediaKind, id: number): string;
+  mediaUrl(kind: MediaKind, id: number, preview?: PreviewCodec): string;
   uploadFiles(files: File[]): Promise<UploadResult>;
   /** Native folder picker (desktop only). */
   pickFolders: (() => Promise<string[]>) | null;

@@ -78,7 +78,7 @@ export function webTransport(): Transport {
       return res.json();
     },
     on: (name, listener) => listeners.add(name, listener as (p: unknown) => void),
-    mediaUrl: (kind, id) => `${new URL(`${kind}/${id}`, base).pathname}?token=${encodeURIComponent(token)}`,
+    mediaUrl: (kind, id, preview) => `${new URL(`${kind}/${id}`, base).pathname}?token=${encodeURIComponent(token)}${preview ? `&preview=${preview}` : ''}`,
     async uploadFiles(files) {
       // Contract with main/server/uploads.ts: one raw-body POST per file (see main/server/routes.ts).
       const out: UploadResult = { uploadIds: [], errors: [] };

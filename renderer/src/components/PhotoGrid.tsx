@@ -3,7 +3,8 @@
 // navigation. Only the rows in view (plus overscan) are in the DOM, whatever the library size.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import type { MonthGroup } from '../../../shared/types';
+import type { MediaKind, MonthGroup } from '../../../shared/types';
+import { formatDuration } from '../../../shared/video';
 import { mediaUrl } from '../api';
 import { useI18n } from '../i18n';
 import { formatMonth } from '../format';
@@ -14,6 +15,8 @@ export interface GridItem {
   hasThumb: boolean;
   /** Accessible name of the tile (file name, caption). */
   label: string;
+  mediaType?: MediaKind;
+  durationMs?: number | null;
 }
 
 export interface PhotoGridProps {
@@ -52,6 +55,11 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
       {item.hasThumb
         ? <img src={mediaUrl('thumb', item.id)} alt="" decoding="async" draggable={false} />
         : <div className="thumb-placeholder" aria-hidden="true" />}
+      {item.mediaType === 'video' || item.mediaType === 'live'
+        ? <span className={`tile-badge ${item.mediaType}`} data-testid="tile-duration" aria-hidden="true">
+            {item.mediaType === 'live' ? 'LIVE' : `▶ ${formatDuration(item.durationMs)}`}
+          </span>
+        : null}
       <button type="button" className="tile-check" tabIndex={-1} aria-label={`${selectLabel}: ${item.label}`} aria-pressed={selected}
         onClick={(e) => { e.stopPropagation(); onToggle(index, e); }} />
     </div>

@@ -1,7 +1,10 @@
 // #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
 // place; EXIF details; previous/next (← →); "Ask about this photo" opens chat with it attached.
+// Videos play in the browser's own player; a Live Photo plays its motion on hover (issue 12).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { PhotoDetail, Provenance } from '../../../shared/types';
+import type { PhotoDetail, Provenance, VideoInfo } from '../../../shared/types';
+import { formatDuration } from '../../../shared/video';
+import { VideoPlayer } from './VideoPlayer';
 import { api, mediaUrl } from '../api';
 import { useEvent } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
@@ -99,6 +102,34 @@ function TagEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDet
   );
 }
 
+/** A still; a Live Photo plays its motion while the pointer is on it (or it has focus). */
+function LiveStill({ photo, alt }: { photo: PhotoDetail; alt: string }) {
+  const { t } = useI18n();
+  const [playing, setPlaying] = useState(false);
+  const still = <img className="photo-preview" src={mediaUrl(photo.hasThumb ? 'preview' : 'photo', photo.id)} alt={alt} data-testid="photo-preview" />;
+  if (photo.mediaType !== 'live' || !photo.video) return still;
+  return (
+    <div className="photo-preview live-box" tabIndex={0} aria-label={t('video.live')} data-testid="live-photo"
+      onMouseEnter={() => setPlaying(true)} onMouseLeave={() => setPlaying(false)} onFocus={() => setPlaying(true)} onBlur={() => setPlaying(false)}>
+      {playing ? <VideoPlayer id={photo.id} video={photo.video} live /> : still}
+    </div>
+  );
+}
+
+function VideoFacts({ video }: { video: VideoInfo }) {
+  const { t } = useI18n();
+  const codec = [video.codec, video.fps ? `${video.fps} fps` : null, video.audioCodec].filter(Boolean).join(' · ');
+  return (
+    <>
+      <dt>{t('video.duration')}</dt><dd data-testid="video-duration">{formatDuration(video.durationMs)}</dd>
+      {codec ? <><dt>{t('video.codec')}</dt><dd>{codec}</dd></> : null}
+      {video.captionFramesMs?.length
+        ? <><dt>AI</dt><dd data-testid="caption-frames">{t('video.captionFrames', { times: video.captionFramesMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') })}</dd></>
+        : null}
+    </>
+  );
+}
+
 export function PhotoView({ id }: { id: number }) {
   const { t, lang } = useI18n();
   const [photo, setPhoto] = useState<PhotoDetail | null>(null);
@@ -134,10 +165,12 @@ export function PhotoView({ id }: { id: number }) {
           <button type="button" disabled={!photo.nextId} onClick={() => photo.nextId && navigate(href.photo(photo.nextId), { replace: true })} aria-label={t('photo.next')} data-testid="photo-next">›</button>
           <span className="photo-name" title={photo.path}>{name}</span>
         </div>
-        <img className="photo-preview" src={mediaUrl(photo.hasThumb ? 'preview' : 'photo', photo.id)} alt={photo.captions[0]?.text ?? name} data-testid="photo-preview" />
+        {photo.mediaType === 'video' && photo.video
+          ? <VideoPlayer key={photo.id} id={photo.id} video={photo.video} />
+          : <LiveStill photo={photo} alt={photo.captions[0]?.text ?? name} />}
       </div>
       <aside className="photo-side">
-        <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t('photo.ask')}</button>
+        <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t(photo.mediaType === 'video' ? 'video.ask' : 'photo.ask')}</button>
         <CaptionEditor photo={photo} onSaved={setPhoto} />
         <TagEditor photo={photo} onSaved={setPhoto} />
         <section aria-labelledby="details-title">
@@ -149,6 +182,7 @@ export function PhotoView({ id }: { id: number }) {
             {photo.lat !== null && photo.lon !== null ? <><dt>{t('photo.gps')}</dt><dd>{photo.lat.toFixed(5)}, {photo.lon.toFixed(5)}</dd></> : null}
             <dt>{t('photo.size')}</dt><dd>{photo.width && photo.height ? `${photo.width} × ${photo.height} · ` : ''}{formatBytes(photo.size)}</dd>
             {photo.format ? <><dt>{t('photo.format')}</dt><dd>{photo.format}</dd></> : null}
+            {photo.video ? <VideoFacts video={photo.video} /> : null}
             <dt>{t('photo.file')}</dt><dd className="path">{photo.path}</dd>
             {photo.status !== 'ok' ? <><dt>{t('photo.status')}</dt><dd>{photo.status}{photo.error ? ` — ${photo.error}` : ''}</dd></> : null}
           </dl>

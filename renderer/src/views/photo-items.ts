@@ -8,10 +8,14 @@ export const summaryToItem = (p: PhotoSummary): GridItem => ({
   id: p.id,
   hasThumb: p.hasThumb,
   label: p.caption ? `${fileName(p.relPath)} — ${p.caption}` : fileName(p.relPath),
+  mediaType: p.mediaType,
+  durationMs: p.durationMs,
 });
 
 export const hitToItem = (h: SearchHit): GridItem => ({
   id: h.id,
   hasThumb: true,
   label: h.caption ? `${fileName(h.path)} — ${h.caption}` : fileName(h.path),
+  mediaType: h.mediaType,
+  durationMs: h.durationMs,
 });
