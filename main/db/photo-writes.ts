@@ -5,7 +5,7 @@ import type { Db } from './connection';
 import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
-import type { ImageFormat } from '../library/formats';
+import type { MediaFormat } from '../../shared/media';
 
 export interface KnownPhoto {
   id: number;
@@ -119,7 +119,7 @@ export interface ReadFields {
   size: number;
   mtimeMs: number;
   hash: string;
-  format: ImageFormat;
+  format: MediaFormat;
   meta: PhotoMeta;
   phash: string;
 }

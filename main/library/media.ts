@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AppContext } from '../service/context';
 import { thumbFiles } from './thumbs';
 import { absolutePath } from './repo';
-import { FORMAT_MIME, type ImageFormat } from './formats';
+import { FORMAT_MIME, type MediaFormat } from '../../shared/media';
 
 export type MediaKind = 'thumb' | 'preview' | 'photo';
 
@@ -16,7 +16,7 @@ export interface MediaFile {
 
 interface MediaRow {
   content_hash: string | null;
-  format: ImageFormat | null;
+  format: MediaFormat | null;
   rel_path: string;
   root_path: string;
   enabled: number;
