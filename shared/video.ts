@@ -1,20 +1,5 @@
-// Video vocabulary shared by main and the renderer (issue 12): what a browser's <video> is asked
-// about a clip, and the formatting of durations on tiles.
-
-/** Containers the library indexes (decided by content in main/media/video/formats.ts). */
-export const VIDEO_CONTAINERS = ['mp4', 'mov', 'm4v', '3gp', 'mkv', 'webm', 'avi'] as const;
-export type VideoContainer = (typeof VIDEO_CONTAINERS)[number];
-
-/** Extensions (lower case, no dot) that make a file a video candidate; the content still decides. */
-export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'mov', 'qt', 'm4v', '3gp', '3g2', 'mkv', 'webm', 'avi'];
-
-/** For <input type="file" accept> and drop zones. */
-export const VIDEO_ACCEPT = ['video/*', ...VIDEO_EXTENSIONS.map((e) => `.${e}`)].join(',');
-
-export const isVideoName = (name: string): boolean => {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && VIDEO_EXTENSIONS.includes(name.slice(dot + 1).toLowerCase());
-};
+// Video playback vocabulary shared by main and the renderer (issue 12): what a browser's <video> is
+// asked about a clip, the preview codecs, and durations on tiles. Formats and extensions: ./media.ts.
 
 /**
  * RFC 6381 codec strings of a representative profile per ffprobe codec name: enough for

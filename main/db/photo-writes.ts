@@ -5,8 +5,7 @@ import type { Db } from './connection';
 import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
-import type { ImageFormat } from '../library/formats';
-import type { VideoFormat } from '../media/video/formats';
+import type { MediaFormat } from '../../shared/media';
 import type { VideoFields } from '../library/read-photo';
 
 export interface KnownPhoto {
@@ -121,7 +120,7 @@ export interface ReadFields {
   size: number;
   mtimeMs: number;
   hash: string;
-  format: ImageFormat | VideoFormat;
+  format: MediaFormat;
   meta: PhotoMeta;
   phash: string;
   video?: VideoFields;

@@ -8,7 +8,7 @@ import type { ExportSummary } from '../../shared/contract/export';
 import { exportRows, type ExportRow } from './export-rows';
 import { mergeXmp, MalformedXmpError } from './xmp-doc';
 import { SidecarPlanner } from './sidecar-paths';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../media/atomic-write';
 import { csvTable, jsonlTable } from './table-format';
 
 export type TxtFormat = 'caption' | 'tags' | 'tags, caption';

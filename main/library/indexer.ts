@@ -12,9 +12,10 @@ import {
   markRestored, mergeMove, PENDING_SQL, type FileLocation, type KnownPhoto,
 } from '../db/photo-writes';
 import { nowIso } from '../db/connection';
-import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from './walk';
-import { SNIFF_BYTES, isCandidateName, sniffFormat } from './formats';
-import { sniffVideo } from '../media/video/formats';
+import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from '../media/walk';
+import { isCandidateName } from '../../shared/media';
+import { sniffFile } from '../media/sniff';
+import { sniffVideoFile } from '../media/video/formats';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
@@ -231,18 +232,7 @@ class Run {
   private async isPhotoCandidate(abs: string): Promise<boolean> {
     const name = path.basename(abs);
     if (name.includes('.') && !name.startsWith('.')) return true;
-    try {
-      const fh = await fs.open(abs, 'r');
-      try {
-        const head = Buffer.alloc(SNIFF_BYTES);
-        const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
-        return sniffFormat(head.subarray(0, bytesRead)) !== null || sniffVideo(head.subarray(0, bytesRead)) !== null;
-      } finally {
-        await fh.close();
-      }
-    } catch {
-      return false;
-    }
+    return (await sniffFile(abs)) !== null || (await sniffVideoFile(abs)) !== null;
   }
 
   async discoverFile(roots: RootRow[], input: string): Promise<{ file: IndexedFile; pending?: number }> {

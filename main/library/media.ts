@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { AppContext } from '../service/context';
 import { thumbFiles } from './thumbs';
 import { absolutePath } from './repo';
-import { FORMAT_MIME, type ImageFormat } from './formats';
-import { isVideoFormat, playbackMime } from '../media/video/formats';
+import { FORMAT_MIME, isVideoFormat, type MediaFormat } from '../../shared/media';
+import { playbackMime } from '../media/video/formats';
 import { motionClipId, previewFile } from '../media/video/preview-files';
 import type { PreviewCodec } from '../../shared/video';
 
@@ -20,7 +20,7 @@ export interface MediaFile {
 
 interface MediaRow {
   content_hash: string | null;
-  format: string | null;
+  format: MediaFormat | null;
   rel_path: string;
   root_path: string;
   enabled: number;
@@ -32,9 +32,7 @@ export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number, previ
   if (kind === 'media') {
     const clip = motionClipId(ctx.db, id);
     if (clip === null) return null;
-    if (preview) return previewFile(ctx, clip, preview);
-    const original = resolveMedia(ctx, 'photo', clip);
-    return original;
+    return preview ? previewFile(ctx, clip, preview) : resolveMedia(ctx, 'photo', clip);
   }
   const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
       EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS thumb_done
@@ -53,7 +51,7 @@ export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number, previ
     const rel = path.relative(rootReal, real);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return null;
     if (!statSync(real).isFile()) return null;
-    const mime = isVideoFormat(row.format) ? playbackMime(row.format) : FORMAT_MIME[row.format as ImageFormat];
+    const mime = isVideoFormat(row.format) ? playbackMime(row.format) : FORMAT_MIME[row.format];
     return { file: real, mime: mime ?? 'application/octet-stream' };
   } catch {
     return null;

@@ -3,12 +3,14 @@
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import sharp from 'sharp';
-import { sniffFormat, type ImageFormat } from './formats';
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../../shared/errors';
+import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media';
+import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
-import { ensureThumbnails, MAX_INPUT_PIXELS } from './thumbs';
-import { describeFsError } from './walk';
-import { sniffVideo, VIDEO_SNIFF_BYTES, type VideoFormat } from '../media/video/formats';
+import { ensureThumbnails } from './thumbs';
+import { describeFsError } from '../media/walk';
+import { sniffVideoFile, type VideoFormat } from '../media/video/formats';
 import { readVideo, videoErrorMessage } from '../media/video/read-video';
 import type { VideoMeta } from '../media/video/probe';
 
@@ -19,7 +21,7 @@ export type ReadOutcome =
   | { kind: 'missing' }
   | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null }
   | {
-      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: ImageFormat | VideoFormat;
+      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: MediaFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
       /** Set for videos (issue 12): what the videos table holds. */
       video?: VideoFields;
@@ -55,70 +57,37 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     if (video) return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
     if (size > MAX_FILE_BYTES) throw new PhotoReadError(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
-    const format = sniffFormat(buf.subarray(0, 32));
+    const format = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
     if (!format) throw new PhotoReadError(notAnImage(abs, buf));
     hash = createHash('sha256').update(buf).digest('hex');
-    const header = await decodeStep(format, () => sharp(buf, { limitInputPixels: false }).metadata());
-    const w = header.width ?? 0;
-    const h = header.height ?? 0;
-    if (w * h > MAX_INPUT_PIXELS) {
-      throw new PhotoReadError(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
-    }
+    const header = await headerOf(buf);
     const meta = await readPhotoMeta(buf, header);
-    const thumbs = await gate(() => decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf)));
+    // RAW previews are read by ExifTool from the file; everything else decodes from these bytes.
+    const input = isRawFormat(format) ? abs : buf;
+    const thumbs = await gate(() => ensureThumbnails(thumbsDir, hash!, input, { format, allowDamaged: false }));
     return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    const message = err instanceof PhotoReadError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
+    const message = err instanceof PhotoReadError || err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
     return { kind: 'error', message, size, mtimeMs, hash };
   }
 }
 
-const FORMAT_NAMES: Record<ImageFormat, string> = {
-  jpeg: 'JPEG', png: 'PNG', webp: 'WebP', avif: 'AVIF', tiff: 'TIFF', gif: 'GIF', heic: 'HEIC',
-};
-
-/**
- * Runs a libvips step, turning its multi-line errors into one readable message. libvips keeps one
- * error buffer per process, so a failure while other images decode can come back as a bare
- * "Unknown error"; the step is tried again for the real reason.
- */
-async function decodeStep<T>(format: ImageFormat, step: () => Promise<T>): Promise<T> {
-  let lastMessage = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code) throw err; // a file-system error, reported as such
-      lastMessage = String((err as Error).message);
-      if (!/^\s*(Unknown error)?\s*$/i.test(lastMessage)) break;
-    }
+/** sharp's reading of the header (size, orientation, embedded blocks) for the metadata reader; {} when it has none. */
+async function headerOf(buf: Buffer): Promise<Metadata> {
+  try {
+    return await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch {
+    return {} as Metadata;
   }
-  const lines = [...new Set(lastMessage.split('\n').map((l) => l.trim()).filter(Boolean))];
-  let detail = /^\s*(Unknown error)?\s*$/i.test(lastMessage) ? 'the file is damaged or incomplete' : lines.join('; ');
-  if (format === 'heic' && /unsupported|codec|compression/i.test(detail)) {
-    detail = `this build of libvips can't decode HEIC (HEVC) images (${detail})`;
-  }
-  throw new PhotoReadError(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
 }
 
 function notAnImage(abs: string, buf: Buffer): string {
   const ext = path.extname(abs).slice(1).toLowerCase();
   const looksText = buf.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128);
-  const what = looksText ? 'a text file' : 'not a supported image (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)';
+  const what = looksText ? 'a text file' : `not a supported image (${[...new Set(Object.values(FORMAT_NAMES).filter((n) => !n.includes(' ')))].join(', ')} or camera RAW)`;
   return ext ? `${what}, although it is named .${ext}` : what;
-}
-
-async function sniffVideoFile(abs: string): Promise<VideoFormat | null> {
-  const fh = await fs.open(abs, 'r');
-  try {
-    const head = Buffer.alloc(VIDEO_SNIFF_BYTES);
-    const { bytesRead } = await fh.read(head, 0, VIDEO_SNIFF_BYTES, 0);
-    return sniffVideo(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Videos (issue 12): no size limit (they are streamed, never buffered); same outcome shape as photos. */

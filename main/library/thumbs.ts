@@ -1,15 +1,12 @@
-// Thumbnails with sharp: EXIF-rotated, never enlarged, WebP, cached by content hash so a moved or
-// duplicated photo reuses them. One decode feeds the preview, the grid size and the perceptual hash.
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+// Thumbnails: decoded upright by main/media/decode.ts (HEIC, RAW previews and damaged files included),
+// never enlarged, WebP, cached by content hash so a moved or duplicated photo reuses them. One decode
+// feeds the preview, the grid size and the perceptual hash.
+import sharp, { type Sharp } from 'sharp';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { THUMB_GRID_PX, THUMB_PREVIEW_PX } from '../../shared/constants';
-
-/** Decompression-bomb guard: larger images are refused before any pixel is decoded. */
-export const MAX_INPUT_PIXELS = 250_000_000;
-
-export const SHARP_INPUT: SharpOptions = { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS };
+import { decodeImage, toSharp, type DecodeOptions } from '../media/decode';
+import { writeFileAtomic } from '../media/atomic-write';
 const PREVIEW_WEBP = { quality: 80, effort: 2 } as const;
 const GRID_WEBP = { quality: 75, effort: 4 } as const;
 
@@ -28,39 +25,44 @@ export function thumbFiles(thumbsDir: string, contentHash: string): ThumbFiles {
   };
 }
 
+export interface RenderResult {
+  phash: string;
+  /** The decoder's warning when the file is damaged and was only partly decoded. */
+  damaged: string | null;
+}
+
 /** Renders both sizes from `input` (a file path or its bytes); returns the dHash of the grid image. */
-export async function renderThumbnails(input: string | Buffer, out: ThumbFiles): Promise<{ phash: string }> {
-  const { data, info } = await sharp(input, SHARP_INPUT)
-    .rotate()
-    .resize({ width: THUMB_PREVIEW_PX, height: THUMB_PREVIEW_PX, fit: 'inside', withoutEnlargement: true })
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+export async function renderThumbnails(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult> {
+  const decoded = await decodeImage(input, {
+    ...opts, resize: { width: THUMB_PREVIEW_PX, height: THUMB_PREVIEW_PX, fit: 'inside', withoutEnlargement: true },
+  });
+  const { data } = decoded;
+  const raw = { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels } } as const;
   await fs.mkdir(path.dirname(out.preview), { recursive: true });
   const [, phash] = await Promise.all([
-    writeAtomic(out.preview, (tmp) => sharp(data, raw).webp(PREVIEW_WEBP).toFile(tmp)),
+    writeFileAtomic(out.preview, (tmp) => toSharp(decoded).webp(PREVIEW_WEBP).toFile(tmp)),
     (async () => {
       // Grid: the short side is THUMB_GRID_PX so square tiles stay sharp.
       const grid = await sharp(data, raw)
         .resize({ width: THUMB_GRID_PX, height: THUMB_GRID_PX, fit: 'outside', withoutEnlargement: true })
         .raw().toBuffer({ resolveWithObject: true });
       const gridRaw = { raw: { width: grid.info.width, height: grid.info.height, channels: grid.info.channels } } as const;
-      await writeAtomic(out.grid, (tmp) => sharp(grid.data, gridRaw).webp(GRID_WEBP).toFile(tmp));
+      await writeFileAtomic(out.grid, (tmp) => sharp(grid.data, gridRaw).webp(GRID_WEBP).toFile(tmp));
       return dHash(sharp(grid.data, gridRaw));
     })(),
   ]);
-  return { phash };
+  return { phash, damaged: decoded.damaged };
 }
 
 /** Uses cached thumbnails when both exist (same content seen before), else renders them. */
-export async function ensureThumbnails(thumbsDir: string, contentHash: string, input: string | Buffer): Promise<{ phash: string; cached: boolean }> {
+export async function ensureThumbnails(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult & { cached: boolean }> {
   const out = thumbFiles(thumbsDir, contentHash);
   if (await exists(out.grid) && await exists(out.preview)) {
     try {
-      return { phash: await dHash(sharp(out.grid)), cached: true };
+      return { phash: await dHash(sharp(out.grid)), damaged: null, cached: true };
     } catch { /* a damaged cache file: render again */ }
   }
-  return { ...(await renderThumbnails(input, out)), cached: false };
+  return { ...(await renderThumbnails(input, out, opts)), cached: false };
 }
 
 /** 64-bit difference hash (hex): 9×8 grey, each bit says whether a pixel is brighter than its right neighbour. */
@@ -79,18 +81,6 @@ export function hashDistance(a: string, b: string): number {
   let n = 0;
   while (x) { n += Number(x & 1n); x >>= 1n; }
   return n;
-}
-
-// Write to a temporary name and rename, so a crash never leaves a half-written thumbnail in the cache.
-async function writeAtomic(file: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await write(tmp);
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
 }
 
 async function exists(file: string): Promise<boolean> {

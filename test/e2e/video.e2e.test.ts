@@ -85,7 +85,9 @@ run('videos in the browser (web mode)', () => {
     await page.goto(`${served.origin}/#/photo/${ids.get('hevc.mp4')}`);
     await page.getByTestId('photo-view').waitFor();
     // This Chromium has no HEVC decoder: the player asks for a preview in a codec it does have.
-    expect(await page.evaluate(() => document.createElement('video').canPlayType('video/mp4; codecs="hvc1.1.6.L93.B0"'))).toBe('');
+    const canPlayHevc = () => (globalThis as unknown as { document: { createElement(t: string): { canPlayType(t: string): string } } })
+      .document.createElement('video').canPlayType('video/mp4; codecs="hvc1.1.6.L93.B0"');
+    expect(await page.evaluate(canPlayHevc)).toBe('');
     expect(await playsFor(page, 'video-player')).toBeGreaterThan(0.3);
     const src = await page.getByTestId('video-player').getAttribute('src');
     expect(src).toMatch(/[?&]preview=(h264|vp9)$/);

@@ -2,25 +2,13 @@
 // by their ftyp brands (or a bare QuickTime atom), Matroska/WebM by the EBML header's DocType, AVI by
 // its RIFF form type.
 
-import { VIDEO_CONTAINERS, type VideoContainer } from '../../../shared/video';
+import { open } from 'node:fs/promises';
+import { FORMAT_MIME, type VideoFormat } from '../../../shared/media';
 
-export type VideoFormat = VideoContainer;
-export const VIDEO_FORMATS: readonly VideoFormat[] = VIDEO_CONTAINERS;
-export { VIDEO_EXTENSIONS } from '../../../shared/video';
+export { isVideoFormat, type VideoFormat } from '../../../shared/media';
 
 /** Bytes sniffVideo needs: the ftyp box with its brands, or the EBML header up to its DocType. */
 export const VIDEO_SNIFF_BYTES = 64;
-
-export const VIDEO_MIME: Readonly<Record<VideoFormat, string>> = {
-  mp4: 'video/mp4', mov: 'video/quicktime', m4v: 'video/x-m4v', '3gp': 'video/3gpp',
-  mkv: 'video/x-matroska', webm: 'video/webm', avi: 'video/x-msvideo',
-};
-
-export const VIDEO_FORMAT_NAMES: Readonly<Record<VideoFormat, string>> = {
-  mp4: 'MP4', mov: 'QuickTime MOV', m4v: 'M4V', '3gp': '3GP', mkv: 'Matroska', webm: 'WebM', avi: 'AVI',
-};
-
-export const isVideoFormat = (f: unknown): f is VideoFormat => typeof f === 'string' && (VIDEO_FORMATS as readonly string[]).includes(f);
 
 const ascii = (buf: Uint8Array, start: number, end: number): string =>
   String.fromCharCode(...buf.subarray(start, Math.min(end, buf.length)));
@@ -76,5 +64,21 @@ export function sniffVideo(head: Uint8Array): VideoFormat | null {
  * MP4 demuxer reads QuickTime/M4V/3GP, so those are served as video/mp4 (the bytes are unchanged).
  */
 export function playbackMime(f: VideoFormat): string {
-  return f === 'mov' || f === 'm4v' || f === '3gp' ? 'video/mp4' : VIDEO_MIME[f];
+  return f === 'mov' || f === 'm4v' || f === '3gp' ? 'video/mp4' : FORMAT_MIME[f];
+}
+
+/** Reads a file's first bytes and sniffs them; null when unreadable or no video. */
+export async function sniffVideoFile(file: string): Promise<VideoFormat | null> {
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const head = new Uint8Array(VIDEO_SNIFF_BYTES);
+      const { bytesRead } = await fh.read(head, 0, VIDEO_SNIFF_BYTES, 0);
+      return sniffVideo(head.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
 }
