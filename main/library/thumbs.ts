@@ -54,6 +54,20 @@ export async function renderThumbnails(input: string | Buffer, out: ThumbFiles, 
   return { phash, damaged: decoded.damaged };
 }
 
+/**
+ * Only the grid size, from an upright JPEG/PNG (a video's poster frame): the detail of a video plays
+ * the clip itself, so no 1600 px still is made for it. Returns the dHash.
+ */
+export async function renderGridThumbnail(input: Buffer, file: string): Promise<string> {
+  const grid = await sharp(input)
+    .resize({ width: THUMB_GRID_PX, height: THUMB_GRID_PX, fit: 'outside', withoutEnlargement: true })
+    .raw().toBuffer({ resolveWithObject: true });
+  const gridRaw = { raw: { width: grid.info.width, height: grid.info.height, channels: grid.info.channels } } as const;
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, (tmp) => sharp(grid.data, gridRaw).webp(GRID_WEBP).toFile(tmp));
+  return dHash(sharp(grid.data, gridRaw));
+}
+
 /** Uses cached thumbnails when both exist (same content seen before), else renders them. */
 export async function ensureThumbnails(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult & { cached: boolean }> {
   const out = thumbFiles(thumbsDir, contentHash);

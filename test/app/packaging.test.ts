@@ -115,6 +115,15 @@ describe('natives are unpacked from app.asar', () => {
     });
   }
 
+  it('the ffmpeg and ffprobe executables (videos) are unpacked on every platform', () => {
+    const tools = [...packageFiles('@ffmpeg-installer/linux-x64'), ...packageFiles('@ffprobe-installer/linux-x64')];
+    expect(tools.map((f) => path.basename(f.src))).toEqual(expect.arrayContaining(['ffmpeg', 'ffprobe']));
+    for (const platform of ['linux', 'win', 'mac'] as const) {
+      const filter = unpackFilter(platform);
+      expect(tools.filter((f) => !passes(filter, f)).map((f) => path.relative(ROOT, f.src)), platform).toEqual([]);
+    }
+  });
+
   it('any .node, .dll, .dylib, .so(.N) anywhere is unpacked, plain JS is not', () => {
     const filter = unpackFilter('linux');
     const at = (rel: string) => ({ src: path.join(ROOT, rel), dest: path.join(DEST, rel), stat: statSync(path.join(ROOT, 'package.json')) });

@@ -9,8 +9,8 @@ import { AppError } from '../../../shared/errors';
 import { runTool } from './tools';
 
 const GRAB_TIMEOUT_MS = 30_000;
-/** Long side of a poster: the grid thumbnail and the 1600 px preview are made from it. */
-export const POSTER_MAX_PX = 1600;
+/** Long side of a poster: the grid thumbnail (256 px short side) is made from it. */
+export const POSTER_MAX_PX = 768;
 /** Long side of a keyframe: the model sees one 512 px tile per image (no splitting). */
 export const KEYFRAME_MAX_PX = 768;
 export const DEFAULT_KEYFRAMES = 4;
@@ -31,7 +31,8 @@ export async function grabFrame(file: string, seconds: number, maxSide: number, 
 const BLANK_STDEV = 8;
 
 async function spread(jpeg: Buffer): Promise<number> {
-  const stats = await sharp(jpeg).stats();
+  // JPEG shrink-on-load: a 64 px copy says as much about blankness as the whole frame.
+  const stats = await sharp(jpeg).resize(64, 64, { fit: 'inside' }).stats();
   return Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev));
 }
 
@@ -42,16 +43,17 @@ export interface Poster {
 }
 
 /**
- * A representative frame: the first candidate that is not blank, trying a little way in (first
- * frames are often black), then a quarter, half and three quarters of the way; the busiest frame when
+ * A representative frame: the first frame that is not blank — the first frame itself (what Apple
+ * Photos and Google Photos show, and the cheapest: no decoding up to a seek point), else a little
+ * way in (black leaders, fades), a quarter, half and three quarters of the way; the busiest frame when
  * all are blank. Usually one ffmpeg run. A damaged clip gives whatever frame can still be decoded.
  */
 export async function posterFrame(file: string, durationMs: number | null, signal?: AbortSignal): Promise<Poster> {
   const d = durationMs && durationMs > 0 ? durationMs / 1000 : null;
-  const times = d === null ? [0] : [Math.min(1, d * 0.1), d * 0.25, d * 0.5, d * 0.75];
+  const times = d === null ? [0] : [0, Math.min(1, d * 0.1), d * 0.25, d * 0.5, d * 0.75];
   let best: (Poster & { spread: number }) | null = null;
   let lastError: unknown = null;
-  for (const t of [...times, 0]) {
+  for (const t of times) {
     let jpeg: Buffer | null;
     try {
       jpeg = await grabFrame(file, t, POSTER_MAX_PX, signal);

@@ -1,10 +1,12 @@
 // The indexer's per-file path for a video: streamed content hash (videos are too big to buffer),
-// metadata from ffprobe, a poster frame rendered into the same thumbnail cache as photos (so the
-// grid, the preview and the perceptual hash work unchanged). Never writes to the original.
+// metadata from ffprobe, a poster frame rendered as the grid thumbnail into the same cache as photos
+// (so the grid and the perceptual hash work unchanged; no 1600 px still — the detail plays the clip).
+// Never writes to the original.
 import { createReadStream, promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
-import { ensureThumbnails, thumbFiles } from '../../library/thumbs';
+import sharp from 'sharp';
+import { dHash, renderGridThumbnail, thumbFiles } from '../../library/thumbs';
 import { probeVideo, type VideoMeta } from './probe';
 import { posterFrame } from './frames';
 import type { VideoFormat } from './formats';
@@ -35,16 +37,15 @@ export async function readVideo(file: string, format: VideoFormat, thumbsDir: st
   const hash = await hashFile(file);
   onHash?.(hash);
   const meta = await probeVideo(file);
-  const out = thumbFiles(thumbsDir, hash);
-  if (await exists(out.grid) && await exists(out.preview)) {
+  const grid = thumbFiles(thumbsDir, hash).grid;
+  if (await exists(grid)) {
     try {
-      const cached = await ensureThumbnails(thumbsDir, hash, Buffer.alloc(0));
-      if (cached.cached) return { hash, meta, phash: cached.phash, thumbCached: true, posterMs: null };
+      return { hash, meta, phash: await dHash(sharp(grid)), thumbCached: true, posterMs: null };
     } catch { /* damaged cache: make the poster again below */ }
   }
   const poster = await posterFrame(file, meta.durationMs);
-  const thumbs = await gate(() => ensureThumbnails(thumbsDir, hash, poster.jpeg));
-  return { hash, meta, phash: thumbs.phash, thumbCached: thumbs.cached, posterMs: poster.timeMs };
+  const phash = await gate(() => renderGridThumbnail(poster.jpeg, grid));
+  return { hash, meta, phash, thumbCached: false, posterMs: poster.timeMs };
 }
 
 async function exists(file: string): Promise<boolean> {

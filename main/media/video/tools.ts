@@ -119,7 +119,7 @@ export function videoToolsError(): string | null {
  * Processes run at once, process-wide: each ffmpeg is multi-threaded by itself, so more than a
  * couple only trade memory for nothing. SMOLALBUM_VIDEO_CONCURRENCY overrides.
  */
-function toolConcurrency(): number {
+export function toolConcurrency(): number {
   const n = Number(process.env.SMOLALBUM_VIDEO_CONCURRENCY);
   if (Number.isInteger(n) && n > 0) return n;
   return Math.max(2, Math.min(4, os.availableParallelism()));

@@ -40,7 +40,7 @@ export function VideoPlayer({ id, video, live = false }: { id: number; video: Vi
   if (source.kind === 'preparing') {
     return (
       <div className="photo-preview video-box" aria-busy="true">
-        <img className="photo-preview" src={mediaUrl('preview', id)} alt="" />
+        <img className="photo-preview" src={mediaUrl('thumb', id)} alt="" />
         <p className="video-preparing" role="status" data-testid="video-preparing" title={t('video.previewWhy', { codec: video.codec ?? '?', preview: source.codec === 'h264' ? 'H.264' : 'VP9' })}>
           {t('video.preparing', { percent: Math.round(source.progress * 100) })}
         </p>
@@ -50,6 +50,6 @@ export function VideoPlayer({ id, video, live = false }: { id: number; video: Vi
   const src = source.kind === 'preview' ? mediaUrl('media', id, source.codec) : mediaUrl('media', id);
   // A Live Photo's motion plays muted and loops, like the Photos apps do; a video gets controls.
   return live
-    ? <video className="photo-preview video-player" src={src} poster={mediaUrl('preview', id)} autoPlay muted loop playsInline data-testid="live-player" />
-    : <video className="photo-preview video-player" src={src} poster={mediaUrl('preview', id)} controls playsInline preload="metadata" data-testid="video-player" />;
+    ? <video className="photo-preview video-player" src={src} poster={mediaUrl('thumb', id)} autoPlay muted loop playsInline data-testid="live-player" />
+    : <video className="photo-preview video-player" src={src} poster={mediaUrl('thumb', id)} controls playsInline preload="metadata" data-testid="video-player" />;
 }

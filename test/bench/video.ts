@@ -1,0 +1,157 @@
+// `npm run bench -- video [--json] [--count N] [--model tiny|smolvlm-256m]`: videos (issue 12).
+//  (a) bare: ffprobe (JSON) + one ffmpeg frame grab per file, the same arguments the app uses, with
+//      the app's process bound, side by side with
+//  (b) the full index of the same folder (walk, sniff, streamed sha256, ffprobe, poster with the
+//      blank-frame check, grid + preview thumbnails, dHash, SQLite); ratio (b)/(a), target ≥ 0.85;
+//  (c) keyframe caption (4 frames in one prompt) seconds per video vs one photo caption, same model
+//      (default the forged smolvlm-256m: real dimensions, random weights).
+// Clips: one 10 s 1080p H.264 clip is encoded once into .cache/bench/videos-1080p; the N files are
+// stream copies of it with a distinct tag each (distinct content hashes, so no thumbnail is reused)
+// — encoding 100 clips would take this machine an hour and measures nothing of ours.
+import { execFile } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { tool, toolConcurrency } from '../../main/media/video/tools';
+import { grabFrame, POSTER_MAX_PX } from '../../main/media/video/frames';
+import { runPool } from '../../main/library/pool';
+import { createContext } from '../../main/service/context';
+import { addRoot } from '../../main/library/roots';
+import { scanRoots } from '../../main/library/indexer';
+import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { videoKeyframes } from '../../main/ai/video-frames';
+import { smolvlm256mDir, tinyModelDir } from '../support/models';
+
+const run_ = promisify(execFile);
+const CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/bench/videos-1080p');
+const log = (json: boolean, text: string) => { (json ? process.stderr : process.stdout).write(`${text}\n`); };
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const arg = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+
+async function ensureClips(count: number, json: boolean): Promise<string> {
+  const base = path.join(CACHE, 'base.mp4');
+  const dir = path.join(CACHE, 'clips');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(base)) {
+    log(json, 'Encoding the 10 s 1080p H.264 base clip (once)…');
+    await run_(tool('ffmpeg').path, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30',
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '10', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '4M',
+      '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', `${base}.tmp.mp4`]);
+    renameSync(`${base}.tmp.mp4`, base);
+  }
+  const name = (i: number) => path.join(dir, `VID_${String(i).padStart(4, '0')}.mp4`);
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !existsSync(name(i)));
+  await runPool(missing, 4, async (i) => {
+    await run_(tool('ffmpeg').path, ['-nostdin', '-v', 'error', '-y', '-i', base, '-map', '0', '-c', 'copy', '-metadata', `comment=bench clip ${i}`,
+      '-metadata', `creation_time=2024-05-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`, '-movflags', '+faststart', `${name(i)}.tmp.mp4`]);
+    renameSync(`${name(i)}.tmp.mp4`, name(i));
+  }, () => {});
+  // Only the first `count` clips are indexed: a folder of exactly those.
+  const folder = path.join(CACHE, `set-${count}`);
+  if (!existsSync(folder) || readdirSync(folder).length !== count) {
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder);
+    for (let i = 0; i < count; i++) linkSync(name(i), path.join(folder, path.basename(name(i))));
+  }
+  return folder;
+}
+
+async function bare(files: string[], concurrency: number): Promise<number> {
+  const t0 = performance.now();
+  await runPool(files, concurrency, async (file) => {
+    const { stdout } = await run_(tool('ffprobe').path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { maxBuffer: 1 << 22 });
+    if (!(JSON.parse(stdout) as { format?: { duration?: string } }).format?.duration) throw new Error(`${file}: no duration`);
+    await grabFrame(file, 0, POSTER_MAX_PX);
+  }, () => {});
+  return performance.now() - t0;
+}
+
+async function fullIndex(folder: string, expected: number): Promise<number> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-video-'));
+  const ctx = createContext({ dataDir });
+  try {
+    await addRoot(ctx.db, folder);
+    const t0 = performance.now();
+    const summary = await scanRoots(ctx);
+    const ms = performance.now() - t0;
+    if (summary.added !== expected || summary.errors) throw new Error(`index found ${summary.added} videos, ${summary.errors} errors; expected ${expected}`);
+    return ms;
+  } finally {
+    await ctx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function captions(folder: string, modelName: string, json: boolean): Promise<Record<string, number | string>> {
+  const model = modelName === 'tiny' ? await tinyModelDir() : await smolvlm256mDir((m) => log(json, `  forge: ${m}`));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-video-ai-'));
+  const ctx = createContext({ dataDir, engineFactory: nodeEngineFactory });
+  try {
+    const files = readdirSync(folder).slice(0, 3).map((f) => path.join(folder, f));
+    const clipDir = mkdtempSync(path.join(os.tmpdir(), 'bench-video-clips-'));
+    for (const f of files) linkSync(f, path.join(clipDir, path.basename(f)));
+    await addRoot(ctx.db, clipDir);
+    await scanRoots(ctx);
+    const rows = ctx.db.prepare('SELECT id, rel_path FROM photos ORDER BY id').all() as { id: number; rel_path: string }[];
+    const engine = ctx.engine();
+    await engine.configure({ model });
+    await engine.load();
+    const NEW = 32;
+    let photoMs = 0; let videoMs = 0; let framesMs = 0;
+    let warm = false;
+    for (const r of rows) {
+      let t = performance.now();
+      const frames = (await videoKeyframes(ctx, r.id, path.join(clipDir, r.rel_path), undefined, 4))!;
+      framesMs += performance.now() - t;
+      // The photo: one of these frames as a still (same size, same decoding).
+      const still = frames[1]!.path;
+      if (!warm) { await engine.caption({ path: still, style: 'short', maxNewTokens: NEW, minNewTokens: NEW }); warm = true; }
+      t = performance.now();
+      await engine.caption({ path: still, style: 'short', maxNewTokens: NEW, minNewTokens: NEW });
+      photoMs += performance.now() - t;
+      t = performance.now();
+      const c = await engine.caption({ path: frames[0]!.path, frames: frames.map((f) => f.path), style: 'short', maxNewTokens: NEW, minNewTokens: NEW });
+      videoMs += performance.now() - t;
+      if (c.imageTokens === undefined) throw new Error('no image token count');
+    }
+    rmSync(clipDir, { recursive: true, force: true });
+    const n = rows.length;
+    return {
+      model: modelName, newTokens: NEW, videos: n,
+      photoCaptionS: round(photoMs / n / 1000, 3), videoCaptionS: round(videoMs / n / 1000, 3),
+      keyframeExtractS: round(framesMs / n / 1000, 3), videoOverPhoto: round(videoMs / photoMs, 2),
+      note: 'videoCaptionS is the caption of 4 frames in one prompt; keyframeExtractS (4 ffmpeg grabs) is separate',
+    };
+  } finally {
+    await ctx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run({ json }: { json: boolean }): Promise<void> {
+  const count = Number(arg('--count') ?? 100);
+  const modelName = arg('--model') ?? 'smolvlm-256m';
+  const folder = await ensureClips(count, json);
+  const files = readdirSync(folder).map((f) => path.join(folder, f)).sort();
+  for (const f of files) readFileSync(f); // page cache warm for both sides
+  const concurrency = toolConcurrency();
+  log(json, `${count} × 10 s 1080p H.264 clips, ${concurrency} tool processes at a time, ${os.availableParallelism()} cores`);
+  const bareMs = await bare(files, concurrency);
+  const indexMs = await fullIndex(folder, count);
+  const bareRate = count / (bareMs / 1000);
+  const indexRate = count / (indexMs / 1000);
+  const result: Record<string, unknown> = {
+    clips: count, concurrency,
+    bare: { ms: Math.round(bareMs), videosPerS: round(bareRate) },
+    index: { ms: Math.round(indexMs), videosPerS: round(indexRate) },
+    ratio: round(indexRate / bareRate, 3), target: 0.85,
+  };
+  log(json, `bare ffprobe + 1 frame grab: ${round(bareRate)} videos/s   full index: ${round(indexRate)} videos/s   ratio ${result.ratio} (target ≥ 0.85)`);
+  if (!process.argv.includes('--no-ai')) {
+    result.captions = await captions(folder, modelName, json);
+    log(json, `captions on ${modelName}: ${JSON.stringify(result.captions)}`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
