@@ -29,7 +29,8 @@ export function countryCodeOf(input: string): string | null {
       const code = String.fromCharCode(A + Math.floor(i / 26), A + (i % 26));
       for (const lang of PLACE_LANGUAGES) {
         const name = countryName(code, lang);
-        if (name !== code) byName.set(fold(name), code);
+        // First code wins: FR before FX ("Metropolitan France", also 法国 in some ICU versions), GB before UK.
+        if (name !== code && !byName.has(fold(name))) byName.set(fold(name), code);
       }
     }
   }

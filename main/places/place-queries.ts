@@ -50,11 +50,3 @@ export function photoPlaces(db: Db, photoIds: readonly number[]): Map<number, Ph
   return out;
 }
 
-/** "Kyoto, Kyoto, Japan"-style label parts of a place, most specific first (names not localised). */
-export function placeLabelParts(p: Pick<PhotoPlace, 'city' | 'region' | 'countryCode'>): string[] {
-  const parts: string[] = [];
-  if (p.city) parts.push(p.city);
-  if (p.region && p.region !== p.city) parts.push(p.region);
-  if (p.countryCode) parts.push(p.countryCode);
-  return parts;
-}

@@ -1,6 +1,6 @@
 // Place conditions as SQL over `photos p` (membership in photo_places), shared by search filters and
-// smart-album rules so both mean the same thing. Names compare case-insensitively; a country may be
-// given as its code or its English or Chinese name.
+// smart-album rules so both mean the same thing. Names compare ignoring ASCII case (SQLite NOCASE); a
+// country may be given as its code or its English or Chinese name.
 import { AppError } from '../../shared/errors';
 import { countryCodeOf } from '../../shared/country-names';
 
