@@ -139,6 +139,9 @@ export interface AiStatus {
 
 export interface LibraryStatus {
   photos: number;
+  /** Of `photos`, the videos; and the Live Photos (a still + its motion clip, one item). */
+  videos: number;
+  livePhotos: number;
   offline: number;
   errors: number;
   thumbnails: number;

@@ -27,6 +27,7 @@ const NEEDS_JOB = `
   FROM photos p JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL
   WHERE p.status = 'ok'
     AND NOT EXISTS (SELECT 1 FROM photo_stage a WHERE a.photo_id = p.id AND a.stage = 'ai')
+    AND NOT EXISTS (SELECT 1 FROM videos lv WHERE lv.photo_id = p.id AND lv.live_still_id IS NOT NULL)
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = '${CAPTION_JOB}' AND j.photo_id = p.id
                     AND j.state IN ('queued','running','cancelled'))`;
 

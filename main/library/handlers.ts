@@ -36,7 +36,7 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
     'library.status': async () => {
       const c = libraryCounts(db);
       return {
-        photos: c.photos, offline: c.offline, errors: c.errors, thumbnails: c.thumbnails,
+        photos: c.photos, offline: c.offline, errors: c.errors, thumbnails: c.thumbnails, videos: c.videos, livePhotos: c.livePhotos,
         // The queue as the AI worker sees it: durable counts plus pause state, ETA and last error.
         ai: aiWorker(ctx).status(),
         indexing: libraryState(ctx).progress,

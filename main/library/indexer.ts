@@ -17,6 +17,7 @@ import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from '../medi
 import { isCandidateName } from '../../shared/media';
 import { sniffFile } from '../media/sniff';
 import { sniffVideoFile } from '../media/video/formats';
+import { pairLivePhotos } from '../media/video/live-photos';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
@@ -310,6 +311,10 @@ class Run {
       this.opts.signal,
     );
     flush();
+    // Live Photos: a still and its motion clip become one item once both are stored (issue 12).
+    const paired = this.db.transaction(() => pairLivePhotos(this.db, null))();
+    for (const id of paired) this.touched.add(id);
+    this.emitChanged();
     progress.finish();
   }
 

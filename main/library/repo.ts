@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
-import { MEDIA_COLUMNS, mediaKindOf, videoInfo, type MediaColumns } from '../media/video/summary';
+import { MEDIA_COLUMNS, mediaKindOf, NOT_LIVE_MOTION, videoInfo, type MediaColumns } from '../media/video/summary';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
 } from '../../shared/types';
@@ -63,7 +63,8 @@ export interface ListOptions {
 }
 
 export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
-  const where: string[] = [];
+  // A Live Photo's motion clip is shown through its still (issue 12).
+  const where: string[] = [NOT_LIVE_MOTION];
   const params: unknown[] = [];
   if (opts.scope) {
     where.push(`(${opts.scope.where})`);
@@ -104,7 +105,7 @@ function unscopedMonthGroups(db: Db): MonthGroup[] {
   const version = `${db.pragma('data_version', { simple: true })}:${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
   const memo = groupsMemo.get(db);
   if (memo?.version === version) return memo.groups.map((g) => ({ ...g }));
-  const groups = monthGroups(db, '', []);
+  const groups = monthGroups(db, `WHERE ${NOT_LIVE_MOTION}`, []);
   groupsMemo.set(db, { version, groups });
   return groups.map((g) => ({ ...g }));
 }
@@ -156,6 +157,9 @@ export interface LibraryCounts {
   offline: number;
   errors: number;
   thumbnails: number;
+  /** Items that are videos (Live Photo motions not counted: their still is the item). */
+  videos: number;
+  livePhotos: number;
   ai: { done: number; queued: number; running: number; failed: number };
 }
 
@@ -166,9 +170,13 @@ export function libraryCounts(db: Db): LibraryCounts {
   const thumbs = db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get() as { n: number };
   const jobs = db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all() as { state: string; n: number }[];
   const job = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
+  const v = db.prepare(`SELECT coalesce(sum(live_still_id IS NULL), 0) AS videos, coalesce(sum(live_still_id IS NOT NULL), 0) AS live FROM videos`)
+    .get() as { videos: number; live: number };
   return {
     ...p,
     thumbnails: thumbs.n,
+    videos: v.videos,
+    livePhotos: v.live,
     ai: { done: job('done'), queued: job('queued'), running: job('running'), failed: job('failed') },
   };
 }

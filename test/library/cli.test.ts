@@ -90,7 +90,7 @@ describe('library CLI', { timeout: 180_000 }, () => {
     const jobs = (state: string) => (db.prepare('SELECT count(*) AS n FROM jobs WHERE state = ?').get(state) as { n: number }).n;
     const ai = { done: jobs('done'), queued: jobs('queued'), running: jobs('running'), failed: jobs('failed') };
     db.close();
-    expect(JSON.parse(r.stdout)).toEqual({ photos: 3, offline: 0, errors: 0, thumbnails: 3, ai });
+    expect(JSON.parse(r.stdout)).toEqual({ photos: 3, videos: 0, livePhotos: 0, offline: 0, errors: 0, thumbnails: 3, ai });
   });
 
   it('roots list | add | remove', () => {

@@ -144,11 +144,12 @@ const statusCommand: CliCommand = {
   async run(_args, io) {
     const s = await invoke(io.service(), 'library.status', {}) as LibraryStatus;
     const out = {
-      photos: s.photos, offline: s.offline, errors: s.errors, thumbnails: s.thumbnails,
+      photos: s.photos, videos: s.videos, livePhotos: s.livePhotos, offline: s.offline, errors: s.errors, thumbnails: s.thumbnails,
       ai: { done: s.ai.done, queued: s.ai.queued, running: s.ai.running, failed: s.ai.failed },
     };
     if (io.json) { io.printJson(out); return 0; }
     io.print(`Photos:     ${out.photos} (${out.offline} offline, ${out.errors} with errors)`);
+    io.print(`Videos:     ${out.videos} (${out.livePhotos} Live Photos)`);
     io.print(`Thumbnails: ${out.thumbnails}`);
     io.print(`AI:         ${out.ai.done} done, ${out.ai.queued} queued, ${out.ai.running} running, ${out.ai.failed} failed`);
     return 0;
