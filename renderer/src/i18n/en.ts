@@ -153,6 +153,7 @@ export const en = {
   'settings.engine': 'Engine',
   'settings.engineState': 'State',
   'settings.engineDevice': 'Running on',
+  'settings.engineDtypeReason': 'Why this precision',
   'settings.engineFallback': 'Why not faster',
   'settings.engineError': 'Last error',
   'settings.general': 'General',

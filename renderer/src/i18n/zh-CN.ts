@@ -155,6 +155,7 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.engine': '推理引擎',
   'settings.engineState': '状态',
   'settings.engineDevice': '运行于',
+  'settings.engineDtypeReason': '选用此精度的原因',
   'settings.engineFallback': '未使用更快设备的原因',
   'settings.engineError': '最近的错误',
   'settings.general': '常规',
