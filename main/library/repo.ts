@@ -2,6 +2,7 @@
 // listing grouped by month, photo detail and library counts.
 import path from 'node:path';
 import type { Db } from '../db/connection';
+import { countersWithPrefix } from '../db/counters';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
@@ -90,17 +91,10 @@ function monthGroups(db: Db, scope: string, params: unknown[]): MonthGroup[] {
     GROUP BY month ORDER BY month DESC`).all(...params) as MonthGroup[];
 }
 
-// The whole library's month groups are asked for with every page; recount only after a write.
-// data_version moves when another connection commits, total_changes when this one writes.
-const groupsMemo = new WeakMap<Db, { version: string; groups: MonthGroup[] }>();
-
+/** The whole library's month groups, newest first, from the counters the triggers keep (no count of every photo). */
 function unscopedMonthGroups(db: Db): MonthGroup[] {
-  const version = `${db.pragma('data_version', { simple: true })}:${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
-  const memo = groupsMemo.get(db);
-  if (memo?.version === version) return memo.groups.map((g) => ({ ...g }));
-  const groups = monthGroups(db, '', []);
-  groupsMemo.set(db, { version, groups });
-  return groups.map((g) => ({ ...g }));
+  const months = countersWithPrefix(db, 'month:');
+  return Object.keys(months).filter((m) => months[m]! > 0).sort().reverse().map((month) => ({ month, count: months[month]! }));
 }
 
 const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
@@ -151,17 +145,16 @@ export interface LibraryCounts {
   ai: { done: number; queued: number; running: number; failed: number };
 }
 
+/** From the counters the triggers keep (main/db/counters.ts): constant time at any library size. */
 export function libraryCounts(db: Db): LibraryCounts {
-  const p = db.prepare(`SELECT count(*) AS photos,
-      coalesce(sum(status = 'offline'), 0) AS offline, coalesce(sum(status = 'error'), 0) AS errors FROM photos`).get() as
-    { photos: number; offline: number; errors: number };
-  const thumbs = db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get() as { n: number };
-  const jobs = db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all() as { state: string; n: number }[];
-  const job = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
+  const photos = countersWithPrefix(db, 'photos:');
+  const jobs = countersWithPrefix(db, 'jobs:caption:');
   return {
-    ...p,
-    thumbnails: thumbs.n,
-    ai: { done: job('done'), queued: job('queued'), running: job('running'), failed: job('failed') },
+    photos: Object.values(photos).reduce((a, b) => a + b, 0),
+    offline: photos.offline ?? 0,
+    errors: photos.error ?? 0,
+    thumbnails: countersWithPrefix(db, 'thumbnails')[''] ?? 0,
+    ai: { done: jobs.done ?? 0, queued: jobs.queued ?? 0, running: jobs.running ?? 0, failed: jobs.failed ?? 0 },
   };
 }
 
