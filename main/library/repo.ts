@@ -53,6 +53,8 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
 export interface ListOptions {
   cursor?: string;
   limit: number;
+  /** Start at this position of the listing (instead of a cursor). */
+  offset?: number;
   /** Restricts the listing (e.g. an album): a boolean SQL expression over `p` with its parameters. */
   scope?: { where: string; params: readonly unknown[] };
 }
@@ -72,9 +74,20 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
     where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
     params.push(date, date, id);
   }
+  let skip = 0;
+  if (opts.offset !== undefined) {
+    // Seek to the month holding that position on the date index, then skip within the month only:
+    // a few thousand index entries at most, instead of every photo before it.
+    const at = monthAt(groups, opts.offset);
+    if (at) {
+      where.push('p.sort_date < ?');
+      params.push(`${at.month}~`); // '~' sorts after every character of an ISO date: the whole month
+      skip = opts.offset - at.start;
+    } else skip = opts.offset;
+  }
   const rows = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS} FROM ${PHOTO_SUMMARY_FROM}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`)
-    .all(...params, opts.limit + 1) as PhotoSummaryRow[];
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ? OFFSET ?`)
+    .all(...params, opts.limit + 1, skip) as PhotoSummaryRow[];
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const last = page[page.length - 1];
@@ -84,6 +97,16 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
     total,
     nextCursor: more && last ? encodeCursor([last.sort_date, last.id]) : null,
   };
+}
+
+/** The month group holding listing position `index`, with the position of its first photo. */
+export function monthAt(groups: readonly MonthGroup[], index: number): { month: string; start: number } | null {
+  let start = 0;
+  for (const g of groups) {
+    if (index < start + g.count) return { month: g.month, start };
+    start += g.count;
+  }
+  return null;
 }
 
 function monthGroups(db: Db, scope: string, params: unknown[]): MonthGroup[] {
