@@ -16,6 +16,7 @@ import { openDb, type Db } from '../../main/db/connection';
 import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { searchPhotos } from '../../main/db/search';
+import { listPhotos } from '../../main/library/repo';
 import { albumPhotos } from '../../main/albums/album-repo';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { runExport } from '../../main/export/run-export';
@@ -213,7 +214,26 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
       statusMs.push(performance.now() - t);
     }
     const status = stats(statusMs);
-    log(`library.status: p50 ${status.p50} ms, p95 ${status.p95} ms`);
+    // Side by side: the counts library.status and the grid's month groups made before the counters
+    // (the same SQL the old code ran on every call).
+    const recountMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      recountMs.push(time(() => {
+        db.prepare(`SELECT count(*) AS photos, coalesce(sum(status = 'offline'), 0), coalesce(sum(status = 'error'), 0) FROM photos`).get();
+        db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get();
+        db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all();
+        db.prepare(`SELECT state, count(*) AS n FROM jobs WHERE kind = 'caption' GROUP BY state`).all();
+      }));
+    }
+    const monthsRecountMs = [0, 1, 2].map(() => time(() => db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p GROUP BY month ORDER BY month DESC`).all()));
+    resetCpu();
+    const statusBefore = stats(recountMs);
+    const monthsBefore = stats(monthsRecountMs);
+    const firstPageMs = stats([0, 1, 2, 3, 4].map(() => time(() => listPhotos(db, { limit: 300 }))));
+    const oldestPageMs = stats([0, 1, 2, 3, 4].map(() => time(() => listPhotos(db, { offset: PHOTOS - 1000, limit: 1000 }))));
+    resetCpu();
+    log(`library.status: p50 ${status.p50} ms, p95 ${status.p95} ms (recounting as before: p50 ${statusBefore.p50} ms; month groups recounted: p50 ${monthsBefore.p50} ms)`);
+    log(`photos.list first page (300): p50 ${firstPageMs.p50} ms; the oldest page by offset (1000): p50 ${oldestPageMs.p50} ms`);
 
     // --- The event loop while a real folder is indexed and searches run at once ----------------
     const newDir = path.join(dir, 'new-photos');
@@ -263,7 +283,7 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
       photos: PHOTOS, buildMs, loadAverage: os.loadavg()[0], cores: os.cpus().length,
       searchMs: search, searchCpuMs: searchCpu, searchTargetP95Ms: PHOTOS >= 1_000_000 ? 50 : 10, searchTargetMet: search.p95 <= (PHOTOS >= 1_000_000 ? 50 : 10),
       smartAlbumMs: smartAlbum, smartAlbumCpuMs: albumCpu, smartAlbumCountMs: smartCount,
-      statusMs: status, eventLoopDelayMs: eventLoop,
+      statusMs: status, statusRecountBeforeMs: statusBefore, monthGroupsRecountBeforeMs: monthsBefore, listFirstPageMs: firstPageMs, listOldestPageMs: oldestPageMs, eventLoopDelayMs: eventLoop,
       xmpExport,
     };
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

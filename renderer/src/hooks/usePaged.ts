@@ -10,6 +10,8 @@ import { errorText } from '../format';
 export interface Page<T> {
   items: T[];
   total: number;
+  /** More than `total` match (the count stopped at a cap): the grid grows as pages arrive. */
+  totalCapped?: boolean;
   groups?: MonthGroup[];
   nextCursor: string | null;
 }
@@ -18,6 +20,7 @@ export interface Paged<T> {
   /** Sparse when windows were loaded by position: a hole is an item not loaded yet. */
   items: T[];
   total: number;
+  totalCapped: boolean;
   groups: MonthGroup[] | null;
   loaded: boolean;
   error: string | null;
@@ -41,8 +44,8 @@ function placed<T>(items: T[], at: number, page: T[]): T[] {
 }
 
 export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, key: string, random?: RandomAccess<T>): Paged<T> {
-  const [state, setState] = useState<{ items: T[]; total: number; groups: MonthGroup[] | null; loaded: boolean; error: string | null }>(
-    { items: [], total: 0, groups: null, loaded: false, error: null });
+  const [state, setState] = useState<{ items: T[]; total: number; totalCapped: boolean; groups: MonthGroup[] | null; loaded: boolean; error: string | null }>(
+    { items: [], total: 0, totalCapped: false, groups: null, loaded: false, error: null });
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const randomRef = useRef(random);
@@ -60,7 +63,9 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       r.loading = false;
       r.cursor = page.nextCursor;
       r.count += page.items.length;
-      setState((s) => ({ ...s, items: placed(s.items, at, page.items), total: page.total, groups: page.groups ?? s.groups, error: null }));
+      // A capped total grows with what is loaded, so the grid always has room for the next page.
+      const total = Math.max(page.total, r.count + (page.nextCursor ? 1 : 0));
+      setState((s) => ({ ...s, items: placed(s.items, at, page.items), total, totalCapped: !!page.totalCapped, groups: page.groups ?? s.groups, error: null }));
       pump();
     }, (err: unknown) => {
       if (generation !== r.generation) return;
@@ -101,7 +106,8 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       r.loading = false;
       r.cursor = page.nextCursor;
       r.count = page.items.length;
-      setState({ items: page.items, total: page.total, groups: page.groups ?? null, loaded: true, error: null });
+      const total = Math.max(page.total, r.count + (page.nextCursor ? 1 : 0));
+      setState({ items: page.items, total, totalCapped: !!page.totalCapped, groups: page.groups ?? null, loaded: true, error: null });
       // A view deep in the list keeps its place: its windows are loaded again.
       if (randomRef.current && r.lastUpTo > r.count + SEQUENTIAL_WINDOWS * randomRef.current.size) jump(r.lastUpTo);
       pump();
@@ -127,7 +133,7 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
   useEffect(() => {
     run.current.want = 0;
     run.current.lastUpTo = 0;
-    setState({ items: [], total: 0, groups: null, loaded: false, error: null });
+    setState({ items: [], total: 0, totalCapped: false, groups: null, loaded: false, error: null });
     reload();
     return () => { run.current.generation++; };
   }, [key, reload]);

@@ -11,6 +11,7 @@ export const en = {
   'search.placeholder': 'Search captions, tags, places, cameras…  ( / )',
   'search.results': '{count} results',
   'search.results.one': '1 result',
+  'search.resultsCapped': '{count}+ results',
   'search.none': 'No photos match.',
   'search.hint': 'Type to search captions, tags, file names, folders and cameras.',
   'filters.label': 'Filters',

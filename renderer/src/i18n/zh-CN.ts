@@ -13,6 +13,7 @@ export const zhCN: Record<MessageKey, string> = {
   'search.placeholder': '搜索描述、标签、地点、相机…（/）',
   'search.results': '{count} 个结果',
   'search.results.one': '1 个结果',
+  'search.resultsCapped': '{count}+ 个结果',
   'search.none': '没有匹配的照片。',
   'search.hint': '输入文字即可搜索描述、标签、文件名、文件夹和相机。',
   'filters.label': '筛选',
