@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
+import { schemaHash } from './schema-hash';
 import { fileURLToPath } from 'node:url';
 import { createContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
@@ -143,7 +144,7 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
   const t0 = Date.now();
   const rand = rng(7);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
-  const cached = path.join(CACHE, `library-v${LIBRARY_VERSION}-${PHOTOS}.sqlite`);
+  const cached = path.join(CACHE, `library-v${LIBRARY_VERSION}-${schemaHash()}-${PHOTOS}.sqlite`);
   let buildMs: number | null = null;
   if (!existsSync(cached)) {
     mkdirSync(CACHE, { recursive: true });

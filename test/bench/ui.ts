@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { schemaHash } from './schema-hash';
 import { openDb } from '../../main/db/connection';
 import { REPO_ROOT, launchBrowser, rendererBuilt, startServe, tempDir } from '../e2e/support';
 import { bigLibraryPaths, createBigLibrary } from '../e2e/big-library';
@@ -48,7 +49,7 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
     if (r.status !== 0) throw new Error('renderer build failed');
   }
   // The photos folder stays in the cache (the library's root points at it); the data folder is copied.
-  const cached = path.join(CACHE, `v${LIBRARY_VERSION}-${COUNT}`);
+  const cached = path.join(CACHE, `v${LIBRARY_VERSION}-${schemaHash()}-${COUNT}`);
   if (!existsSync(path.join(cached, 'data'))) {
     const building = `${cached}.${process.pid}.tmp`;
     const { dataDir } = bigLibraryPaths(building);
