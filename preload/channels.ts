@@ -7,7 +7,4 @@ export const EVENT_CHANNEL = 'smolalbum:event';
 export const PICK_FOLDERS_CHANNEL = 'smolalbum:pick-folders';
 export const OPEN_FILES_CHANNEL = 'smolalbum:open-files';
 
-/** What crosses IPC for a call: errors travel as data so the renderer keeps their name and status. */
-export type IpcResult<T = unknown> =
-  | { ok: true; value: T }
-  | { ok: false; error: { name: string; message: string; status?: number } };
+export type { IpcResult } from '../shared/api';

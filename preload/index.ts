@@ -3,8 +3,8 @@
 // ipcRenderer, events objects or anything from Node — only these functions, which accept contract
 // names only and pass plain data.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { eventNames, isMethodName, type EventName, type Events, type Input, type MethodName, type Output, type PreloadBridge } from '../shared/api';
-import { EVENT_CHANNEL, OPEN_FILES_CHANNEL, PICK_FOLDERS_CHANNEL, methodChannel, type IpcResult } from './channels';
+import { eventNames, isMethodName, type EventName, type Events, type Input, type IpcResult, type MethodName, type Output, type PreloadBridge } from '../shared/api';
+import { EVENT_CHANNEL, OPEN_FILES_CHANNEL, PICK_FOLDERS_CHANNEL, methodChannel } from './channels';
 
 const knownEvents: ReadonlySet<string> = new Set(eventNames);
 type Listener = (payload: unknown) => void;
@@ -21,19 +21,17 @@ ipcRenderer.on(OPEN_FILES_CHANNEL, (_e: IpcRendererEvent, paths: unknown) => {
   for (const fn of openFilesListeners) fn([...paths]);
 });
 
-/** Rebuilds an Error from the data main sent, keeping its name and status for the UI. */
+/** The value, or an Error with main's message (a folder dialog's failures need no kind). */
 function unwrap<T>(result: IpcResult<T>): T {
   if (result.ok) return result.value;
-  const err = new Error(result.error.message) as Error & { status?: number };
-  err.name = result.error.name;
-  if (result.error.status !== undefined) err.status = result.error.status;
-  throw err;
+  throw new Error(result.error.message);
 }
 
 const api = {
-  async invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> {
+  async invoke<K extends MethodName>(name: K, input: Input<K>): Promise<IpcResult<Output<K>>> {
     if (typeof name !== 'string' || !isMethodName(name)) throw new Error(`Unknown method: ${String(name)}`);
-    return unwrap((await ipcRenderer.invoke(methodChannel(name), input)) as IpcResult<Output<K>>);
+    // Returned as data: the renderer's transport rebuilds the error with its kind and status.
+    return (await ipcRenderer.invoke(methodChannel(name), input)) as IpcResult<Output<K>>;
   },
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
     if (!knownEvents.has(name)) throw new Error(`Unknown event: ${String(name)}`);

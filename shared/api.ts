@@ -8,6 +8,7 @@ import { exportMethods } from './contract/export';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
 import type { AiStatus, Progress } from './types';
+import type { ErrorPayload } from './errors';
 
 export const methods = {
   ...libraryMethods,
@@ -70,12 +71,21 @@ export type { InputOf, OutputOf };
 export type HandlersFor<M> = { [K in keyof M & MethodName]: Service[K] };
 
 /**
+ * What crosses IPC for a call, and what the preload hands the page: errors travel as data (their
+ * payload plus the HTTP-like status of the kind), because an Error thrown across contextBridge keeps
+ * only its message.
+ */
+export type IpcResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: ErrorPayload & { status: number } };
+
+/**
  * What the Electron preload exposes as `window.smolalbum` (built from the contract; no raw IPC).
  * The renderer's IPC transport wraps it into an ApiClient + EventSource.
  */
 export interface PreloadBridge {
-  /** Calls one contract method over IPC (validated in main). */
-  invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>>;
+  /** Calls one contract method over IPC (validated in main); failures come back as data. */
+  invoke<K extends MethodName>(name: K, input: Input<K>): Promise<IpcResult<Output<K>>>;
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
   /** Absolute path of a dropped/picked File (Electron's webUtils.getPathForFile). */
   pathForFile(file: unknown): string;

@@ -4,11 +4,9 @@ import path from 'node:path';
 import { isRuleGroup, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
 import { toFtsQuery } from '../db/fts-query';
+import { AppError } from '../../shared/errors';
 
-export class InvalidRuleError extends Error {
-  readonly status = 400;
-  constructor(message: string) { super(`Invalid album rule: ${message}`); this.name = 'InvalidRuleError'; }
-}
+const invalidRule = (message: string) => new AppError('input', `Invalid album rule: ${message}`);
 
 export interface CompiledRule {
   /** A boolean SQL expression over the alias `p` (photos). */
@@ -20,10 +18,10 @@ export interface CompiledRule {
 export function parseRule(raw: unknown): RuleGroup {
   let value = raw;
   if (typeof raw === 'string') {
-    try { value = JSON.parse(raw); } catch (err) { throw new InvalidRuleError(`not valid JSON (${(err as Error).message})`); }
+    try { value = JSON.parse(raw); } catch (err) { throw invalidRule(`not valid JSON (${(err as Error).message})`); }
   }
   const result = ruleGroup.safeParse(value);
-  if (!result.success) throw new InvalidRuleError(formatIssues(result.error.issues));
+  if (!result.success) throw invalidRule(formatIssues(result.error.issues));
   return result.data;
 }
 
@@ -37,8 +35,8 @@ export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = []): Co
 const MAX_DEPTH = 16;
 
 function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, roots: readonly RootRef[]): string {
-  if (depth > MAX_DEPTH) throw new InvalidRuleError(`groups nest deeper than ${MAX_DEPTH} levels`);
-  if (!group.items.length) throw new InvalidRuleError('a rule group needs at least one condition');
+  if (depth > MAX_DEPTH) throw invalidRule(`groups nest deeper than ${MAX_DEPTH} levels`);
+  if (!group.items.length) throw invalidRule('a rule group needs at least one condition');
   const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, roots) : compileCondition(item, params, roots)));
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
 }
@@ -48,7 +46,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], roots: 
   switch (c.kind) {
     case 'text': {
       const match = toFtsQuery(c.value);
-      if (!match) throw new InvalidRuleError(`text condition "${c.value}" has no searchable word`);
+      if (!match) throw invalidRule(`text condition "${c.value}" has no searchable word`);
       params.push(match);
       return 'p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)';
     }
@@ -112,7 +110,7 @@ function compileFolder(value: string, params: (string | number)[], roots: readon
     }
   } else {
     const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
-    if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
+    if (!rel || rel === '.') throw invalidRule('folder condition is empty');
     for (const root of roots) {
       below(root.id, `${rel}/`);
       const name = path.basename(slashes(root.path));

@@ -8,7 +8,7 @@ import { createEngineHost } from '../ai/engine-factory';
 import { createUtilityPort } from './utility-port';
 import { acceleratorPlan, currentProbeEnv, planToEnv } from './accelerators';
 import { unpackedPath } from './native-binding';
-import type { Logger } from './log';
+import type { Logger } from '../service/log';
 
 /** onnxruntime-node's binaries for this platform (unpacked from the asar when packaged). */
 function ortBinDir(): string | null {

@@ -9,7 +9,7 @@ import type { EngineMessage, HostMessage } from '../engine/protocol';
 import { ExitTracker } from './exit-tracker';
 import { childEnv } from './child-env';
 import { engineProcessEnv } from '../engine/process-env';
-import type { Logger } from './log';
+import type { Logger } from '../service/log';
 
 export const ENGINE_SERVICE_NAME = 'SmolAlbum Inference';
 

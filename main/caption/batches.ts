@@ -8,6 +8,7 @@ import { decodeCheck, inspectImage } from '../uploads/image-check';
 import { removeUpload } from '../uploads/store';
 import type { CaptionInput } from './inputs';
 import { fillPrompt, wrapCaption } from './prompt';
+import { AppError } from '../../shared/errors';
 
 export interface BatchOptions {
   style: CaptionStyle;
@@ -33,10 +34,7 @@ interface BatchState {
 /** Finished batches kept for editing/export; older ones are forgotten. */
 const KEEP_BATCHES = 50;
 
-export class BatchNotFoundError extends Error {
-  readonly status = 404;
-  constructor(id: string) { super(`Caption batch ${id} does not exist (batches are kept until the app closes).`); this.name = 'BatchNotFoundError'; }
-}
+const batchNotFound = (id: string) => new AppError('not_found', `Caption batch ${id} does not exist (batches are kept until the app closes).`);
 
 export class CaptionBatches {
   private readonly batches = new Map<string, BatchState>();
@@ -119,7 +117,7 @@ export class CaptionBatches {
 
   private state(id: string): BatchState {
     const s = this.batches.get(id);
-    if (!s) throw new BatchNotFoundError(id);
+    if (!s) throw batchNotFound(id);
     return s;
   }
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../service/context';
 import type { EngineChatTurn } from '../engine/client';
 import type { ChatRepo, StoredContent } from './repo';
 import { attachmentPath } from './attachments';
+import { AppError } from '../../shared/errors';
 
 /** How often a streaming answer is written to the database, so a crash keeps most of it. */
 const SAVE_EVERY_MS = 1000;
@@ -15,14 +16,6 @@ interface Running {
   finished: Promise<void>;
 }
 
-export class BusyError extends Error {
-  readonly status = 409;
-  constructor() {
-    super('An answer is still being written in this conversation; stop it or wait for it to finish.');
-    this.name = 'BusyError';
-  }
-}
-
 export const sessionKeyOf = (conversationId: number): string => `chat:${conversationId}`;
 
 export class ChatGenerator {
@@ -31,7 +24,7 @@ export class ChatGenerator {
   constructor(private readonly ctx: AppContext, private readonly repo: ChatRepo) {}
 
   assertIdle(conversationId: number): void {
-    if (this.running.has(conversationId)) throw new BusyError();
+    if (this.running.has(conversationId)) throw new AppError('busy', 'An answer is still being written in this conversation; stop it or wait for it to finish.');
   }
 
   /** Starts generating into the (empty, 'streaming') assistant message; returns at once. */
@@ -49,7 +42,7 @@ export class ChatGenerator {
         if (stored) this.ctx.events.emit('chat.done', { conversationId, message: this.repo.message(assistantId) });
       })
       // Only storing can fail here (e.g. the library closed mid-answer); the next start marks it interrupted.
-      .catch((err: unknown) => { process.stderr.write(`chat: could not store answer ${assistantId}: ${String(err)}\n`); })
+      .catch((err: unknown) => { this.ctx.log.error(`chat: could not store answer ${assistantId}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`); })
       .finally(release);
   }
 

@@ -6,13 +6,14 @@ import path from 'node:path';
 import type { AppContext } from '../service/context';
 import type { HandlersFor, ParsedInput } from '../../shared/api';
 import type { ChatAttachment, ConversationView, chatMethods } from '../../shared/contract/chat';
-import { ChatRepo, NotFoundError } from './repo';
+import { ChatRepo } from './repo';
 import { ChatGenerator } from './generation';
 import { DEFAULT_CHAT_SETTINGS, mergeSettings } from './settings';
 import { DEFAULT_TITLE, titleFromQuestion } from './title';
 import { photoAttachment, storeAttachment } from './attachments';
 import { collectUnusedAttachments } from './attachment-gc';
 import { removeUpload, resolveUpload } from '../uploads/store';
+import { AppError } from '../../shared/errors';
 
 type ChatOnly = Omit<typeof chatMethods, `caption.${string}`>;
 type AttachmentRef = ParsedInput<'chat.send'>['attachments'][number];
@@ -41,13 +42,13 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
 
   const assertInConversation = (messageId: number, conversationId: number) => {
     const row = repo.row(messageId);
-    if (!row || row.conversation_id !== conversationId) throw new NotFoundError(`Message ${messageId} is not in conversation ${conversationId}.`);
+    if (!row || row.conversation_id !== conversationId) throw new AppError('not_found', `Message ${messageId} is not in conversation ${conversationId}.`);
     return row;
   };
 
   const messageRow = (id: number) => {
     const row = repo.row(id);
-    if (!row) throw new NotFoundError(`Message ${id} does not exist.`);
+    if (!row) throw new AppError('not_found', `Message ${id} does not exist.`);
     return row;
   };
 

@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError, type ErrorKind } from '../../shared/errors';
 
-export class ExportWriteError extends Error {
-  constructor(readonly file: string, cause: NodeJS.ErrnoException) {
-    super(describe(file, cause));
-    this.name = 'ExportWriteError';
-  }
-}
+/** A folder the person cannot write to is refused (forbidden), a full disk is unavailable; else a fault. */
+const KIND_OF_CODE: Record<string, ErrorKind> = { EACCES: 'forbidden', EPERM: 'forbidden', EROFS: 'forbidden', ENOSPC: 'unavailable', ENOENT: 'not_found' };
+
+const writeError = (file: string, cause: NodeJS.ErrnoException) =>
+  new AppError(KIND_OF_CODE[cause.code ?? ''] ?? 'internal', describe(file, cause), { cause });
 
 function describe(file: string, err: NodeJS.ErrnoException): string {
   const dir = path.dirname(file);
@@ -37,6 +37,6 @@ export async function writeFileAtomic(file: string, data: string, opts: { mkdirs
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
-    throw new ExportWriteError(file, err as NodeJS.ErrnoException);
+    throw writeError(file, err as NodeJS.ErrnoException);
   }
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import type { ExportSummary } from '../../shared/contract/export';
 import { exportRows, type ExportRow } from './export-rows';
-import { mergeXmp, MalformedXmpError } from './xmp-doc';
+import { mergeXmp } from './xmp-doc';
+import { AppError, kindOf } from '../../shared/errors';
 import { SidecarPlanner } from './sidecar-paths';
 import { writeFileAtomic } from './atomic-write';
 import { csvTable, jsonlTable } from './table-format';
@@ -82,7 +83,7 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   try {
     xml = mergeXmp(existing, { caption: row.caption, tags: row.tags });
   } catch (err) {
-    if (err instanceof MalformedXmpError) throw new Error(`the existing sidecar ${file} is malformed (${err.message}); left unchanged`);
+    if (kindOf(err) === 'unsupported') throw new AppError('unsupported', `the existing sidecar ${file} is malformed (${(err as Error).message}); left unchanged`);
     throw err;
   }
   if (xml === existing) return 'unchanged';

@@ -1,6 +1,7 @@
 // Reading and merging XMP packets (sidecars) with fast-xml-parser in order-preserving mode, so every
 // field we don't own survives a merge. Names are matched by namespace URI, not by prefix.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AppError } from '../../shared/errors';
 
 export const NS = {
   x: 'adobe:ns:meta/',
@@ -10,9 +11,7 @@ export const NS = {
   lr: 'http://ns.adobe.com/lightroom/1.0/',
 } as const;
 
-export class MalformedXmpError extends Error {
-  constructor(message: string) { super(message); this.name = 'MalformedXmpError'; }
-}
+const malformedXmp = (message: string) => new AppError('unsupported', message);
 
 /** What SmolAlbum reads from and writes to XMP. */
 export interface XmpFields {
@@ -72,7 +71,7 @@ const is = (n: XNode, scope: Scope, uri: string, local: string): boolean => {
 function parseTree(xml: string): XNode[] {
   const text = xml.replace(/^\uFEFF/, '');
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new MalformedXmpError(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+  if (valid !== true) throw malformedXmp(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   return new XMLParser(options).parse(text) as XNode[];
 }
 
@@ -145,12 +144,12 @@ const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subje
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
  * Our four properties are replaced wherever they were; a property with no value is removed.
- * Throws MalformedXmpError when the existing text is not a usable XMP packet.
+ * Throws an AppError of kind `unsupported` when the existing text is not a usable XMP packet.
  */
 export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[] }): string {
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
-  if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
+  if (!rdf) throw malformedXmp('no rdf:RDF element, so it is not an XMP packet');
   // rdf may be the default namespace (no prefix) in hand-written packets.
   const rdfPrefix = prefixFor(rdf.scope, NS.rdf);
   const q = (local: string) => (rdfPrefix ? `${rdfPrefix}:${local}` : local);

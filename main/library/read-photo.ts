@@ -8,6 +8,7 @@ import { sniffFormat, type ImageFormat } from './formats';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
 import { ensureThumbnails, MAX_INPUT_PIXELS } from './thumbs';
 import { describeFsError } from './walk';
+import { AppError } from '../../shared/errors';
 
 /** Larger files are refused (no photo format here needs more; a buffer this size is already costly). */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -20,7 +21,8 @@ export type ReadOutcome =
       meta: PhotoMeta; phash: string; thumbCached: boolean;
     };
 
-export class PhotoReadError extends Error {}
+/** Why a file is not indexed (kept in its row): a person's file, not a fault of the app. */
+const unreadable = (message: string) => new AppError('unsupported', message);
 
 /** Runs the thumbnail step; the indexer passes a semaphore so reading can run ahead of decoding. */
 export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
@@ -35,17 +37,17 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     if (!st.isFile()) return { kind: 'missing' };
     size = st.size;
     mtimeMs = st.mtimeMs;
-    if (size === 0) throw new PhotoReadError('empty file (0 bytes)');
-    if (size > MAX_FILE_BYTES) throw new PhotoReadError(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
+    if (size === 0) throw unreadable('empty file (0 bytes)');
+    if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
     const format = sniffFormat(buf.subarray(0, 32));
-    if (!format) throw new PhotoReadError(notAnImage(abs, buf));
+    if (!format) throw unreadable(notAnImage(abs, buf));
     hash = createHash('sha256').update(buf).digest('hex');
     const header = await decodeStep(format, () => sharp(buf, { limitInputPixels: false }).metadata());
     const w = header.width ?? 0;
     const h = header.height ?? 0;
     if (w * h > MAX_INPUT_PIXELS) {
-      throw new PhotoReadError(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
+      throw unreadable(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
     }
     const meta = await readPhotoMeta(buf, header);
     const thumbs = await gate(() => decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf)));
@@ -53,7 +55,7 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    const message = err instanceof PhotoReadError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
+    const message = err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
     return { kind: 'error', message, size, mtimeMs, hash };
   }
 }
@@ -83,7 +85,7 @@ async function decodeStep<T>(format: ImageFormat, step: () => Promise<T>): Promi
   if (format === 'heic' && /unsupported|codec|compression/i.test(detail)) {
     detail = `this build of libvips can't decode HEIC (HEVC) images (${detail})`;
   }
-  throw new PhotoReadError(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
+  throw unreadable(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
 }
 
 function notAnImage(abs: string, buf: Buffer): string {

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import type { HandlersFor } from '../../shared/api';
 import type { modelMethods, ModelInfo } from '../../shared/contract/models';
-import { InvalidInputError } from '../service/invoke';
+import { AppError } from '../../shared/errors';
 import type { AppContext } from '../service/context';
 import { describeAvailable, sessionDtypes } from './dtypes';
 import { storeForContext } from './context-store';
@@ -77,7 +77,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'settings.get': async () => ({ ...getSettings(ctx.db), dataDir: ctx.paths.root }),
 
     'settings.set': async ({ key, value }) => {
-      if (key === 'dataDir') throw new InvalidInputError('dataDir is chosen when SmolAlbum starts (--data-dir or SMOLALBUM_DATA_DIR), not a setting');
+      if (key === 'dataDir') throw new AppError('input', 'dataDir is chosen when SmolAlbum starts (--data-dir or SMOLALBUM_DATA_DIR), not a setting');
       setSetting(ctx.db, key, value);
       return { ...getSettings(ctx.db), dataDir: ctx.paths.root };
     },

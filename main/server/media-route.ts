@@ -4,7 +4,8 @@ import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveMedia } from '../library/media';
 import type { AppContext } from '../service/context';
-import { sendError } from './http-util';
+import { sendError, sendFailure } from './http-util';
+import { AppError } from '../../shared/errors';
 
 export const MEDIA_KINDS = ['thumb', 'preview', 'photo'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -24,12 +25,13 @@ export function isMediaPath(pathname: string): boolean {
 
 export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') { sendError(res, 405, 'Media is read with GET'); return; }
+  const notFound = () => sendFailure(res, new AppError('not_found', 'Not found'), ctx.log, pathname);
   const parsed = parseMediaPath(pathname);
-  if (!parsed || parsed.id === null) { sendError(res, 404, 'Not found'); return; }
+  if (!parsed || parsed.id === null) { notFound(); return; }
   const media = resolveMedia(ctx, parsed.kind, parsed.id);
-  if (!media) { sendError(res, 404, 'Not found'); return; }
+  if (!media) { notFound(); return; }
   let stat;
-  try { stat = statSync(media.file); } catch { sendError(res, 404, 'Not found'); return; }
+  try { stat = statSync(media.file); } catch { notFound(); return; }
   const etag = `"${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');

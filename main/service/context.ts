@@ -2,6 +2,8 @@
 import { openDb, type Db } from '../db/connection';
 import { EventBus } from './events';
 import { dataPaths, type DataPaths } from './paths';
+import { createLogger, type Logger } from './log';
+import { AppError } from '../../shared/errors';
 import type { EngineClient } from '../engine/client';
 
 export interface ContextOptions {
@@ -9,6 +11,8 @@ export interface ContextOptions {
   /** Creates the engine client lazily (child_process fork for Node, utilityProcess in Electron). */
   engineFactory?: (ctx: AppContext) => EngineClient;
   env?: NodeJS.ProcessEnv;
+  /** Where this library logs (default: the rotated file logs/main.log in the data folder; the CLI passes stderr). */
+  log?: Logger;
 }
 
 export interface AppContext {
@@ -16,6 +20,7 @@ export interface AppContext {
   readonly db: Db;
   readonly events: EventBus;
   readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
   /** The inference process client, started on first use. */
   engine(): EngineClient;
   /** Registered by areas that hold resources (watchers, engine, timers). */
@@ -28,13 +33,14 @@ export function createContext(opts: ContextOptions): AppContext {
   const paths = dataPaths(opts.dataDir, env);
   const db = openDb(paths.db);
   const events = new EventBus();
+  const log = opts.log ?? createLogger({ dir: paths.logs });
   const closers: (() => Promise<void> | void)[] = [];
   let engine: EngineClient | null = null;
   const ctx: AppContext = {
-    paths, db, events, env,
+    paths, db, events, env, log,
     engine() {
       if (!engine) {
-        if (!opts.engineFactory) throw new Error('No inference engine is available in this process.');
+        if (!opts.engineFactory) throw new AppError('unavailable', 'No inference engine is available in this process.');
         engine = opts.engineFactory(ctx);
         closers.push(() => engine?.close());
       }

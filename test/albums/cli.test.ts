@@ -40,9 +40,9 @@ describe('albums', () => {
     expect((shown.json() as { photos: { path: string }[] }).photos.map((p) => p.path)).toEqual([path.join(photos, 'trip/b.jpg')]);
   });
 
-  it('rejects an invalid rule with a clear message and exit code 1', () => {
+  it('rejects an invalid rule with a clear message and exit code 2 (input)', () => {
     const bad = cli('albums', 'create', 'Bad', '--rule', '{"op":"and","items":[{"kind":"year","value":"twenty"}]}');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Invalid album rule: items\.0/);
     const notJson = cli('albums', 'create', 'Bad', '--rule', '{op:and}');
     expect(notJson.err).toMatch(/Invalid album rule: not valid JSON/);

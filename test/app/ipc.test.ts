@@ -74,19 +74,19 @@ describe('calls from the app window', () => {
     const res = await ipc.call(methodChannel('roots.add'), APP_FRAME, { path: 42 });
     expect(res.ok).toBe(false);
     if (!res.ok) {
-      expect(res.error).toMatchObject({ name: 'InvalidInputError', status: 400 });
+      expect(res.error).toMatchObject({ kind: 'input', status: 400 });
       expect(res.error.message).toMatch(/^Invalid input for roots\.add: path: /);
     }
     const extra = await ipc.call(methodChannel('roots.list'), APP_FRAME, { evil: true });
     expect(extra.ok).toBe(false);
   });
 
-  it('pass service errors back as data with their name and status', async () => {
+  it('pass service errors back as data with their kind and status', async () => {
     const res = await ipc.call(methodChannel('photos.get'), APP_FRAME, { id: 999 });
     expect(res.ok).toBe(false);
     if (!res.ok) {
       expect(res.error.message).toMatch(/999/);
-      expect(res.error.status).toBe(404);
+      expect(res.error).toMatchObject({ kind: 'not_found', status: 404 });
     }
   });
 });
@@ -103,7 +103,7 @@ describe('sender check', () => {
     for (const frame of untrusted) {
       const res = await ipc.call(methodChannel('roots.add'), frame, { path: path.join(dir, 'Pictures', '..') });
       expect(res.ok).toBe(false);
-      if (!res.ok) expect(res.error).toMatchObject({ name: 'UntrustedSenderError', status: 403 });
+      if (!res.ok) expect(res.error).toMatchObject({ kind: 'forbidden', status: 403 });
     }
     const listed = await ipc.call(methodChannel('roots.list'), APP_FRAME, {});
     expect(listed.ok && (listed.value as { path: string }[]).map((r) => r.path)).toEqual([path.join(dir, 'Pictures')]);

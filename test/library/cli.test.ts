@@ -113,7 +113,7 @@ describe('library CLI', { timeout: 180_000 }, () => {
       cliAsync('roots', 'frob'),
       cliAsync('search', 'x', '--folder', ''),
     ]);
-    expect(badDate.code).toBe(1);
+    expect(badDate.code, 'invalid input: the command was used wrongly').toBe(2);
     expect(badDate.stderr).toBe('Error: Invalid input for photos.search: filters.from: expected a date as YYYY-MM-DD\n');
     expect(badLimit.stderr).toMatch(/^Error: Invalid input for photos.search: limit: .*expected number/);
     expect(badLimit.stdout).toBe('');

@@ -52,7 +52,7 @@ beforeAll(async () => {
   const root = await service['roots.add']({ path: photos });
   await service['library.rescan']({ rootId: root.id });
   photoId = (await service['photos.list']({ limit: 10 })).items[0]!.id;
-  server = await startServer({ ctx, service, port: 0, staticDir, log: () => {} });
+  server = await startServer({ ctx, service, port: 0, staticDir });
 });
 
 afterAll(async () => {

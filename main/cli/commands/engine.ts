@@ -8,6 +8,7 @@ import type { CliCommand, CliIo } from '../types';
 import type { EngineChatTurn, EngineClient } from '../../engine/client';
 import type { CaptionStyle } from '../../../shared/contract/chat';
 import { DEVICES, DTYPES, type Device, type Dtype } from '../../../shared/contract/models';
+import { AppError, EXIT_CODE_OF_KIND, kindOf } from '../../../shared/errors';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -19,7 +20,6 @@ const engineOptions = {
 
 const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|avif|tiff?|gif|heic|heif)$/i;
 
-class UsageError extends Error {}
 
 function str(values: Values, key: string): string | undefined {
   const v = values[key];
@@ -30,7 +30,7 @@ function num(values: Values, key: string, min: number, max: number): number | un
   const raw = str(values, key);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${key} must be a number from ${min} to ${max} (got ${raw})`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new AppError('input', `--${key} must be a number from ${min} to ${max} (got ${raw})`);
   return n;
 }
 
@@ -38,8 +38,8 @@ function num(values: Values, key: string, min: number, max: number): number | un
 async function engineFor(values: Values, io: CliIo): Promise<EngineClient> {
   const device = str(values, 'device');
   const dtype = str(values, 'dtype');
-  if (device !== undefined && !(DEVICES as readonly string[]).includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}`);
-  if (dtype !== undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}`);
+  if (device !== undefined && !(DEVICES as readonly string[]).includes(device)) throw new AppError('input', `--device must be one of ${DEVICES.join(', ')}`);
+  if (dtype !== undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new AppError('input', `--dtype must be one of ${DTYPES.join(', ')}`);
   const model = str(values, 'model');
   const engine = io.ctx().engine();
   await engine.configure({ model: model && existsSync(model) ? path.resolve(model) : model, device: device as Device | undefined, dtype: dtype as Dtype | undefined });
@@ -61,7 +61,7 @@ export function expandImagePaths(inputs: string[]): string[] {
   };
   for (const input of inputs) {
     const abs = path.resolve(input);
-    if (!existsSync(abs)) throw new UsageError(`Not found: ${input}`);
+    if (!existsSync(abs)) throw new AppError('input', `Not found: ${input}`);
     if (statSync(abs).isDirectory()) walk(abs);
     else out.push(abs);
   }
@@ -97,12 +97,12 @@ export const captionCommand: CliCommand = {
   async run({ positionals, values }, io) {
     try {
       const style = str(values, 'style') as CaptionStyle;
-      if (!['short', 'detailed', 'tags', 'custom'].includes(style)) throw new UsageError('--style must be short, detailed, tags or custom');
+      if (!['short', 'detailed', 'tags', 'custom'].includes(style)) throw new AppError('input', '--style must be short, detailed, tags or custom');
       const prompt = str(values, 'prompt');
-      if (style === 'custom' && !prompt?.trim()) throw new UsageError('--style custom needs --prompt "..."');
-      if (!positionals.length) throw new UsageError('Give at least one image file or folder');
+      if (style === 'custom' && !prompt?.trim()) throw new AppError('input', '--style custom needs --prompt "..."');
+      if (!positionals.length) throw new AppError('input', 'Give at least one image file or folder');
       const files = expandImagePaths(positionals);
-      if (!files.length) throw new UsageError('No images found');
+      if (!files.length) throw new AppError('input', 'No images found');
       const maxNewTokens = num(values, 'max-new-tokens', 1, 4096);
       const engine = await engineFor(values, io);
       const results: { path: string; caption: string | null; tags: string[]; ms: number; error?: string; txt?: string }[] = [];
@@ -127,7 +127,7 @@ export const captionCommand: CliCommand = {
       if (io.json) io.printJson(results);
       return failed ? 1 : 0;
     } catch (err) {
-      if (err instanceof UsageError) { io.log(err.message); return 2; }
+      if (kindOf(err) === 'input') { io.log((err as Error).message); return EXIT_CODE_OF_KIND.input; }
       throw err;
     }
   },
@@ -146,8 +146,8 @@ export const askCommand: CliCommand = {
     try {
       const [image, ...words] = positionals;
       const question = words.join(' ').trim();
-      if (!image || !question) throw new UsageError('Usage: ask IMAGE "QUESTION"');
-      if (!existsSync(image)) throw new UsageError(`Image not found: ${image}`);
+      if (!image || !question) throw new AppError('input', 'Usage: ask IMAGE "QUESTION"');
+      if (!existsSync(image)) throw new AppError('input', `Image not found: ${image}`);
       const maxNewTokens = num(values, 'max-new-tokens', 1, 4096) ?? 256;
       const temperature = num(values, 'temperature', 0, 2);
       const engine = await engineFor(values, io);
@@ -161,7 +161,7 @@ export const askCommand: CliCommand = {
       else process.stdout.write(r.stopped ? ' [stopped]\n' : '\n');
       return 0;
     } catch (err) {
-      if (err instanceof UsageError) { io.log(err.message); return 2; }
+      if (kindOf(err) === 'input') { io.log((err as Error).message); return EXIT_CODE_OF_KIND.input; }
       throw err;
     }
   },

@@ -31,7 +31,7 @@ export const serveCommand: CliCommand = {
     }
     let server;
     try {
-      server = await startServer({ ctx, service, host, port, log: io.log });
+      server = await startServer({ ctx, service, host, port });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') { io.log(`Port ${port} on ${host} is in use: pick another with --port N (or --port 0 for any free port).`); return 1; }

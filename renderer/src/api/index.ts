@@ -5,7 +5,6 @@ import { electronTransport } from './electron-transport';
 import { webTransport } from './web-transport';
 import type { MediaKind, Transport, UploadResult } from './transport';
 
-export { ApiError } from './transport';
 export type { MediaKind, UploadResult } from './transport';
 
 const transport: Transport = window.smolalbum ? electronTransport(window.smolalbum) : webTransport();

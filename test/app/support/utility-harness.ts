@@ -3,5 +3,5 @@
 export { createUtilityPort, ENGINE_SERVICE_NAME } from '../../../main/app/utility-port';
 export { createEngineHost } from '../../../main/ai/engine-factory';
 export { createContext } from '../../../main/service/context';
-export { createLogger } from '../../../main/app/log';
+export { createLogger } from '../../../main/service/log';
 export { app } from './fake-electron';
