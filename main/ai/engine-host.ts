@@ -9,6 +9,7 @@ import type {
 import type { AskRequest, CaptionRequest, CaptionResult, ChatRequest, EngineClient, EngineConfig, GenerateResult } from '../engine/client';
 import type { EngineStatus } from '../../shared/contract/models';
 import { DEFAULT_MODEL } from '../../shared/constants';
+import { engineError } from '../engine/protocol';
 
 export interface EngineHostOptions {
   portFactory: EnginePortFactory;
@@ -25,14 +26,6 @@ export interface EngineHostOptions {
   restartDelaysMs?: number[];
   /** Crashes in a row after which waiting requests fail instead of waiting for another restart. */
   maxConsecutiveCrashes?: number;
-}
-
-/** Error of a request, with the engine's kind: model, image, device, input, cancelled, crashed, timeout, internal. */
-export class EngineRequestError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
-    this.name = code === 'cancelled' ? 'AbortError' : 'EngineRequestError';
-  }
 }
 
 type Kind = 'caption' | 'generate' | 'warm';
@@ -148,7 +141,7 @@ export class EngineHost implements EngineClient {
   async close(): Promise<void> {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const err = new EngineRequestError('The engine was closed', 'closed');
+    const err = engineError('The engine was closed', 'closed');
     for (const p of this.queue.splice(0)) this.settle(p, err);
     if (this.running) {
       clearTimeout(this.running.timer);
@@ -162,11 +155,11 @@ export class EngineHost implements EngineClient {
   // ---- queue ----
 
   private enqueue<T>(p: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
-    if (this.closed) return Promise.reject(new EngineRequestError('The engine was closed', 'closed'));
+    if (this.closed) return Promise.reject(engineError('The engine was closed', 'closed'));
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { ...p, resolve: resolve as (v: unknown) => void, reject };
       if (p.signal) {
-        if (p.signal.aborted) return reject(new EngineRequestError('Cancelled', 'cancelled'));
+        if (p.signal.aborted) return reject(engineError('Cancelled', 'cancelled'));
         const onAbort = () => this.cancel(pending);
         p.signal.addEventListener('abort', onAbort, { once: true });
         pending.detachSignal = () => p.signal?.removeEventListener('abort', onAbort);
@@ -186,7 +179,7 @@ export class EngineHost implements EngineClient {
     const i = this.queue.indexOf(p);
     if (i >= 0) {
       this.queue.splice(i, 1);
-      this.settle(p, new EngineRequestError('Cancelled', 'cancelled'));
+      this.settle(p, engineError('Cancelled', 'cancelled'));
     } else if (this.running?.pending === p && this.proc) {
       // Generation stops after the current token; the partial result comes back as usual.
       this.proc.port.postMessage({ type: 'cancel', id: this.running.id });
@@ -231,7 +224,7 @@ export class EngineHost implements EngineClient {
       modelDir = this.opts.resolveModel(this.config.model);
       if (!modelDir) throw new Error(`Model ${this.config.model} is not available locally. Download it with \`smolalbum models pull ${this.config.model}\` or pass a model folder.`);
     } catch (err) {
-      this.failAll(new EngineRequestError((err as Error).message, 'model'));
+      this.failAll(engineError((err as Error).message, 'model'));
       this.setStatus({ state: 'stopped', lastError: (err as Error).message });
       return false;
     }
@@ -239,7 +232,7 @@ export class EngineHost implements EngineClient {
     try {
       port = this.opts.portFactory();
     } catch (err) {
-      this.failAll(new EngineRequestError(`Cannot start the inference process: ${(err as Error).message}`, 'crashed'));
+      this.failAll(engineError(`Cannot start the inference process: ${(err as Error).message}`, 'crashed'));
       return false;
     }
     const proc: Proc = { port, loaded: false, deliberate: false };
@@ -280,7 +273,7 @@ export class EngineHost implements EngineClient {
       this.settle(run.pending, null, m.result);
     } else if (m.type === 'error') {
       this.setStatus({ state: 'ready', lastError: m.error.message });
-      this.settle(run.pending, new EngineRequestError(m.error.message, m.error.code));
+      this.settle(run.pending, engineError(m.error.message, m.error.code));
     }
     this.pump();
   }
@@ -293,7 +286,7 @@ export class EngineHost implements EngineClient {
       this.setStatus({ state: 'ready', device: info.device, dtype: info.dtype, fallbackReasons: info.fallbackReasons, lastError: null });
     } else if (m.type === 'error') {
       // Nothing can run without the model: fail what waits, and start clean next time.
-      this.failAll(new EngineRequestError(m.error.message, m.error.code));
+      this.failAll(engineError(m.error.message, m.error.code));
       this.setStatus({ lastError: m.error.message });
       void this.stopProcess().then(() => this.setStatus({ state: 'stopped' }));
     }
@@ -305,8 +298,8 @@ export class EngineHost implements EngineClient {
     this.running = null;
     const what = run.pending ? run.pending.label : 'loading the model';
     const msg = `The inference process did not finish ${what} within ${Math.round(ms / 1000)} s; it was restarted`;
-    if (run.pending) this.settle(run.pending, new EngineRequestError(msg, 'timeout'));
-    else this.failAll(new EngineRequestError(msg, 'timeout'));
+    if (run.pending) this.settle(run.pending, engineError(msg, 'timeout'));
+    else this.failAll(engineError(msg, 'timeout'));
     this.setStatus({ lastError: msg });
     // A stuck process cannot be trusted with the next request.
     void this.stopProcess().then(() => this.pump());
@@ -325,10 +318,10 @@ export class EngineHost implements EngineClient {
     const during = run ? ` while ${run.pending ? run.pending.label : 'loading the model'}` : '';
     const msg = `The inference process crashed (${how})${during}; it is being restarted`;
     this.setStatus({ state: 'crashed', lastError: msg, restarts: this.state.restarts + 1 });
-    if (run?.pending) this.settle(run.pending, new EngineRequestError(msg, 'crashed'));
+    if (run?.pending) this.settle(run.pending, engineError(msg, 'crashed'));
     const max = this.opts.maxConsecutiveCrashes ?? 3;
     if (this.crashesInARow >= max) {
-      this.failAll(new EngineRequestError(`The inference process crashed ${this.crashesInARow} times in a row (last: ${how}); giving up until the next request`, 'crashed'));
+      this.failAll(engineError(`The inference process crashed ${this.crashesInARow} times in a row (last: ${how}); giving up until the next request`, 'crashed'));
       this.crashesInARow = 0;
       return;
     }

@@ -9,6 +9,7 @@ import {
   cancelQueued, claimNext, completeJob, dropJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
 } from './queue';
 import { captionImagePath } from './image-path';
+import { engineCodeOf } from '../engine/protocol';
 import { importXmpMetadata } from './xmp-import';
 
 export interface AiRunOptions {
@@ -209,7 +210,7 @@ export class AiWorker {
       try { this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] }); } finally { this.selfEmit = false; }
       return 'done';
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
+      const code = engineCodeOf(err);
       const message = (err as Error).message || String(err);
       if (controller.signal.aborted || code === 'cancelled' || this.halt || isPaused(db)) {
         releaseJob(db, job, this.halt === 'cancel' ? 'cancelled' : 'queued');

@@ -6,7 +6,7 @@ import type { EngineChatTurn, GenerateResult } from './client';
 import type { LoadedModel } from './loader';
 import { dropOldestExchange, expandImages, framesOf, toTemplateMessages, type ImageLayout } from './prompt';
 import { imageKey, readImage, readTile, type TileNorm } from './images';
-import { EngineError } from './protocol';
+import { engineError } from './protocol';
 import { TextDeltaStreamer } from './streamer';
 
 /** Tokens whose keys/values sit in `cache` (prompt + generated, minus the last sampled token). */
@@ -69,11 +69,11 @@ export function imageSpans(ids: readonly number[], imageTokenId: number, tokensP
   const spans: [number, number][] = [];
   let k = 0;
   for (const count of tokensPerImage) {
-    if (count === 0 || k + count > positions.length) throw new EngineError('Image tokens in the prompt do not match the images', 'internal');
+    if (count === 0 || k + count > positions.length) throw engineError('Image tokens in the prompt do not match the images', 'internal');
     spans.push([positions[k], positions[k + count - 1]]);
     k += count;
   }
-  if (k !== positions.length) throw new EngineError(`Prompt holds ${positions.length} image tokens, images need ${k}`, 'internal');
+  if (k !== positions.length) throw engineError(`Prompt holds ${positions.length} image tokens, images need ${k}`, 'internal');
   return spans;
 }
 
@@ -106,7 +106,7 @@ export class Generator {
 
   private get seqLen(): number {
     const seq = (this.loaded.processor as unknown as { config: { image_seq_len?: number } }).config.image_seq_len;
-    if (!seq) throw new EngineError('processor_config.json has no image_seq_len', 'model');
+    if (!seq) throw engineError('processor_config.json has no image_seq_len', 'model');
     return seq;
   }
 
@@ -145,7 +145,7 @@ export class Generator {
     const tokenizer = (processor as unknown as { tokenizer: TokenizerFn }).tokenizer;
     const seqLen = this.seqLen;
     if (o.turns.length === 0 || o.turns[o.turns.length - 1].role !== 'user') {
-      throw new EngineError('The conversation must end with a user message', 'input');
+      throw engineError('The conversation must end with a user message', 'input');
     }
 
     // 1. Layout of every image (cached across turns); pixels of freshly read images kept for step 4.
@@ -182,7 +182,7 @@ export class Generator {
         maxNewTokens = contextLimit - n;
         break;
       }
-      throw new EngineError(`The message is too long for the model's context (${n} prompt tokens, limit ${contextLimit})`, 'input');
+      throw engineError(`The message is too long for the model's context (${n} prompt tokens, limit ${contextLimit})`, 'input');
     }
     const ids = Array.from(enc.input_ids.data as BigInt64Array, Number);
     const images = turns.flatMap((t) => t.images);
@@ -232,7 +232,7 @@ export class Generator {
         return_dict_in_generate: true,
       } as never) as unknown as { sequences: Tensor; past_key_values: DynamicCache };
     } catch (err) {
-      throw new EngineError(`Generation failed: ${(err as Error).message.split('\n')[0]}`, 'internal');
+      throw engineError(`Generation failed: ${(err as Error).message.split('\n')[0]}`, 'internal');
     }
     const sequence = Array.from(out.sequences.data as BigInt64Array, Number);
     const tokens = sequence.slice(ids.length);

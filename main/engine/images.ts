@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { RawImage } from '@huggingface/transformers';
-import { EngineError } from './protocol';
+import { engineError, engineCodeOf } from './protocol';
 
 export interface ImageKey {
   path: string;
@@ -16,12 +16,12 @@ export interface ImageKey {
 export async function imageKey(path: string): Promise<ImageKey> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new EngineError(`Not an image file: ${path}`, 'image');
+    if (!s.isFile()) throw engineError(`Not an image file: ${path}`, 'image');
     return { path, size: s.size, mtimeMs: s.mtimeMs };
   } catch (err) {
-    if (err instanceof EngineError) throw err;
+    if (engineCodeOf(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new EngineError(code === 'ENOENT' ? `Image not found: ${path}` : `Cannot read image ${path}: ${(err as Error).message}`, 'image');
+    throw engineError(code === 'ENOENT' ? `Image not found: ${path}` : `Cannot read image ${path}: ${(err as Error).message}`, 'image');
   }
 }
 
@@ -36,7 +36,7 @@ export async function readImage(path: string): Promise<RawImage> {
     if (meta.channels !== undefined && meta.channels !== info.channels) image.convert(meta.channels);
     return image;
   } catch (err) {
-    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+    throw engineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
 
@@ -67,10 +67,10 @@ export async function readTile(path: string, norm: TileNorm): Promise<Float32Arr
       .raw()
       .toBuffer();
   } catch (err) {
-    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+    throw engineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
   const plane = norm.size * norm.size;
-  if (data.length !== 3 * plane) throw new EngineError(`Cannot convert image ${path} to RGB`, 'image');
+  if (data.length !== 3 * plane) throw engineError(`Cannot convert image ${path} to RGB`, 'image');
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
     const scale = norm.normalize ? norm.rescale / norm.std[c] : norm.rescale;

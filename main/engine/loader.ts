@@ -7,7 +7,7 @@ import { AutoModelForVision2Seq, AutoProcessor, env, LogLevel, type PreTrainedMo
 import type { Device, Dtype } from '../../shared/contract/models';
 import { inspectLayout, REQUIRED_CONFIG_FILES } from '../models/layout';
 import { DTYPE_SUFFIX, SESSION_NAMES, sessionDtypes, type ConcreteDtype, type SessionDtypes } from '../models/dtypes';
-import { EngineError, type LoadParams, type LoadResult } from './protocol';
+import { engineError, engineCodeOf, type LoadParams, type LoadResult } from './protocol';
 
 /** Accelerators `auto` tries on this platform, best first (CPU is always last). */
 export function acceleratorsFor(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Device[] {
@@ -53,7 +53,7 @@ export function chooseDtypes(device: Device, dtype: Dtype, onnxFiles: readonly s
     if (present.has(file(s, wanted[s]))) continue;
     const available = AUTO_FALLBACK.filter((d) => present.has(file(s, d)));
     if (dtype !== 'auto' || available.length === 0) {
-      throw new EngineError(
+      throw engineError(
         `Model file ${file(s, wanted[s])} for dtype ${wanted[s]} is missing in ${modelDir}` +
           (available.length ? ` (available for ${s}: ${available.join(', ')}; use --dtype auto or one of those)` : ''),
         'model',
@@ -91,27 +91,27 @@ function readJson<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    throw new EngineError(`${file} is not valid JSON: ${(err as Error).message}`, 'model');
+    throw engineError(`${file} is not valid JSON: ${(err as Error).message}`, 'model');
   }
 }
 
 /** Checks the folder the way a person would, before transformers.js does it obscurely. */
 function checkFolder(dir: string): { files: string[]; config: ModelConfig } {
-  if (!path.isAbsolute(dir)) throw new EngineError(`Model folder must be an absolute path: ${dir}`, 'model');
-  if (!existsSync(dir)) throw new EngineError(`Model folder not found: ${dir}`, 'model');
+  if (!path.isAbsolute(dir)) throw engineError(`Model folder must be an absolute path: ${dir}`, 'model');
+  if (!existsSync(dir)) throw engineError(`Model folder not found: ${dir}`, 'model');
   const files = listFiles(dir);
   const layout = inspectLayout(files);
   const missingConfig = layout.missing.filter((f) => (REQUIRED_CONFIG_FILES as readonly string[]).includes(f));
   if (missingConfig.some((f) => f.startsWith('tokenizer'))) {
-    throw new EngineError(`The tokenizer is missing in ${dir}: ${missingConfig.filter((f) => f.startsWith('tokenizer')).join(', ')} not found`, 'model');
+    throw engineError(`The tokenizer is missing in ${dir}: ${missingConfig.filter((f) => f.startsWith('tokenizer')).join(', ')} not found`, 'model');
   }
-  if (!layout.complete) throw new EngineError(`${dir} is not a complete SmolVLM model folder: missing ${layout.missing.join(', ')}`, 'model');
+  if (!layout.complete) throw engineError(`${dir} is not a complete SmolVLM model folder: missing ${layout.missing.join(', ')}`, 'model');
   const config = readJson<ModelConfig>(path.join(dir, 'config.json'));
   if (config.model_type !== 'idefics3' && config.model_type !== 'smolvlm') {
-    throw new EngineError(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)}`, 'model');
+    throw engineError(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)}`, 'model');
   }
   if (!config.text_config || typeof config.text_config.num_hidden_layers !== 'number') {
-    throw new EngineError(`${dir}/config.json has no text_config.num_hidden_layers`, 'model');
+    throw engineError(`${dir}/config.json has no text_config.num_hidden_layers`, 'model');
   }
   return { files, config };
 }
@@ -122,7 +122,7 @@ function checkLayers(model: PreTrainedModel, config: ModelConfig, dir: string): 
   const decoder = sessions.decoder_model_merged;
   const layers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (layers !== config.text_config.num_hidden_layers) {
-    throw new EngineError(
+    throw engineError(
       `Model mismatch in ${dir}: config.json text_config.num_hidden_layers is ${config.text_config.num_hidden_layers} but onnx/decoder_model_merged has ${layers} layers`,
       'model',
     );
@@ -183,7 +183,7 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
   try {
     processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
   } catch (err) {
-    throw new EngineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
+    throw engineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
   }
 
   const supported = supportedDevices();
@@ -194,7 +194,7 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
     candidates = plan ? [...plan.order, 'cpu'] : supported;
     if (plan) fallbackReasons.push(...plan.skipped);
   } else if (!supported.includes(params.device)) {
-    throw new EngineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
+    throw engineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
   } else {
     candidates = [params.device];
   }
@@ -219,16 +219,16 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
         info: { modelDir: dir, device, dtype: { ...dtypes }, fallbackReasons, ms: Math.round(performance.now() - t0) },
       };
     } catch (err) {
-      if (err instanceof EngineError) throw err;
+      if (engineCodeOf(err)) throw err;
       const reason = shortError(err);
       if (device === 'cpu' || params.device !== 'auto') {
         const prefix = device === 'cpu' ? `Cannot load the model in ${dir}` : `Cannot run the model on ${device}`;
-        throw new EngineError(`${prefix}: ${reason}${fallbackReasons.length ? ` (also tried: ${fallbackReasons.join('; ')})` : ''}`, device === 'cpu' ? 'model' : 'device');
+        throw engineError(`${prefix}: ${reason}${fallbackReasons.length ? ` (also tried: ${fallbackReasons.join('; ')})` : ''}`, device === 'cpu' ? 'model' : 'device');
       }
       fallbackReasons.push(`${device}: ${reason}`);
     }
   }
-  throw new EngineError('No execution provider could load the model', 'device');
+  throw engineError('No execution provider could load the model', 'device');
 }
 
 function contextLimitOf(config: ModelConfig, processor: Processor): number {

@@ -1,5 +1,6 @@
 // Messages between the host (main process side) and the inference process.
 // Plain JSON only: paths and ids cross the boundary, never image bytes or tensors.
+import { AppError, type ErrorKind } from '../../shared/errors';
 import type { Device, Dtype } from '../../shared/contract/models';
 import type { CaptionRequest, EngineChatTurn, GenerateResult } from './client';
 
@@ -73,10 +74,22 @@ export type EngineMessage =
   | { type: 'error'; id: number; error: WireError }
   | { type: 'token'; id: number; text: string };
 
-/** Error raised inside the inference process with a kind the host can report. */
-export class EngineError extends Error {
-  constructor(message: string, readonly code: string = 'internal') {
-    super(message);
-    this.name = 'EngineError';
-  }
+/**
+ * The kind (shared/errors.ts) of each engine code: a missing or broken model, an unusable device or a
+ * crashed/timed-out/closed process is `unavailable` to the caller; a bad image `unsupported`.
+ */
+const KIND_OF_ENGINE_CODE: Readonly<Record<string, ErrorKind>> = {
+  model: 'unavailable', device: 'unavailable', crashed: 'unavailable', timeout: 'unavailable', closed: 'unavailable',
+  image: 'unsupported', input: 'input', cancelled: 'cancelled', internal: 'internal',
+};
+
+/** An engine failure: an AppError whose details.code is the engine's own code (WireError.code). */
+export function engineError(message: string, code = 'internal'): AppError {
+  return new AppError(KIND_OF_ENGINE_CODE[code] ?? 'internal', message, { details: { code } });
+}
+
+/** The engine code of an error from engineError() (or a plain error carrying `code`), if any. */
+export function engineCodeOf(err: unknown): string | undefined {
+  const code = err instanceof AppError ? err.details?.code : (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -4,7 +4,7 @@ import { InterruptableStoppingCriteria } from '@huggingface/transformers';
 import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT } from './captions';
 import { Generator, type KvState } from './generate';
 import { loadModel, type LoadedModel } from './loader';
-import { EngineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
+import { engineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
 import type { EngineChatTurn } from './client';
 
 const DEFAULT_MAX_NEW_TOKENS = 512;
@@ -22,14 +22,14 @@ export class EngineRunner {
   private readonly sessions = new Map<string, KvState>();
 
   async load(params: LoadParams): Promise<LoadResult> {
-    if (this.loaded) throw new EngineError('A model is already loaded in this process (restart it to switch)', 'internal');
+    if (this.loaded) throw engineError('A model is already loaded in this process (restart it to switch)', 'internal');
     this.loaded = await loadModel(params);
     this.generator = new Generator(this.loaded);
     return this.loaded.info;
   }
 
   private get gen(): Generator {
-    if (!this.generator) throw new EngineError('No model is loaded', 'internal');
+    if (!this.generator) throw engineError('No model is loaded', 'internal');
     return this.generator;
   }
 
@@ -46,7 +46,7 @@ export class EngineRunner {
       keepCache: Boolean(p.withTags) && p.style !== 'tags',
       stopper: ctl.stopper,
     });
-    if (first.stopped) throw new EngineError('Cancelled', 'cancelled');
+    if (first.stopped) throw engineError('Cancelled', 'cancelled');
     let caption = first.text;
     let tags: string[] = [];
     if (p.style === 'tags') {
@@ -64,7 +64,7 @@ export class EngineRunner {
           keepCache: false,
           stopper: ctl.stopper,
         });
-        if (second.stopped) throw new EngineError('Cancelled', 'cancelled');
+        if (second.stopped) throw engineError('Cancelled', 'cancelled');
         tags = normaliseTags(second.text);
       }
     }
@@ -72,7 +72,7 @@ export class EngineRunner {
   }
 
   async generate(p: GenerateParams, ctl: RequestControl): Promise<GenerateWireResult> {
-    if (!p.messages.length) throw new EngineError('No messages to answer', 'input');
+    if (!p.messages.length) throw engineError('No messages to answer', 'input');
     const key = p.sessionKey;
     const prior = key ? this.sessions.get(key) ?? null : null;
     if (key) this.sessions.delete(key); // consumed: the cache is updated in place by generate()

@@ -4,21 +4,28 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { AppError, type ErrorKind } from '../../shared/errors';
 
 export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
 
-export class HttpError extends Error {
-  constructor(message: string, readonly status: number, readonly url: string) {
-    super(message);
-    this.name = 'HttpError';
-  }
-  /** Worth another try: server trouble or rate limits, not a missing or forbidden file. */
-  get retryable() { return this.status >= 500 || this.status === 408 || this.status === 429; }
+/**
+ * A hub answer that is not OK: the kind of its HTTP status; details keep the status and URL. The hub
+ * answers 401 for a repository that does not exist (or is private), so 401 is `not_found` here — our own
+ * `unauthorized` means the caller's SmolAlbum session token, which this is not.
+ */
+export function hubHttpError(message: string, status: number, url: string): AppError {
+  const kind: ErrorKind = status === 404 || status === 401 ? 'not_found' : status === 403 ? 'forbidden' : status === 429 ? 'busy' : 'unavailable';
+  return new AppError(kind, message, { details: { status, url } });
 }
 
-export class ChecksumError extends Error {
-  constructor(message: string) { super(message); this.name = 'ChecksumError'; }
-}
+/** The HTTP status of an error from hubHttpError(), if it is one. */
+const httpStatusOf = (err: unknown): number | undefined => {
+  const status = err instanceof AppError ? err.details?.status : undefined;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/** A downloaded file whose hash is wrong: not retried (the same bytes would come again). */
+const checksumError = (message: string) => new AppError('unavailable', message, { details: { checksum: true } });
 
 export interface RetryOptions {
   /** Further attempts after the first (default 5). */
@@ -43,8 +50,10 @@ export interface BlobDownload extends RetryOptions {
 const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError';
 
 function isRetryable(err: unknown): boolean {
-  if (err instanceof ChecksumError || isAbort(err)) return false;
-  if (err instanceof HttpError) return err.retryable;
+  if ((err instanceof AppError && err.details?.checksum === true) || isAbort(err)) return false;
+  // Worth another try: server trouble or rate limits, not a missing or forbidden file.
+  const status = httpStatusOf(err);
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
   return true; // network errors: reset, refused, terminated mid-body
 }
 
@@ -93,7 +102,7 @@ async function fetchTail(job: BlobDownload, partial: string): Promise<void> {
   }
   if (!res.ok) {
     await res.body?.cancel();
-    throw new HttpError(`${res.status} ${res.statusText} for ${job.url}`, res.status, job.url);
+    throw hubHttpError(`${res.status} ${res.statusText} for ${job.url}`, res.status, job.url);
   }
   let start = 0;
   if (res.status === 206) {
@@ -158,7 +167,7 @@ async function download(job: BlobDownload): Promise<void> {
   if (actual !== job.expected.hex) {
     unlinkSync(partial);
     job.onBytes(-got);
-    throw new ChecksumError(
+    throw checksumError(
       `${job.url} failed verification: expected ${job.expected.algo} ${job.expected.hex} (${job.size} bytes), got ${actual}; the partial download was removed`,
     );
   }
