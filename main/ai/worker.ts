@@ -210,7 +210,7 @@ export class AiWorker {
       try { this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] }); } finally { this.selfEmit = false; }
       return 'done';
     } catch (err) {
-      const code = engineCodeOf(err);
+      const code = engineCodeOf(err) ?? (err as { code?: unknown }).code;
       const message = (err as Error).message || String(err);
       if (controller.signal.aborted || code === 'cancelled' || this.halt || isPaused(db)) {
         releaseJob(db, job, this.halt === 'cancel' ? 'cancelled' : 'queued');

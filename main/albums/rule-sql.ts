@@ -1,7 +1,7 @@
 // Compiles a smart-album rule (shared/rules.ts) into ONE SQL boolean expression over `photos p`,
 // with positional parameters. Albums are evaluated at query time, so they are always current.
 import path from 'node:path';
-import { isRuleGroup, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
+import { isRuleGroup, RULE_LIMITS, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
 import { toFtsQuery } from '../db/fts-query';
 import { AppError } from '../../shared/errors';
@@ -32,10 +32,9 @@ export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = []): Co
   return { where, params };
 }
 
-const MAX_DEPTH = 16;
-
 function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, roots: readonly RootRef[]): string {
-  if (depth > MAX_DEPTH) throw invalidRule(`groups nest deeper than ${MAX_DEPTH} levels`);
+  // Rules are validated first (shared/rules.ts checks the limits without recursion); this guards stored ones.
+  if (depth > RULE_LIMITS.depth) throw invalidRule(`groups nest deeper than ${RULE_LIMITS.depth} levels`);
   if (!group.items.length) throw invalidRule('a rule group needs at least one condition');
   const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, roots) : compileCondition(item, params, roots)));
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;

@@ -42,7 +42,7 @@ export class CaptionBatches {
   constructor(private readonly ctx: AppContext) {}
 
   start(inputs: CaptionInput[], rejected: CaptionBatch['rejected'], opts: BatchOptions): CaptionBatch {
-    if (opts.style === 'custom' && !opts.prompt?.trim()) throw new Error('A custom style needs a prompt.');
+    if (opts.style === 'custom' && !opts.prompt?.trim()) throw new AppError('input', 'A custom style needs a prompt.');
     const id = randomUUID();
     const items: CaptionItem[] = inputs.map((input, i) => ({
       id: String(i + 1),
@@ -91,8 +91,8 @@ export class CaptionBatches {
   edit(id: string, itemId: string, caption: string): CaptionItem {
     const s = this.state(id);
     const item = s.batch.items.find((i) => i.id === itemId);
-    if (!item) throw new Error(`Batch ${id} has no item ${itemId}.`);
-    if (item.status !== 'done') throw new Error(`${item.name} has no caption to edit yet (${item.status}).`);
+    if (!item) throw new AppError('not_found', `Batch ${id} has no item ${itemId}.`);
+    if (item.status !== 'done') throw new AppError('conflict', `${item.name} has no caption to edit yet (${item.status}).`);
     item.caption = caption;
     const origin = s.origins.get(itemId);
     if (origin) origin.edited = true;

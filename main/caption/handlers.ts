@@ -8,6 +8,7 @@ import { collectInputs } from './inputs';
 import { saveTxtFiles } from './save-txt';
 import { toCsv, toJsonl } from './export';
 import { addBatchToLibrary } from './add-to-library';
+import { AppError } from '../../shared/errors';
 
 type CaptionOnly = Pick<typeof chatMethods, `caption.${string}` & keyof typeof chatMethods>;
 
@@ -17,8 +18,8 @@ export function captionHandlers(ctx: AppContext): HandlersFor<CaptionOnly> {
 
   return {
     async 'caption.start'({ paths, uploadIds, style, prompt, prefix, suffix }) {
-      if (paths.length === 0 && uploadIds.length === 0) throw new Error('Drop or pick some images to caption.');
-      if (style === 'custom' && !prompt?.trim()) throw new Error('A custom style needs a prompt.');
+      if (paths.length === 0 && uploadIds.length === 0) throw new AppError('input', 'Drop or pick some images to caption.');
+      if (style === 'custom' && !prompt?.trim()) throw new AppError('input', 'A custom style needs a prompt.');
       const { inputs, rejected } = await collectInputs(paths, uploadIds, ctx.paths.uploads);
       return batches.start(inputs, rejected, { style, prompt, prefix, suffix });
     },

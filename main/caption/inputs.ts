@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IMAGE_EXTENSIONS } from '../uploads/image-check';
 import { resolveUpload } from '../uploads/store';
+import { AppError } from '../../shared/errors';
 
 export interface CaptionInput {
   /** File the engine reads. */
@@ -50,7 +51,7 @@ export async function collectInputs(paths: string[], uploadIds: string[], upload
       rejected.push({ name: id, error: (err as Error).message });
     }
   }
-  if (inputs.length > MAX_BATCH_FILES) throw new Error(`Too many files (${inputs.length}); caption at most ${MAX_BATCH_FILES} at once.`);
+  if (inputs.length > MAX_BATCH_FILES) throw new AppError('too_large', `Too many files (${inputs.length}); caption at most ${MAX_BATCH_FILES} at once.`);
   return { inputs, rejected };
 }
 

@@ -59,9 +59,9 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
     for (const ref of refs) {
       if (ref.kind === 'photo') list.push(photoAttachment(ctx, ref.photoId));
       else if (ref.kind === 'path') {
-        if (!path.isAbsolute(ref.path)) throw new Error(`Attach an absolute path (got "${ref.path}").`);
+        if (!path.isAbsolute(ref.path)) throw new AppError('input', `Attach an absolute path (got "${ref.path}").`);
         const st = await stat(ref.path).catch(() => null);
-        if (!st?.isFile()) throw new Error(`${ref.path} is not a file.`);
+        if (!st?.isFile()) throw new AppError('input', `${ref.path} is not a file.`);
         list.push(await storeAttachment(ctx, ref.path, path.basename(ref.path)));
       } else {
         const up = await resolveUpload(ctx.paths.uploads, ref.uploadId);
@@ -124,11 +124,11 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
     async 'chat.send'({ conversationId, text, attachments, parentId }) {
       const conv = repo.conversation(conversationId);
       generator.assertIdle(conversationId);
-      if (!text.trim() && attachments.length === 0) throw new Error('Type a message or attach an image.');
+      if (!text.trim() && attachments.length === 0) throw new AppError('input', 'Type a message or attach an image.');
       const parent = parentId === undefined ? conv.headId : parentId;
       if (parent !== null) {
         const p = assertInConversation(parent, conversationId);
-        if (p.role === 'user') throw new Error('A new message must follow an answer, not another question.');
+        if (p.role === 'user') throw new AppError('conflict', 'A new message must follow an answer, not another question.');
       }
       const stored = await storeAttachments(attachments);
       const ids = addTurn(conversationId, parent, text, stored.list);
@@ -140,7 +140,7 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
       const row = messageRow(messageId);
       // Accept the answer to redo, or the question whose answer should be redone.
       const userId = row.role === 'assistant' ? row.parent_id : row.id;
-      if (userId === null || row.role === 'system') throw new Error('Only an answer (or its question) can be regenerated.');
+      if (userId === null || row.role === 'system') throw new AppError('input', 'Only an answer (or its question) can be regenerated.');
       generator.assertIdle(row.conversation_id);
       const assistantMessageId = ctx.db.transaction(() => {
         const id = repo.insertMessage(row.conversation_id, userId, 'assistant', { text: '', attachments: [], status: 'streaming' });
@@ -153,9 +153,9 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
 
     async 'chat.edit'({ messageId, text }) {
       const row = messageRow(messageId);
-      if (row.role !== 'user') throw new Error('Only your own messages can be edited.');
+      if (row.role !== 'user') throw new AppError('input', 'Only your own messages can be edited.');
       generator.assertIdle(row.conversation_id);
-      if (!text.trim() && row.content.attachments.length === 0) throw new Error('Type a message or attach an image.');
+      if (!text.trim() && row.content.attachments.length === 0) throw new AppError('input', 'Type a message or attach an image.');
       // The edited question is a sibling of the original (same parent), keeping its images.
       return addTurn(row.conversation_id, row.parent_id, text, row.content.attachments);
     },

@@ -88,8 +88,8 @@ export function engineError(message: string, code = 'internal'): AppError {
   return new AppError(KIND_OF_ENGINE_CODE[code] ?? 'internal', message, { details: { code } });
 }
 
-/** The engine code of an error from engineError() (or a plain error carrying `code`), if any. */
+/** The engine code of an error from engineError(), if it is one (a Node errno `code` is not). */
 export function engineCodeOf(err: unknown): string | undefined {
-  const code = err instanceof AppError ? err.details?.code : (err as { code?: unknown } | null)?.code;
+  const code = err instanceof AppError ? err.details?.code : undefined;
   return typeof code === 'string' ? code : undefined;
 }

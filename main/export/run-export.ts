@@ -28,7 +28,7 @@ const CONCURRENCY = 8;
 export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSummary> {
   const summary: ExportSummary = { written: 0, skipped: 0, errors: [], files: [] };
   if (opts.kind === 'csv' || opts.kind === 'jsonl') {
-    if (!opts.out) throw new Error('csv and jsonl export need an output file');
+    if (!opts.out) throw new AppError('input', 'csv and jsonl export need an output file');
     const file = path.resolve(opts.out);
     const rows = [...exportRows(db, opts.photoIds)];
     await writeFileAtomic(file, opts.kind === 'csv' ? csvTable(rows) : jsonlTable(rows));

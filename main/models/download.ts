@@ -141,7 +141,7 @@ function lockBlob(dest: string): () => void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const owner = Number(readFileSync(lock, 'utf8'));
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`${dest} is being downloaded by another process (pid ${owner}); try again when it has finished`);
+      throw new AppError('busy', `${dest} is being downloaded by another process (pid ${owner}); try again when it has finished`);
     }
     writeFileSync(lock, String(process.pid));
   }

@@ -30,7 +30,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'models.list': async () => store.list().map((m) => toModelInfo(m, pulling.has(m.repo))),
 
     'models.pull': async ({ repo, revision, dtype }) => {
-      if (pulling.has(repo)) throw new Error(`${repo} is already being downloaded`);
+      if (pulling.has(repo)) throw new AppError('conflict', `${repo} is already being downloaded`);
       // 'auto' means the files the engine will load with the configured device and dtype.
       const engine = engineSettings(ctx.db);
       const dtypes = sessionDtypes(engine.device, dtype === 'auto' ? engine.dtype : dtype);
@@ -52,7 +52,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     })),
 
     'models.remove': async ({ repo }) => {
-      if (pulling.has(repo)) throw new Error(`${repo} is being downloaded; wait for it or cancel it first`);
+      if (pulling.has(repo)) throw new AppError('conflict', `${repo} is being downloaded; wait for it or cancel it first`);
       return { removed: store.remove(repo) };
     },
 
@@ -61,7 +61,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'engine.configure': async (input) => {
       // A folder is handed to the engine as is (it reports the folder's own problems).
       if (input.model !== undefined && !isFolder(input.model) && !store.resolveLocal(input.model)) {
-        throw new Error(`Model ${input.model} is not available locally: pull it (models pull) or import its folder first`);
+        throw new AppError('not_found', `Model ${input.model} is not available locally: pull it (models pull) or import its folder first`);
       }
       const status = await ctx.engine().configure(input);
       // Persisted only once the engine accepted it, so a bad choice never sticks across restarts.

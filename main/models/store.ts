@@ -15,6 +15,7 @@ import { fetchListing, resolveUrl, type HubFile, type RepoListing } from './hub-
 import { downloadBlob, type RetryOptions } from './download';
 import { assertSmolVlmFolder, externalDataFiles, inspectLayout, OPTIONAL_CONFIG_FILES, REQUIRED_CONFIG_FILES } from './layout';
 import { ProgressMeter } from './progress';
+import { AppError } from '../../shared/errors';
 
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
 /** Namespace of models imported from a folder (never fetched from a hub). */
@@ -114,7 +115,7 @@ export class ModelStore {
   /** Fetches what `repo` needs for the dtypes into the cache (nothing when already there) and returns it. */
   async pull(repo: string, opts: PullOptions = {}): Promise<StoredModel> {
     assertRepoId(repo);
-    if (repo.startsWith(`${LOCAL_NAMESPACE}/`)) throw new Error(`${repo} is an imported model; import its folder again instead of pulling it`);
+    if (repo.startsWith(`${LOCAL_NAMESPACE}/`)) throw new AppError('input', `${repo} is an imported model; import its folder again instead of pulling it`);
     const revision = opts.revision ?? defaultRevision(repo);
     const dtypes = opts.dtypes ?? sessionDtypes(opts.device ?? 'cpu', opts.dtype ?? 'auto');
     const onnx = onnxFilesFor(dtypes);
@@ -142,7 +143,7 @@ export class ModelStore {
     } catch (err) {
       if (!opts.signal?.aborted) throw err;
       const why = opts.signal.reason instanceof Error && opts.signal.reason.name !== 'AbortError' ? `: ${opts.signal.reason.message}` : '';
-      throw new Error(`The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`);
+      throw new AppError('cancelled', `The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`);
     }
   }
 
@@ -201,7 +202,7 @@ export class ModelStore {
   /** Copies a SmolVLM folder into the store as `local/<name>` (the folder is only read). */
   async importFolder(dir: string, opts: { name?: string; onProgress?: (p: DownloadProgress) => void } = {}): Promise<StoredModel> {
     const src = path.resolve(dir);
-    if (!existsSync(src) || !statSync(src).isDirectory()) throw new Error(`${src} is not a folder`);
+    if (!existsSync(src) || !statSync(src).isDirectory()) throw new AppError('input', `${src} is not a folder`);
     const files = listFiles(src).filter((f) => /^[^/]+\.json$/.test(f) || /^onnx\/[^/]+\.onnx(_data(_\d+)?)?$/.test(f));
     assertSmolVlmFolder(src, files);
     const name = (opts.name ?? path.basename(src)).replace(/[^\w.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 96) || 'model';
@@ -267,11 +268,11 @@ export class ModelStore {
     const cache = new RepoCache(this.hubDir, repo);
     if (!existsSync(cache.dir)) {
       const shared = this.hubDirs.find((h) => h.readOnly && existsSync(new RepoCache(h.dir, repo).dir));
-      if (shared) throw new Error(`${repo} lives in the shared Hugging Face cache ${shared.dir}; SmolAlbum does not delete it`);
+      if (shared) throw new AppError('forbidden', `${repo} lives in the shared Hugging Face cache ${shared.dir}; SmolAlbum does not delete it`);
       return false;
     }
     for (const blob of this.blobLocks.keys()) {
-      if (blob.startsWith(cache.dir + path.sep)) throw new Error(`${repo} is being downloaded; cancel the download before removing it`);
+      if (blob.startsWith(cache.dir + path.sep)) throw new AppError('conflict', `${repo} is being downloaded; cancel the download before removing it`);
     }
     rmSync(cache.dir, { recursive: true, force: true });
     return true;

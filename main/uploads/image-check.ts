@@ -1,6 +1,7 @@
 // Is this file an image SmolVLM can read? Decided by content (magic bytes, then sharp), never by name.
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../../shared/errors';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif']);
 
@@ -41,14 +42,14 @@ export async function inspectImage(file: string, displayName = file): Promise<Im
   const fh = await open(file, 'r');
   const head = new Uint8Array(SNIFF_BYTES);
   try { await fh.read(head, 0, SNIFF_BYTES, 0); } finally { await fh.close(); }
-  if (!sniffImageFormat(head)) throw new Error(`${displayName} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
+  if (!sniffImageFormat(head)) throw new AppError('unsupported', `${displayName} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
   let meta: Metadata;
   try {
     meta = await sharp(file, { failOn: 'error' }).metadata();
   } catch (err) {
-    throw new Error(`${displayName} is not a readable image (${shortDecodeError((err as Error).message)}).`);
+    throw new AppError('unsupported', `${displayName} is not a readable image (${shortDecodeError((err as Error).message)}).`);
   }
-  if (!meta.format || !meta.width || !meta.height) throw new Error(`${displayName} is not a readable image.`);
+  if (!meta.format || !meta.width || !meta.height) throw new AppError('unsupported', `${displayName} is not a readable image.`);
   return { format: meta.format, ext: EXT_BY_FORMAT[meta.format] ?? meta.format, width: meta.width, height: meta.height };
 }
 
@@ -57,6 +58,6 @@ export async function decodeCheck(file: string, displayName = file): Promise<voi
   try {
     await sharp(file, { failOn: 'error' }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
   } catch (err) {
-    throw new Error(`${displayName} is damaged or not a readable image (${shortDecodeError((err as Error).message)}).`);
+    throw new AppError('unsupported', `${displayName} is damaged or not a readable image (${shortDecodeError((err as Error).message)}).`);
   }
 }

@@ -91,7 +91,7 @@ describe('duplicates, edit, export', () => {
     expect(cli('export', '--xmp', '--txt').code).toBe(2);
     expect(cli('export', '--csv', csv, '--out', dir).err).toMatch(/--out is for sidecars/);
     const fmt = cli('export', '--txt', '--format', 'words');
-    expect(fmt.code).toBe(1);
+    expect(fmt.code, "invalid input: exit code 2").toBe(2);
     expect(fmt.err).toMatch(/txtFormat/);
   });
 });
