@@ -50,10 +50,8 @@ export interface Events {
   'albums.changed': { albumIds: (number | string)[] | null };
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = [
-  'library.progress', 'library.changed', 'ai.status', 'engine.status', 'models.download',
-  'chat.token', 'chat.done', 'caption.item', 'albums.changed',
-];
+/** Every event name (shared/events.ts: a record typed by Events, so it cannot miss one). */
+export { eventNames } from './events';
 
 export type EventListener = <K extends EventName>(name: K, payload: Events[K]) => void;
 

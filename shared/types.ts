@@ -1,7 +1,13 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
 
 export type PhotoStatus = 'ok' | 'offline' | 'error';
-export type Provenance = 'ai' | 'xmp' | 'user';
+/**
+ * Where a caption or tag came from, strongest first: a person's own edit, then the file's own metadata
+ * (an XMP sidecar or embedded keywords), then the model. This is the one order; SQL ranks by
+ * sourceRankSql() in main/db/source-rank.ts, built from it. A new source is added here, in its place.
+ */
+export const SOURCE_PRIORITY = ['user', 'xmp', 'ai'] as const;
+export type Provenance = (typeof SOURCE_PRIORITY)[number];
 export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'places' | 'ai';
 
 export interface Root {

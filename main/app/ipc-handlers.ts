@@ -4,7 +4,7 @@
 import { methodNames, type EventName, type Events, type MethodName, type Service } from '../../shared/api';
 import { invoke } from '../service/invoke';
 import type { EventBus } from '../service/events';
-import { EVENT_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
+import { EVENT_CHANNEL, METHOD_NAMES_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
 import { assertTrustedSender, type SenderFrameLike } from './security';
 import { errorPayload, HTTP_STATUS_OF_KIND, kindOf } from '../../shared/errors';
 
@@ -47,7 +47,10 @@ export function createMethodHandler(service: Service, name: MethodName, log?: (m
   return guarded((input) => invoke(service, name, input), log);
 }
 
-/** Registers one ipcMain.handle per contract method; returns a function that removes them all. */
+/**
+ * Registers one ipcMain.handle per contract method, and the list of their names for the preload;
+ * returns a function that removes them all.
+ */
 export function registerMethodHandlers(ipcMain: IpcMainLike, service: Service, log?: (msg: string) => void): () => void {
   const channels = methodNames.map((name) => {
     const channel = methodChannel(name);
@@ -55,6 +58,9 @@ export function registerMethodHandlers(ipcMain: IpcMainLike, service: Service, l
     ipcMain.handle(channel, (event, input) => handler(event, input));
     return channel;
   });
+  const names = guarded(async () => [...methodNames], log);
+  ipcMain.handle(METHOD_NAMES_CHANNEL, (event) => names(event, undefined));
+  channels.push(METHOD_NAMES_CHANNEL);
   return () => channels.forEach((c) => ipcMain.removeHandler(c));
 }
 

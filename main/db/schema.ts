@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 export type Migration = (db: Database) => void;
 
 export const migrations: Migration[] = [
-  // 1: the whole data model of DESIGN §2.
+  // 1: the whole data model (folders, photos, captions and tags with their source, jobs, albums, chat, …).
   (db) => {
     db.exec(`
       CREATE TABLE roots (

@@ -3,6 +3,7 @@
 import type { Db } from '../db/connection';
 import type { PhotoStatus, Provenance } from '../../shared/types';
 import { absolutePath } from '../library/repo';
+import { sourceRankSql } from '../db/source-rank';
 
 export interface ExportRow {
   id: number;
@@ -26,18 +27,16 @@ interface Raw {
   source: Provenance | null; model: string | null; tags: string; taken_at: string | null; camera: string; lat: number | null; lon: number | null;
 }
 
-const RANK = (col: string) => `CASE ${col} WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
-
 export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<ExportRow> {
   const filter = photoIds ? 'WHERE p.id IN (SELECT value FROM json_each(?))' : '';
   const stmt = db.prepare(`
     SELECT p.id, p.root_id, r.path AS root_path, p.rel_path, p.status, c.text AS caption, c.source, c.model,
            (SELECT json_group_array(name) FROM (
               SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id
-              GROUP BY t.id ORDER BY min(${RANK('pt.source')}), min(pt.rowid))) AS tags,
+              GROUP BY t.id ORDER BY min(${sourceRankSql('pt.source')}), min(pt.rowid))) AS tags,
            p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon
     FROM photos p JOIN roots r ON r.id = p.root_id
-    LEFT JOIN captions c ON c.id = (SELECT c2.id FROM captions c2 WHERE c2.photo_id = p.id ORDER BY ${RANK('c2.source')} LIMIT 1)
+    LEFT JOIN captions c ON c.id = (SELECT c2.id FROM captions c2 WHERE c2.photo_id = p.id ORDER BY ${sourceRankSql('c2.source')} LIMIT 1)
     ${filter}
     ORDER BY p.root_id, p.rel_path`);
   const rows = (photoIds ? stmt.iterate(JSON.stringify(photoIds)) : stmt.iterate()) as IterableIterator<Raw>;

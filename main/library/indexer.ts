@@ -1,4 +1,4 @@
-// The indexing pipeline (DESIGN §3): discover (walk + stat diff, written at once so a crash forgets
+// The indexing pipeline (README.md, "What indexing does"): discover (walk + stat diff, written at once so a crash forgets
 // nothing) → read pending photos (hash, metadata, thumbnails; bounded concurrency) → batched writes
 // → places (offline reverse geocoding of GPS photos, main/places/stage.ts).
 // Missing files go offline, never away; a new file with the content of an offline photo is that
@@ -252,12 +252,10 @@ class Run {
 
   async discoverFile(roots: RootRow[], input: string): Promise<{ file: IndexedFile; pending?: number }> {
     const abs = path.resolve(input);
-    let real: string;
-    try {
-      real = await fs.realpath(abs);
-    } catch {
-      real = await fs.realpath(path.dirname(abs)).then((d) => path.join(d, path.basename(abs)), () => abs);
-    }
+    // Where the file itself sits (its folder resolved, not the file): a library file replaced by a
+    // symbolic link is still found under its root, and goes offline below (links are not followed,
+    // as in a scan), instead of being looked up wherever the link points.
+    const real = await fs.realpath(path.dirname(abs)).then((d) => path.join(d, path.basename(abs)), () => abs);
     const root = roots
       .filter((r) => real.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep))
       .sort((a, b) => b.path.length - a.path.length)[0];
@@ -267,7 +265,7 @@ class Run {
     const known = knownByRel(this.db, root.id, rel);
     let st;
     try {
-      st = await fs.stat(real);
+      st = await fs.lstat(real);
     } catch {
       st = null;
     }
@@ -276,7 +274,8 @@ class Run {
         this.db.transaction(() => markOffline(this.db, [known.id]))();
         this.noteOffline([known.id]);
       }
-      return { file: { path: input, id: known?.id ?? null, status: known ? 'offline' : 'skipped', message: st ? 'not a file' : 'file not found' } };
+      const why = !st ? 'file not found' : st.isSymbolicLink() ? 'a symbolic link (links are not followed)' : 'not a file';
+      return { file: { path: input, id: known?.id ?? null, status: known ? 'offline' : 'skipped', message: why } };
     }
     if (!known) {
       if (!isCandidateName(path.basename(real)) || !(await this.isPhotoCandidate(real))) {

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
+import { sourceRankSql } from '../db/source-rank';
+import { photoTags } from '../ai/provenance';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
 } from '../../shared/types';
@@ -104,8 +106,6 @@ function unscopedMonthGroups(db: Db): MonthGroup[] {
   return groups.map((g) => ({ ...g }));
 }
 
-const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
-
 export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
   const row = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS}, p.size, p.mtime_ms, p.format, p.camera_make, p.camera_model,
       p.lens, p.lat, p.lon, p.orientation, p.error
@@ -115,11 +115,10 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     }) | undefined;
   if (!row) return null;
   const captions = (db.prepare(`SELECT text, source, model, prompt, created_at FROM captions WHERE photo_id = ?
-    ORDER BY ${SOURCE_RANK}, created_at DESC`).all(id) as { text: string; source: Provenance; model: string | null; prompt: string | null; created_at: string }[])
+    ORDER BY ${sourceRankSql('source')}, created_at DESC`).all(id) as { text: string; source: Provenance; model: string | null; prompt: string | null; created_at: string }[])
     .map((c): CaptionInfo => ({ text: c.text, source: c.source, model: c.model, prompt: c.prompt, createdAt: c.created_at }));
-  const tags = (db.prepare(`SELECT t.name, pt.source, pt.confidence FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-    WHERE pt.photo_id = ? ORDER BY ${SOURCE_RANK.replace('source', 'pt.source')}, t.name`).all(id) as { name: string; source: Provenance; confidence: number | null }[])
-    .map((t): TagInfo => ({ name: t.name, source: t.source, confidence: t.confidence }));
+  // One per name, labelled by its strongest source: the renderer shows them as they come.
+  const tags: TagInfo[] = photoTags(db, id);
   // Neighbours in the grid's order: prev is the newer photo, next the older one.
   const prev = db.prepare(`SELECT p.id FROM photos p WHERE p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)
     ORDER BY p.sort_date ASC, p.id ASC LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;

@@ -60,7 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
     const pathname = url.pathname;
     const needsToken = pathname.startsWith('/api/') || pathname === '/api' || isMediaPath(pathname) || pathname === '/events';
     if (!needsToken) { handleStatic(req, res, staticDir, pathname); return; }
-    if (!tokenMatches(requestToken(req, url), token)) { sendFailure(res, new AppError('unauthorized', 'Missing or wrong access token'), log, pathname); return; }
+    if (!tokenMatches(requestToken(req, url, { inUrl: isMediaPath(pathname) }), token)) { sendFailure(res, new AppError('unauthorized', 'Missing or wrong access token'), log, pathname); return; }
 
     const route = routes.find((r) => r.path === pathname && r.method === req.method);
     const done = (p: Promise<void> | void) => Promise.resolve(p).catch((err: unknown) => sendFailure(res, err, log, `${req.method} ${pathname}`));

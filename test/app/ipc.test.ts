@@ -9,7 +9,7 @@ import { methodNames } from '../../shared/api';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { forwardEvents, guarded, registerMethodHandlers, type IpcMainLike, type InvokeEventLike } from '../../main/app/ipc-handlers';
-import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX, methodChannel, type IpcResult } from '../../preload/channels';
+import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX, METHOD_NAMES_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
 
 class MapIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
@@ -43,9 +43,14 @@ beforeAll(async () => {
 afterAll(async () => { await ctx.close(); await rm(dir, { recursive: true, force: true }); });
 
 describe('registration', () => {
-  it('registers exactly one handler per contract method', () => {
-    expect([...ipc.handlers.keys()].sort()).toEqual(methodNames.map(methodChannel).sort());
-    for (const channel of ipc.handlers.keys()) expect(channel.startsWith(METHOD_CHANNEL_PREFIX)).toBe(true);
+  it('registers exactly one handler per contract method, and the names list for the preload', async () => {
+    const channels = [...ipc.handlers.keys()].filter((c) => c !== METHOD_NAMES_CHANNEL);
+    expect(channels.sort()).toEqual(methodNames.map(methodChannel).sort());
+    for (const channel of channels) expect(channel.startsWith(METHOD_CHANNEL_PREFIX)).toBe(true);
+    expect(await ipc.call(METHOD_NAMES_CHANNEL, APP_FRAME)).toEqual({ ok: true, value: methodNames });
+    const unlogged = new MapIpcMain();
+    registerMethodHandlers(unlogged, createService(ctx));
+    expect(await unlogged.call(METHOD_NAMES_CHANNEL, { url: 'https://evil.example/', parent: null })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
   });
 
   it('can be removed again (a second registration would throw in Electron)', () => {

@@ -72,18 +72,12 @@ function TagEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDet
   const remove = (tag: string) => {
     api['photos.removeTags']({ id: photo.id, tags: [tag] }).then(onSaved, (err: unknown) => setError(errorText(err)));
   };
-  // One chip per tag name; the strongest source (user > xmp > ai) labels it.
-  const rank = { user: 0, xmp: 1, ai: 2 } as const;
-  const byName = new Map<string, Provenance>();
-  for (const tag of photo.tags) {
-    const prev = byName.get(tag.name);
-    if (!prev || rank[tag.source] < rank[prev]) byName.set(tag.name, tag.source);
-  }
   return (
     <section aria-labelledby="tags-title" data-testid="tags-section">
       <h2 id="tags-title">{t('photo.tags')}</h2>
       <ul className="tag-list">
-        {[...byName].map(([name, source]) => (
+        {/* photos.get resolves tags: one per name, labelled by its strongest source. */}
+        {photo.tags.map(({ name, source }) => (
           <li key={name} className="chip" data-testid="tag-chip" data-tag={name}>
             <a href={href.search(new URLSearchParams({ tag: name }))}>{name}</a> <SourceBadge source={source} />
             <button type="button" className="chip-remove" aria-label={t('photo.removeTag', { tag: name })} onClick={() => remove(name)}>×</button>

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../../../shared/contract/chat';
 import { api, platform, uploadFiles } from '../../api';
 import { useEvent } from '../../hooks/useEvent';
-import { useViewT } from '../chat/strings';
+import { useT } from '../../i18n';
 import { isImageFile } from '../chat/pending';
 import { onDropped, takeDropped, type DroppedFiles } from './drop-handoff';
 import { filesOfDrop } from './folder-drop';
@@ -28,7 +28,7 @@ function download(name: string, text: string, type: string): void {
 const rowOf = (item: CaptionItem, preview?: string): Row => ({ key: item.id, itemId: item.id, preview, ...item });
 
 export default function CaptionView() {
-  const t = useViewT();
+  const t = useT();
   const [style, setStyle] = useState<CaptionStyle>('short');
   const [prompt, setPrompt] = useState('Describe {filename}.');
   const [prefix, setPrefix] = useState('');

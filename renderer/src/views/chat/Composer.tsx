@@ -3,7 +3,7 @@ import { useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEve
 import type { PhotoSummary } from '../../../../shared/types';
 import { LibraryPicker } from './LibraryPicker';
 import { pendingFromFiles, pendingFromPhoto, type PendingAttachment } from './pending';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 interface Props {
   pending: PendingAttachment[];
@@ -16,7 +16,7 @@ interface Props {
 }
 
 export function Composer({ pending, onAdd, onRemove, onSend, onStop, generating, sending }: Props) {
-  const t = useViewT();
+  const t = useT();
   const [text, setText] = useState('');
   const [dragOver, setDragOver] = useState(false);
   const [picking, setPicking] = useState(false);

@@ -1,10 +1,10 @@
 // Per-conversation settings: system prompt, max new tokens, temperature, image splitting.
 import { useEffect, useState } from 'react';
 import type { ConversationSettings } from '../../../../shared/contract/chat';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 export function SettingsPanel({ settings, onSave }: { settings: ConversationSettings; onSave(s: ConversationSettings): Promise<void> }) {
-  const t = useViewT();
+  const t = useT();
   const [draft, setDraft] = useState(settings);
   const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(settings), [settings]);
