@@ -3,7 +3,7 @@
 // engine sees exactly the pixels a bare transformers.js run sees.
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { RawImage } from '@huggingface/transformers';
+import { RawImage } from './transformers';
 import { EngineError } from './protocol';
 
 export interface ImageKey {

@@ -1,6 +1,6 @@
 // The inference process's operations over one loaded model: caption (with tags from the same image
 // prefill), ask/chat generation with per-session KV-cache reuse. One request runs at a time.
-import { InterruptableStoppingCriteria } from '@huggingface/transformers';
+import { InterruptableStoppingCriteria } from './transformers';
 import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT } from './captions';
 import { Generator, type KvState } from './generate';
 import { loadModel, type LoadedModel } from './loader';

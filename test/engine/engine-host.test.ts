@@ -3,7 +3,7 @@
 // 32-px tile, images resized to 64 px on the long edge, then cut into 32-px tiles + a global view).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY, tinyModelDir } from '../support/models';
-import type { EngineHost } from '../../main/ai/engine-host';
+import type { EngineHost } from '../../main/engine/host';
 import type { EngineChatTurn } from '../../main/engine/client';
 import { hostFor, makePhotos, removeTempDirs, type Photos } from './support';
 
