@@ -7,6 +7,7 @@ import { albumMethods } from './contract/albums';
 import { exportMethods } from './contract/export';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
+import { engineMethods } from './contract/engines';
 import type { AiStatus, Progress } from './types';
 
 export const methods = {
@@ -16,6 +17,7 @@ export const methods = {
   ...exportMethods,
   ...modelMethods,
   ...chatMethods,
+  ...engineMethods,
 };
 
 export type Methods = typeof methods;

@@ -193,6 +193,10 @@ export const migrations: Migration[] = [
         bytes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (repo, revision, dtype)
       );
+
+      -- Remote engines: which backend (local | openai) and endpoint wrote an ai caption.
+      ALTER TABLE captions ADD COLUMN backend TEXT;
+      ALTER TABLE captions ADD COLUMN endpoint TEXT;
     `);
   },
 ];

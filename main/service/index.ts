@@ -8,6 +8,7 @@ import { exportHandlers } from '../export/handlers';
 import { modelHandlers } from '../models/handlers';
 import { chatHandlers } from '../chat/handlers';
 import { captionHandlers } from '../caption/handlers';
+import { engineHandlers } from '../engine/handlers';
 
 export function createService(ctx: AppContext): Service {
   return {
@@ -18,5 +19,6 @@ export function createService(ctx: AppContext): Service {
     ...modelHandlers(ctx),
     ...chatHandlers(ctx),
     ...captionHandlers(ctx),
+    ...engineHandlers(ctx),
   };
 }
