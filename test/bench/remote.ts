@@ -6,7 +6,7 @@
 //     (endpoints × 4 / (2 × delay)); target ≥ 0.9 of ideal at 8.
 //  2. Own-API overhead: the same captions on the forged tiny model through SmolAlbum's own
 //     OpenAI-compatible API (HTTP, PNG data URL, temp file) vs the local engine directly, measured
-//     alternately in one run; target ≤ 1.10.
+//     alternately in one run (fp32 decoder, so both give the same captions); target ≤ 1.10.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,12 +54,15 @@ async function scaling(ctx: AppContext): Promise<{ endpoints: number; perSecond:
 }
 
 async function overhead(ctx: AppContext, files: string[]): Promise<{ localMs: number; apiMs: number; ratio: number; same: boolean }> {
-  setSetting(ctx.db, 'engine.model', await tinyModelDir());
+  const model = await tinyModelDir();
+  setSetting(ctx.db, 'engine.model', model);
   const server = await startServer({ ctx, service: createService(ctx), port: 0, api: { key: apiKeyOf(ctx) }, log: () => {} });
   try {
     for (const e of listEndpoints(ctx.db)) removeEndpoint(ctx.db, ctx.secrets, e.name);
     const own = endpointBackend(ctx, addEndpoint(ctx.db, ctx.secrets, { url: `${server.url}v1`, name: 'self', apiKey: apiKeyOf(ctx), concurrency: 1 }));
     const engine = ctx.engine();
+    // fp32: the local caption's tags reuse its KV cache, the API recomputes them; only fp32 makes both identical.
+    await engine.configure({ model, dtype: 'fp32' });
     await engine.load();
     const sample = files.slice(0, 12);
     await engine.caption({ path: sample[0], style: 'short', withTags: true });
