@@ -12,6 +12,8 @@ import { nodeEngineFactory } from '../../main/engine/factory';
 import { startServer, type WebServer } from '../../main/server/server';
 import { apiKeyOf } from '../../main/server/openai-api';
 import { setSetting } from '../../main/models/settings';
+import { addEndpoint } from '../../main/engine/endpoints';
+import type { ChatMessage } from '../../shared/contract/chat';
 import { pictureOf } from '../support/photos';
 import { TINY, tinyModelDir } from '../support/models';
 
@@ -137,4 +139,49 @@ describe('serve --api with the openai client', () => {
       await busy.close();
     }
   }, 120_000);
+});
+
+describe('a conversation and a caption batch answered by an endpoint', () => {
+  it('streams the answer over SSE, Stop keeps the partial text, and a batch captions there', async () => {
+    // Library A has no local engine at all: whatever answers comes from the endpoint (this server).
+    const a = createContext({ dataDir: path.join(dir, 'A') });
+    try {
+      addEndpoint(a.db, a.secrets, { url: `${server.url}v1`, name: 'B', apiKey: apiKeyOf(ctx) });
+      const sa = createService(a);
+      const tokens = new Map<number, string[]>();
+      const done = new Map<number, (m: ChatMessage) => void>();
+      const finished = new Map<number, ChatMessage>();
+      a.events.on('chat.token', (p) => { tokens.set(p.messageId, [...(tokens.get(p.messageId) ?? []), p.text]); });
+      a.events.on('chat.done', (p) => { finished.set(p.message.id, p.message); done.get(p.message.id)?.(p.message); });
+      const answer = (id: number) => finished.has(id) ? Promise.resolve(finished.get(id)!) : new Promise<ChatMessage>((resolve) => done.set(id, resolve));
+
+      const c = await sa['chat.create']({ settings: { engine: 'B', maxNewTokens: 10, imageSplitting: false } });
+      const ids = await sa['chat.send']({ conversationId: c.id, text: 'What is in this picture?', attachments: [{ kind: 'path', path: redFile }] });
+      const msg = await answer(ids.assistantMessageId);
+      expect(msg.status).toBe('done');
+      expect(tokens.get(ids.assistantMessageId)!.length).toBeGreaterThan(1);
+      expect(tokens.get(ids.assistantMessageId)!.join('')).toBe(msg.text);
+      const local = await ctx.engine().chat({ messages: [{ role: 'user', text: 'What is in this picture?', images: [redFile] }], maxNewTokens: 10, imageSplitting: false });
+      expect(msg.text).toBe(local.text);
+
+      const long = await sa['chat.create']({ settings: { engine: 'B', maxNewTokens: 2000, imageSplitting: false } });
+      const run = await sa['chat.send']({ conversationId: long.id, text: 'Tell me everything.', attachments: [{ kind: 'path', path: redFile }] });
+      const stopped = answer(run.assistantMessageId);
+      while (!tokens.get(run.assistantMessageId)?.length) await new Promise((r) => setTimeout(r, 10));
+      await sa['chat.stop']({ conversationId: long.id });
+      const partial = await stopped;
+      expect(partial.status).toBe('stopped');
+      expect(partial.text.length).toBeGreaterThan(0);
+      expect(tokens.get(run.assistantMessageId)!.length).toBeLessThan(2000);
+
+      const batch = await sa['caption.start']({ paths: [redFile], uploadIds: [], style: 'short', prefix: '', suffix: '', engine: 'B' });
+      let state = batch;
+      while (state.state === 'running') { await new Promise((r) => setTimeout(r, 50)); state = await sa['caption.get']({ batchId: batch.id }); }
+      expect(state.items[0]).toMatchObject({ status: 'done' });
+      expect(state.items[0].caption!.length).toBeGreaterThan(0);
+      await expect(sa['caption.start']({ paths: [redFile], uploadIds: [], style: 'short', prefix: '', suffix: '', engine: 'nope' })).rejects.toMatchObject({ kind: 'not_found' });
+    } finally {
+      await a.close();
+    }
+  }, 180_000);
 });
