@@ -1,4 +1,5 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
+import type { BackendStatus } from './contract/engines';
 
 export type PhotoStatus = 'ok' | 'offline' | 'error';
 /**
@@ -94,9 +95,15 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[];
+  /** Exact up to SEARCH_COUNT_CAP matches; beyond it, SEARCH_COUNT_CAP with `totalCapped` (shown as "10,000+"). */
   total: number;
+  /** True when more than `total` photos match (counting them all would cost more than the search). */
+  totalCapped: boolean;
   nextCursor: string | null;
 }
+
+/** Search counts matches exactly up to this many (a broad word over a million photos stays fast). */
+export const SEARCH_COUNT_CAP = 10_000;
 
 export interface Progress {
   stage: Stage;
@@ -115,6 +122,8 @@ export interface AiStatus {
   model: string | null;
   /** Why background captioning stopped (e.g. no model downloaded); null while it works. */
   lastError: string | null;
+  /** Per backend (local engine, endpoints) state and throughput, while endpoints are configured. */
+  backends?: BackendStatus[];
 }
 
 export interface LibraryStatus {

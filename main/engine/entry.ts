@@ -2,7 +2,7 @@
 // protocol of ./protocol over whichever parent channel exists; runs one request at a time.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { engineCodeOf, type EngineMessage, type EngineRequest, type HostMessage, type WireError } from './protocol';
+import { EngineError, type EngineMessage, type EngineRequest, type HostMessage, type WireError } from './protocol';
 import { EngineRunner, InterruptableStoppingCriteria, type RequestControl } from './runner';
 
 interface Channel {
@@ -29,8 +29,7 @@ function parentChannel(): Channel {
 }
 
 function toWire(err: unknown): WireError {
-  const code = engineCodeOf(err);
-  if (code) return { message: (err as Error).message, code };
+  if (err instanceof EngineError) return { message: err.message, code: err.code };
   return { message: err instanceof Error ? err.message : String(err), code: 'internal' };
 }
 

@@ -3,8 +3,8 @@
 // engine sees exactly the pixels a bare transformers.js run sees.
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { RawImage } from '@huggingface/transformers';
-import { engineError, engineCodeOf } from './protocol';
+import { RawImage } from './transformers';
+import { EngineError } from './protocol';
 
 export interface ImageKey {
   path: string;
@@ -16,12 +16,12 @@ export interface ImageKey {
 export async function imageKey(path: string): Promise<ImageKey> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw engineError(`Not an image file: ${path}`, 'image');
+    if (!s.isFile()) throw new EngineError(`Not an image file: ${path}`, 'image');
     return { path, size: s.size, mtimeMs: s.mtimeMs };
   } catch (err) {
-    if (engineCodeOf(err)) throw err;
+    if (err instanceof EngineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw engineError(code === 'ENOENT' ? `Image not found: ${path}` : `Cannot read image ${path}: ${(err as Error).message}`, 'image');
+    throw new EngineError(code === 'ENOENT' ? `Image not found: ${path}` : `Cannot read image ${path}: ${(err as Error).message}`, 'image');
   }
 }
 
@@ -36,7 +36,27 @@ export async function readImage(path: string): Promise<RawImage> {
     if (meta.channels !== undefined && meta.channels !== info.channels) image.convert(meta.channels);
     return image;
   } catch (err) {
-    throw engineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+  }
+}
+
+/**
+ * The RGB bytes of one square tile (size × size, interleaved): rotated by EXIF, sRGB, no alpha,
+ * Lanczos. The local engine normalises these; remote endpoints get them as a lossless PNG
+ * (main/engine/tile-image.ts), so both see the same pixels.
+ */
+export async function tileRgb(path: string, size: number): Promise<Buffer> {
+  await imageKey(path);
+  try {
+    return await sharp(path)
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
 
@@ -56,21 +76,9 @@ export interface TileNorm {
  * Returns CHW float32 [3, size, size], rescaled and normalised as the preprocessor config says.
  */
 export async function readTile(path: string, norm: TileNorm): Promise<Float32Array> {
-  await imageKey(path);
-  let data: Buffer;
-  try {
-    data = await sharp(path)
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .resize(norm.size, norm.size, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-  } catch (err) {
-    throw engineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
-  }
+  const data = await tileRgb(path, norm.size);
   const plane = norm.size * norm.size;
-  if (data.length !== 3 * plane) throw engineError(`Cannot convert image ${path} to RGB`, 'image');
+  if (data.length !== 3 * plane) throw new EngineError(`Cannot convert image ${path} to RGB`, 'image');
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
     const scale = norm.normalize ? norm.rescale / norm.std[c] : norm.rescale;

@@ -3,11 +3,12 @@
 // execution providers in order (transformers.js has no fallback of its own).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModelForVision2Seq, AutoProcessor, env, LogLevel, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import { configureLocalOnly, loadProcessor, loadVision2Seq, type VlmModel, type VlmProcessor } from './transformers';
 import type { Device, Dtype } from '../../shared/contract/models';
 import { inspectLayout, REQUIRED_CONFIG_FILES } from '../models/layout';
 import { DTYPE_SUFFIX, SESSION_NAMES, sessionDtypes, type ConcreteDtype, type SessionDtypes } from '../models/dtypes';
-import { engineError, engineCodeOf, type LoadParams, type LoadResult } from './protocol';
+import { cpuDtypes } from './cpu-dtypes';
+import { EngineError, type LoadParams, type LoadResult } from './protocol';
 
 /** Accelerators `auto` tries on this platform, best first (CPU is always last). */
 export function acceleratorsFor(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Device[] {
@@ -53,7 +54,7 @@ export function chooseDtypes(device: Device, dtype: Dtype, onnxFiles: readonly s
     if (present.has(file(s, wanted[s]))) continue;
     const available = AUTO_FALLBACK.filter((d) => present.has(file(s, d)));
     if (dtype !== 'auto' || available.length === 0) {
-      throw engineError(
+      throw new EngineError(
         `Model file ${file(s, wanted[s])} for dtype ${wanted[s]} is missing in ${modelDir}` +
           (available.length ? ` (available for ${s}: ${available.join(', ')}; use --dtype auto or one of those)` : ''),
         'model',
@@ -71,8 +72,8 @@ export interface ModelConfig {
 }
 
 export interface LoadedModel {
-  model: PreTrainedModel;
-  processor: Processor;
+  model: VlmModel;
+  processor: VlmProcessor;
   config: ModelConfig;
   /** Tokens the decoder can attend to (prompt + generated). */
   contextLimit: number;
@@ -91,38 +92,37 @@ function readJson<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    throw engineError(`${file} is not valid JSON: ${(err as Error).message}`, 'model');
+    throw new EngineError(`${file} is not valid JSON: ${(err as Error).message}`, 'model');
   }
 }
 
 /** Checks the folder the way a person would, before transformers.js does it obscurely. */
 function checkFolder(dir: string): { files: string[]; config: ModelConfig } {
-  if (!path.isAbsolute(dir)) throw engineError(`Model folder must be an absolute path: ${dir}`, 'model');
-  if (!existsSync(dir)) throw engineError(`Model folder not found: ${dir}`, 'model');
+  if (!path.isAbsolute(dir)) throw new EngineError(`Model folder must be an absolute path: ${dir}`, 'model');
+  if (!existsSync(dir)) throw new EngineError(`Model folder not found: ${dir}`, 'model');
   const files = listFiles(dir);
   const layout = inspectLayout(files);
   const missingConfig = layout.missing.filter((f) => (REQUIRED_CONFIG_FILES as readonly string[]).includes(f));
   if (missingConfig.some((f) => f.startsWith('tokenizer'))) {
-    throw engineError(`The tokenizer is missing in ${dir}: ${missingConfig.filter((f) => f.startsWith('tokenizer')).join(', ')} not found`, 'model');
+    throw new EngineError(`The tokenizer is missing in ${dir}: ${missingConfig.filter((f) => f.startsWith('tokenizer')).join(', ')} not found`, 'model');
   }
-  if (!layout.complete) throw engineError(`${dir} is not a complete SmolVLM model folder: missing ${layout.missing.join(', ')}`, 'model');
+  if (!layout.complete) throw new EngineError(`${dir} is not a complete SmolVLM model folder: missing ${layout.missing.join(', ')}`, 'model');
   const config = readJson<ModelConfig>(path.join(dir, 'config.json'));
   if (config.model_type !== 'idefics3' && config.model_type !== 'smolvlm') {
-    throw engineError(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)}`, 'model');
+    throw new EngineError(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)}`, 'model');
   }
   if (!config.text_config || typeof config.text_config.num_hidden_layers !== 'number') {
-    throw engineError(`${dir}/config.json has no text_config.num_hidden_layers`, 'model');
+    throw new EngineError(`${dir}/config.json has no text_config.num_hidden_layers`, 'model');
   }
   return { files, config };
 }
 
 /** The decoder graph must have exactly the layers config.json declares, or decoding fails later. */
-function checkLayers(model: PreTrainedModel, config: ModelConfig, dir: string): void {
-  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
-  const decoder = sessions.decoder_model_merged;
-  const layers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
+function checkLayers(model: VlmModel, config: ModelConfig, dir: string): void {
+  const inputs = model.sessionInputNames('decoder_model_merged') ?? [];
+  const layers = inputs.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (layers !== config.text_config.num_hidden_layers) {
-    throw engineError(
+    throw new EngineError(
       `Model mismatch in ${dir}: config.json text_config.num_hidden_layers is ${config.text_config.num_hidden_layers} but onnx/decoder_model_merged has ${layers} layers`,
       'model',
     );
@@ -164,26 +164,17 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
   const dir = params.modelDir;
   const { files, config } = checkFolder(dir);
 
-  // Local files only: the store downloads, transformers.js never touches the network.
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.cacheDir = params.cacheDir;
-  env.useFSCache = false;
   // transformers.js opens every local file as a FileResponse whose read stream starts at once and
   // buffers the whole file in JS although ORT then loads the .onnx by path: ~1 GB of fp32 weights
   // read twice and held until GC. Answering ONNX lookups with the path itself skips that stream.
-  env.useCustomCache = true;
-  env.customCache = localOnnxPaths(dir);
-  // ORT prints native errors while probing absent accelerators; failures reach us as exceptions
-  // (reported in fallbackReasons), so its own log stays quiet.
-  env.logLevel = LogLevel.ERROR;
-  (env.backends.onnx as { setLogLevel?: (level: number) => void }).setLogLevel?.(LogLevel.NONE);
+  // ORT's own log stays quiet: failures reach us as exceptions (reported in fallbackReasons).
+  configureLocalOnly({ cacheDir: params.cacheDir, customCache: localOnnxPaths(dir) });
 
-  let processor: Processor;
+  let processor: VlmProcessor;
   try {
-    processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
+    processor = await loadProcessor(dir);
   } catch (err) {
-    throw engineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
+    throw new EngineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
   }
 
   const supported = supportedDevices();
@@ -194,21 +185,23 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
     candidates = plan ? [...plan.order, 'cpu'] : supported;
     if (plan) fallbackReasons.push(...plan.skipped);
   } else if (!supported.includes(params.device)) {
-    throw engineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
+    throw new EngineError(`Device "${params.device}" is not available on ${process.platform}-${process.arch} (available: ${supported.join(', ')}, auto)`, 'device');
   } else {
     candidates = [params.device];
   }
 
+  // On the CPU the int8 kernels are checked first (./cpu-dtypes.ts): correctness, then speed.
+  const cpu = candidates.includes('cpu') ? await cpuDtypes(params.dtype, files, dir, params.cacheDir, () => chooseDtypes('cpu', params.dtype, files, dir)) : null;
   for (const device of candidates) {
-    const dtypes = chooseDtypes(device, params.dtype, files, dir);
+    const dtypes = device === 'cpu' && cpu ? cpu.dtypes : chooseDtypes(device, params.dtype, files, dir);
+    const dtypeReason = device === 'cpu' && cpu ? cpu.reason : `${params.dtype === 'auto' ? 'the default' : 'chosen in Settings:'} precision for ${device}`;
     try {
-      const model = await AutoModelForVision2Seq.from_pretrained(dir, {
-        device: device as never,
-        dtype: dtypes as never,
-        local_files_only: true,
+      const model = await loadVision2Seq(dir, {
+        device,
+        dtype: { ...dtypes },
         // ORT's CPU arena stays on: without it every run page-faults its activations anew (+12% CPU
         // per caption measured) for ~150 MB less peak RSS.
-        ...(device === 'cpu' ? {} : { session_options: { logSeverityLevel: 4 } }),
+        ...(device === 'cpu' ? {} : { sessionOptions: { logSeverityLevel: 4 } }),
         // No progress_callback: with one, transformers.js probes each local .onnx through a stream
         // that reads the whole file into memory for nothing (RSS grew ~50 MB per request after).
       });
@@ -216,24 +209,23 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
       const contextLimit = contextLimitOf(config, processor);
       return {
         model, processor, config, contextLimit,
-        info: { modelDir: dir, device, dtype: { ...dtypes }, fallbackReasons, ms: Math.round(performance.now() - t0) },
+        info: { modelDir: dir, device, dtype: { ...dtypes }, dtypeReason, fallbackReasons, ms: Math.round(performance.now() - t0) },
       };
     } catch (err) {
-      if (engineCodeOf(err)) throw err;
+      if (err instanceof EngineError) throw err;
       const reason = shortError(err);
       if (device === 'cpu' || params.device !== 'auto') {
         const prefix = device === 'cpu' ? `Cannot load the model in ${dir}` : `Cannot run the model on ${device}`;
-        throw engineError(`${prefix}: ${reason}${fallbackReasons.length ? ` (also tried: ${fallbackReasons.join('; ')})` : ''}`, device === 'cpu' ? 'model' : 'device');
+        throw new EngineError(`${prefix}: ${reason}${fallbackReasons.length ? ` (also tried: ${fallbackReasons.join('; ')})` : ''}`, device === 'cpu' ? 'model' : 'device');
       }
       fallbackReasons.push(`${device}: ${reason}`);
     }
   }
-  throw engineError('No execution provider could load the model', 'device');
+  throw new EngineError('No execution provider could load the model', 'device');
 }
 
-function contextLimitOf(config: ModelConfig, processor: Processor): number {
+function contextLimitOf(config: ModelConfig, processor: VlmProcessor): number {
   const fromConfig = config.text_config.max_position_embeddings ?? 8192;
-  const tokenizer = (processor as unknown as { tokenizer?: { model_max_length?: number } }).tokenizer;
-  const fromTokenizer = tokenizer?.model_max_length;
-  return typeof fromTokenizer === 'number' && Number.isFinite(fromTokenizer) && fromTokenizer > 0 ? Math.min(fromConfig, fromTokenizer) : fromConfig;
+  const fromTokenizer = processor.modelMaxLength;
+  return fromTokenizer !== undefined ? Math.min(fromConfig, fromTokenizer) : fromConfig;
 }

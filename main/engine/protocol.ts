@@ -1,7 +1,7 @@
 // Messages between the host (main process side) and the inference process.
 // Plain JSON only: paths and ids cross the boundary, never image bytes or tensors.
-import { AppError, type ErrorKind } from '../../shared/errors';
 import type { Device, Dtype } from '../../shared/contract/models';
+import type { ErrorKind } from '../../shared/errors';
 import type { CaptionRequest, EngineChatTurn, GenerateResult } from './client';
 
 export interface LoadParams {
@@ -19,6 +19,8 @@ export interface LoadResult {
   device: string;
   /** dtype per session file (vision_encoder, embed_tokens, decoder_model_merged). */
   dtype: Record<string, string>;
+  /** Why these dtypes (the int8 check and measured speed on the CPU, ./cpu-dtypes.ts). */
+  dtypeReason: string;
   /** Why faster providers were not used, one line each ("cuda: …"). */
   fallbackReasons: string[];
   ms: number;
@@ -62,10 +64,28 @@ export type HostMessage =
   /** Finish and exit (graceful shutdown). */
   | { type: 'exit' };
 
+/**
+ * Why an engine request failed. The inference process sends model, image, device, input, cancelled
+ * and internal; the host adds crashed, timeout and closed (main/engine/host.ts).
+ */
+export type EngineErrorKind = 'model' | 'image' | 'device' | 'input' | 'cancelled' | 'internal' | 'crashed' | 'timeout' | 'closed';
+
+/** Each engine kind as the app's one error model (shared/errors.ts) reports it to people and clients. */
+export const APP_KIND_OF_ENGINE_KIND: Readonly<Record<EngineErrorKind, ErrorKind>> = {
+  model: 'unavailable', // the model is missing or broken: nothing to run on until it is fixed
+  image: 'unsupported', // the picture cannot be read
+  device: 'unavailable',
+  input: 'input',
+  cancelled: 'cancelled',
+  internal: 'internal',
+  crashed: 'unavailable',
+  timeout: 'unavailable',
+  closed: 'unavailable',
+};
+
 export interface WireError {
   message: string;
-  /** Machine-readable kind, e.g. 'model', 'image', 'device', 'input', 'internal'. */
-  code: string;
+  code: EngineErrorKind;
 }
 
 export type EngineMessage =
@@ -74,22 +94,10 @@ export type EngineMessage =
   | { type: 'error'; id: number; error: WireError }
   | { type: 'token'; id: number; text: string };
 
-/**
- * The kind (shared/errors.ts) of each engine code: a missing or broken model, an unusable device or a
- * crashed/timed-out/closed process is `unavailable` to the caller; a bad image `unsupported`.
- */
-const KIND_OF_ENGINE_CODE: Readonly<Record<string, ErrorKind>> = {
-  model: 'unavailable', device: 'unavailable', crashed: 'unavailable', timeout: 'unavailable', closed: 'unavailable',
-  image: 'unsupported', input: 'input', cancelled: 'cancelled', internal: 'internal',
-};
-
-/** An engine failure: an AppError whose details.code is the engine's own code (WireError.code). */
-export function engineError(message: string, code = 'internal'): AppError {
-  return new AppError(KIND_OF_ENGINE_CODE[code] ?? 'internal', message, { details: { code } });
-}
-
-/** The engine code of an error from engineError(), if it is one (a Node errno `code` is not). */
-export function engineCodeOf(err: unknown): string | undefined {
-  const code = err instanceof AppError ? err.details?.code : undefined;
-  return typeof code === 'string' ? code : undefined;
+/** Error raised inside the inference process with a kind the host can report. */
+export class EngineError extends Error {
+  constructor(message: string, readonly code: EngineErrorKind = 'internal') {
+    super(message);
+    this.name = 'EngineError';
+  }
 }

@@ -1,10 +1,10 @@
 // The inference process's operations over one loaded model: caption (with tags from the same image
 // prefill), ask/chat generation with per-session KV-cache reuse. One request runs at a time.
-import { InterruptableStoppingCriteria } from '@huggingface/transformers';
-import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT } from './captions';
+import { InterruptableStoppingCriteria } from './transformers';
+import { captionMaxTokens, captionPrompt, normaliseTags, shapeCaption, TAGS_PROMPT } from './captions';
 import { Generator, type KvState } from './generate';
 import { loadModel, type LoadedModel } from './loader';
-import { engineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
+import { EngineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
 import type { EngineChatTurn } from './client';
 
 const DEFAULT_MAX_NEW_TOKENS = 512;
@@ -22,14 +22,14 @@ export class EngineRunner {
   private readonly sessions = new Map<string, KvState>();
 
   async load(params: LoadParams): Promise<LoadResult> {
-    if (this.loaded) throw engineError('A model is already loaded in this process (restart it to switch)', 'internal');
+    if (this.loaded) throw new EngineError('A model is already loaded in this process (restart it to switch)', 'internal');
     this.loaded = await loadModel(params);
     this.generator = new Generator(this.loaded);
     return this.loaded.info;
   }
 
   private get gen(): Generator {
-    if (!this.generator) throw engineError('No model is loaded', 'internal');
+    if (!this.generator) throw new EngineError('No model is loaded', 'internal');
     return this.generator;
   }
 
@@ -46,14 +46,10 @@ export class EngineRunner {
       keepCache: Boolean(p.withTags) && p.style !== 'tags',
       stopper: ctl.stopper,
     });
-    if (first.stopped) throw engineError('Cancelled', 'cancelled');
-    let caption = first.text;
-    let tags: string[] = [];
-    if (p.style === 'tags') {
-      tags = normaliseTags(first.text);
-      caption = tags.join(', ');
-    } else {
-      caption = p.style === 'short' ? cleanShortCaption(first.text) : p.style === 'detailed' ? cleanDetailedCaption(first.text) : first.text.trim();
+    if (first.stopped) throw new EngineError('Cancelled', 'cancelled');
+    const { caption } = shapeCaption(p.style, first.text);
+    let { tags } = shapeCaption(p.style, first.text);
+    if (p.style !== 'tags') {
       if (p.withTags) {
         // Second turn on the same conversation: the image's KV cache is reused (no second vision pass).
         const second = await this.gen.run({
@@ -64,7 +60,7 @@ export class EngineRunner {
           keepCache: false,
           stopper: ctl.stopper,
         });
-        if (second.stopped) throw engineError('Cancelled', 'cancelled');
+        if (second.stopped) throw new EngineError('Cancelled', 'cancelled');
         tags = normaliseTags(second.text);
       }
     }
@@ -72,7 +68,7 @@ export class EngineRunner {
   }
 
   async generate(p: GenerateParams, ctl: RequestControl): Promise<GenerateWireResult> {
-    if (!p.messages.length) throw engineError('No messages to answer', 'input');
+    if (!p.messages.length) throw new EngineError('No messages to answer', 'input');
     const key = p.sessionKey;
     const prior = key ? this.sessions.get(key) ?? null : null;
     if (key) this.sessions.delete(key); // consumed: the cache is updated in place by generate()

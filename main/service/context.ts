@@ -5,6 +5,7 @@ import { dataPaths, type DataPaths } from './paths';
 import { createLogger, type Logger } from './log';
 import { AppError } from '../../shared/errors';
 import type { EngineClient } from '../engine/client';
+import { createSecretStore, secretsFile, type SecretCodec, type SecretStore } from '../engine/secrets';
 
 export interface ContextOptions {
   dataDir: string;
@@ -13,6 +14,8 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Where this library logs (default: the rotated file logs/main.log in the data folder; the CLI passes stderr). */
   log?: Logger;
+  /** How secrets are sealed in DATA/secrets.json (Electron safeStorage in the desktop app; plain in a 0600 file otherwise). */
+  secretCodec?: SecretCodec;
 }
 
 export interface AppContext {
@@ -21,6 +24,8 @@ export interface AppContext {
   readonly events: EventBus;
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
+  /** API keys (endpoints, the own API): never in settings, never sent to the renderer. */
+  readonly secrets: SecretStore;
   /** The inference process client, started on first use. */
   engine(): EngineClient;
   /** Registered by areas that hold resources (watchers, engine, timers). */
@@ -38,6 +43,7 @@ export function createContext(opts: ContextOptions): AppContext {
   let engine: EngineClient | null = null;
   const ctx: AppContext = {
     paths, db, events, env, log,
+    secrets: createSecretStore(secretsFile(paths.root), opts.secretCodec),
     engine() {
       if (!engine) {
         if (!opts.engineFactory) throw new AppError('unavailable', 'No inference engine is available in this process.');

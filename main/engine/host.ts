@@ -2,14 +2,15 @@
 // sends one request at a time with an id and a timeout, relays streamed tokens and cancels, and
 // survives crashes — the request in flight fails with a clear error, the process restarts with
 // backoff, and later requests run on the new process.
-import type { EngineExit, EnginePort, EnginePortFactory } from '../engine/port';
+import type { EngineExit, EnginePort, EnginePortFactory } from './port';
+import { AppError } from '../../shared/errors';
+import { APP_KIND_OF_ENGINE_KIND, type EngineErrorKind } from './protocol';
 import type {
   CaptionParams, CaptionWireResult, EngineMessage, EngineRequest, GenerateParams, GenerateWireResult, LoadResult,
-} from '../engine/protocol';
-import type { AskRequest, CaptionRequest, CaptionResult, ChatRequest, EngineClient, EngineConfig, GenerateResult } from '../engine/client';
+} from './protocol';
+import type { AskRequest, CaptionRequest, CaptionResult, ChatRequest, EngineClient, EngineConfig, GenerateResult } from './client';
 import type { EngineStatus } from '../../shared/contract/models';
 import { DEFAULT_MODEL } from '../../shared/constants';
-import { engineError } from '../engine/protocol';
 
 export interface EngineHostOptions {
   portFactory: EnginePortFactory;
@@ -26,6 +27,14 @@ export interface EngineHostOptions {
   restartDelaysMs?: number[];
   /** Crashes in a row after which waiting requests fail instead of waiting for another restart. */
   maxConsecutiveCrashes?: number;
+}
+
+/** Error of a request: an AppError whose kind follows the engine's own (`code`, see APP_KIND_OF_ENGINE_KIND). */
+export class EngineRequestError extends AppError {
+  constructor(message: string, readonly code: EngineErrorKind) {
+    super(APP_KIND_OF_ENGINE_KIND[code], message);
+    this.name = code === 'cancelled' ? 'AbortError' : 'EngineRequestError';
+  }
 }
 
 type Kind = 'caption' | 'generate' | 'warm';
@@ -74,7 +83,7 @@ export class EngineHost implements EngineClient {
   /** Folder the current process loads (resolved when it was spawned). */
   private pendingModelDir: string | null = null;
   private readonly listeners = new Set<(s: EngineStatus) => void>();
-  private state: EngineStatus = { state: 'stopped', model: null, device: null, dtype: null, fallbackReasons: [], restarts: 0, lastError: null };
+  private state: EngineStatus = { state: 'stopped', model: null, device: null, dtype: null, dtypeReason: null, fallbackReasons: [], restarts: 0, lastError: null };
 
   constructor(private readonly opts: EngineHostOptions) {
     this.config = { model: DEFAULT_MODEL, device: 'auto', dtype: 'auto', ...opts.config };
@@ -141,7 +150,7 @@ export class EngineHost implements EngineClient {
   async close(): Promise<void> {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const err = engineError('The engine was closed', 'closed');
+    const err = new EngineRequestError('The engine was closed', 'closed');
     for (const p of this.queue.splice(0)) this.settle(p, err);
     if (this.running) {
       clearTimeout(this.running.timer);
@@ -155,11 +164,11 @@ export class EngineHost implements EngineClient {
   // ---- queue ----
 
   private enqueue<T>(p: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
-    if (this.closed) return Promise.reject(engineError('The engine was closed', 'closed'));
+    if (this.closed) return Promise.reject(new EngineRequestError('The engine was closed', 'closed'));
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { ...p, resolve: resolve as (v: unknown) => void, reject };
       if (p.signal) {
-        if (p.signal.aborted) return reject(engineError('Cancelled', 'cancelled'));
+        if (p.signal.aborted) return reject(new EngineRequestError('Cancelled', 'cancelled'));
         const onAbort = () => this.cancel(pending);
         p.signal.addEventListener('abort', onAbort, { once: true });
         pending.detachSignal = () => p.signal?.removeEventListener('abort', onAbort);
@@ -179,7 +188,7 @@ export class EngineHost implements EngineClient {
     const i = this.queue.indexOf(p);
     if (i >= 0) {
       this.queue.splice(i, 1);
-      this.settle(p, engineError('Cancelled', 'cancelled'));
+      this.settle(p, new EngineRequestError('Cancelled', 'cancelled'));
     } else if (this.running?.pending === p && this.proc) {
       // Generation stops after the current token; the partial result comes back as usual.
       this.proc.port.postMessage({ type: 'cancel', id: this.running.id });
@@ -224,7 +233,7 @@ export class EngineHost implements EngineClient {
       modelDir = this.opts.resolveModel(this.config.model);
       if (!modelDir) throw new Error(`Model ${this.config.model} is not available locally. Download it with \`smolalbum models pull ${this.config.model}\` or pass a model folder.`);
     } catch (err) {
-      this.failAll(engineError((err as Error).message, 'model'));
+      this.failAll(new EngineRequestError((err as Error).message, 'model'));
       this.setStatus({ state: 'stopped', lastError: (err as Error).message });
       return false;
     }
@@ -232,7 +241,7 @@ export class EngineHost implements EngineClient {
     try {
       port = this.opts.portFactory();
     } catch (err) {
-      this.failAll(engineError(`Cannot start the inference process: ${(err as Error).message}`, 'crashed'));
+      this.failAll(new EngineRequestError(`Cannot start the inference process: ${(err as Error).message}`, 'crashed'));
       return false;
     }
     const proc: Proc = { port, loaded: false, deliberate: false };
@@ -240,7 +249,7 @@ export class EngineHost implements EngineClient {
     this.pendingModelDir = modelDir;
     port.onMessage((m) => { if (this.proc === proc) this.onMessage(m); });
     port.onExit((e) => this.onExit(proc, e));
-    this.setStatus({ state: 'starting', model: this.config.model, device: null, dtype: null, fallbackReasons: [] });
+    this.setStatus({ state: 'starting', model: this.config.model, device: null, dtype: null, dtypeReason: null, fallbackReasons: [] });
     return true;
   }
 
@@ -273,7 +282,7 @@ export class EngineHost implements EngineClient {
       this.settle(run.pending, null, m.result);
     } else if (m.type === 'error') {
       this.setStatus({ state: 'ready', lastError: m.error.message });
-      this.settle(run.pending, engineError(m.error.message, m.error.code));
+      this.settle(run.pending, new EngineRequestError(m.error.message, m.error.code));
     }
     this.pump();
   }
@@ -283,10 +292,10 @@ export class EngineHost implements EngineClient {
       const info = m.result as LoadResult;
       this.crashesInARow = 0;
       if (this.proc) this.proc.loaded = true;
-      this.setStatus({ state: 'ready', device: info.device, dtype: info.dtype, fallbackReasons: info.fallbackReasons, lastError: null });
+      this.setStatus({ state: 'ready', device: info.device, dtype: info.dtype, dtypeReason: info.dtypeReason, fallbackReasons: info.fallbackReasons, lastError: null });
     } else if (m.type === 'error') {
       // Nothing can run without the model: fail what waits, and start clean next time.
-      this.failAll(engineError(m.error.message, m.error.code));
+      this.failAll(new EngineRequestError(m.error.message, m.error.code));
       this.setStatus({ lastError: m.error.message });
       void this.stopProcess().then(() => this.setStatus({ state: 'stopped' }));
     }
@@ -298,8 +307,8 @@ export class EngineHost implements EngineClient {
     this.running = null;
     const what = run.pending ? run.pending.label : 'loading the model';
     const msg = `The inference process did not finish ${what} within ${Math.round(ms / 1000)} s; it was restarted`;
-    if (run.pending) this.settle(run.pending, engineError(msg, 'timeout'));
-    else this.failAll(engineError(msg, 'timeout'));
+    if (run.pending) this.settle(run.pending, new EngineRequestError(msg, 'timeout'));
+    else this.failAll(new EngineRequestError(msg, 'timeout'));
     this.setStatus({ lastError: msg });
     // A stuck process cannot be trusted with the next request.
     void this.stopProcess().then(() => this.pump());
@@ -318,10 +327,10 @@ export class EngineHost implements EngineClient {
     const during = run ? ` while ${run.pending ? run.pending.label : 'loading the model'}` : '';
     const msg = `The inference process crashed (${how})${during}; it is being restarted`;
     this.setStatus({ state: 'crashed', lastError: msg, restarts: this.state.restarts + 1 });
-    if (run?.pending) this.settle(run.pending, engineError(msg, 'crashed'));
+    if (run?.pending) this.settle(run.pending, new EngineRequestError(msg, 'crashed'));
     const max = this.opts.maxConsecutiveCrashes ?? 3;
     if (this.crashesInARow >= max) {
-      this.failAll(engineError(`The inference process crashed ${this.crashesInARow} times in a row (last: ${how}); giving up until the next request`, 'crashed'));
+      this.failAll(new EngineRequestError(`The inference process crashed ${this.crashesInARow} times in a row (last: ${how}); giving up until the next request`, 'crashed'));
       this.crashesInARow = 0;
       return;
     }
@@ -349,6 +358,6 @@ export class EngineHost implements EngineClient {
       proc.port.onExit(() => { clearTimeout(timer); resolve(); });
       proc.port.postMessage({ type: 'exit' });
     });
-    if (!this.closed && this.state.state !== 'crashed') this.setStatus({ state: 'stopped', device: null, dtype: null });
+    if (!this.closed && this.state.state !== 'crashed') this.setStatus({ state: 'stopped', device: null, dtype: null, dtypeReason: null });
   }
 }
