@@ -188,6 +188,8 @@ export const en = {
   'shortcuts.prevNext': 'Previous / next photo (detail)',
   'shortcuts.goLibrary': 'Library',
   'shortcuts.goAlbums': 'Albums',
+  'shortcuts.goPlaces': 'Places',
+  'shortcuts.goMap': 'Map',
   'shortcuts.goChat': 'Chat',
   'shortcuts.goSettings': 'Settings',
   'error.generic': 'Something went wrong: {message}',

@@ -190,6 +190,8 @@ export const zhCN: Record<MessageKey, string> = {
   'shortcuts.prevNext': '上一张/下一张（详情页）',
   'shortcuts.goLibrary': '图库',
   'shortcuts.goAlbums': '相册',
+  'shortcuts.goPlaces': '地点',
+  'shortcuts.goMap': '地图',
   'shortcuts.goChat': '对话',
   'shortcuts.goSettings': '设置',
   'error.generic': '出错了：{message}',
