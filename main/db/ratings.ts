@@ -28,3 +28,50 @@ export function saveFileRating(db: Db, photoId: number, meta: Pick<PhotoMeta, 'r
   }
   refreshEffectiveRatings(db, [photoId]);
 }
+
+export interface UserRatingChange {
+  /** Stars 0–5; null withdraws the person's rating; undefined leaves it. */
+  rating?: number | null;
+  /** null withdraws the person's flag; undefined leaves it. */
+  favourite?: boolean | null;
+}
+
+/** A person's rating / favourite on photos (source 'user': scans never touch it). Returns the ids changed. */
+export function setUserRating(db: Db, photoIds: readonly number[], change: UserRatingChange): number[] {
+  const exists = db.prepare('SELECT 1 FROM photos WHERE id = ?').pluck();
+  const upsert = db.prepare(`INSERT INTO photo_ratings (photo_id, source, stars, favourite, updated_at) VALUES (?, 'user', ?, ?, ?)
+    ON CONFLICT (photo_id, source) DO UPDATE SET
+      stars = CASE WHEN ? THEN excluded.stars ELSE stars END,
+      favourite = CASE WHEN ? THEN excluded.favourite ELSE favourite END,
+      updated_at = excluded.updated_at`);
+  const now = nowIso();
+  const stars = change.rating ?? null;
+  const favourite = change.favourite === undefined || change.favourite === null ? null : change.favourite ? 1 : 0;
+  const setStars = change.rating !== undefined ? 1 : 0;
+  const setFavourite = change.favourite !== undefined ? 1 : 0;
+  const changed = [...new Set(photoIds)].filter((id) => exists.get(id) !== undefined);
+  for (const id of changed) upsert.run(id, stars, favourite, now, setStars, setFavourite);
+  // A user row that says nothing any more is dropped.
+  db.prepare(`DELETE FROM photo_ratings WHERE source = 'user' AND stars IS NULL AND favourite IS NULL AND label IS NULL
+    AND photo_id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(changed));
+  refreshEffectiveRatings(db, changed);
+  return changed;
+}
+
+/** Whose rating shows and the file's pick label, for the photo detail. */
+export function ratingDetail(db: Db, photoId: number): { pick: 'rejected' | 'pending' | 'accepted' | null; ratingSource: 'user' | 'xmp' | null } {
+  const source = db.prepare(`SELECT r.source FROM photo_ratings r WHERE r.photo_id = ? AND r.stars IS NOT NULL
+    ORDER BY ${sourceRankSql('r.source')} LIMIT 1`).pluck().get(photoId) as 'user' | 'xmp' | undefined;
+  const pick = db.prepare(`SELECT r.pick FROM photo_ratings r WHERE r.photo_id = ? AND r.pick IS NOT NULL
+    ORDER BY ${sourceRankSql('r.source')} LIMIT 1`).pluck().get(photoId) as 'rejected' | 'pending' | 'accepted' | undefined;
+  return { pick: pick ?? null, ratingSource: source ?? null };
+}
+
+/** Effective values of photos, in the order given (unknown ids left out). */
+export function effectiveRatings(db: Db, photoIds: readonly number[]): { id: number; rating: number; favourite: boolean; label: string | null }[] {
+  const stmt = db.prepare('SELECT id, rating, favourite, label FROM photos WHERE id = ?');
+  return photoIds.flatMap((id) => {
+    const r = stmt.get(id) as { id: number; rating: number; favourite: number; label: string | null } | undefined;
+    return r ? [{ id: r.id, rating: r.rating, favourite: r.favourite === 1, label: r.label }] : [];
+  });
+}

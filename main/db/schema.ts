@@ -37,7 +37,7 @@ export const migrations: Migration[] = [
         orientation INTEGER,
         phash TEXT,
         xmp_json TEXT,
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error')),
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error','damaged')),
         error TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,

@@ -19,11 +19,15 @@ export interface ExportRow {
   camera: string | null;
   lat: number | null;
   lon: number | null;
+  /** Effective stars; null when neither a person nor the file rated the photo. */
+  rating: number | null;
+  label: string | null;
 }
 
 interface Raw {
   id: number; root_id: number; root_path: string; rel_path: string; status: PhotoStatus; caption: string | null;
   source: Provenance | null; model: string | null; tags: string; taken_at: string | null; camera: string; lat: number | null; lon: number | null;
+  rating: number; rated: number; label: string | null;
 }
 
 const RANK = (col: string) => `CASE ${col} WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
@@ -35,7 +39,8 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
            (SELECT json_group_array(name) FROM (
               SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id
               GROUP BY t.id ORDER BY min(${RANK('pt.source')}), min(pt.rowid))) AS tags,
-           p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon
+           p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon,
+           p.rating, EXISTS (SELECT 1 FROM photo_ratings pr WHERE pr.photo_id = p.id AND pr.stars IS NOT NULL) AS rated, p.label
     FROM photos p JOIN roots r ON r.id = p.root_id
     LEFT JOIN captions c ON c.id = (SELECT c2.id FROM captions c2 WHERE c2.photo_id = p.id ORDER BY ${RANK('c2.source')} LIMIT 1)
     ${filter}
@@ -46,6 +51,7 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
       id: r.id, rootId: r.root_id, rootPath: r.root_path, relPath: r.rel_path, path: absolutePath(r.root_path, r.rel_path),
       status: r.status, caption: r.caption, source: r.source, model: r.model, tags: JSON.parse(r.tags) as string[],
       takenAt: r.taken_at, camera: r.camera || null, lat: r.lat, lon: r.lon,
+      rating: r.rated ? r.rating : null, label: r.label,
     };
   }
 }

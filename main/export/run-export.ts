@@ -39,7 +39,8 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    if (row.status !== 'ok' || (!row.caption && !tags.length)) { summary.skipped++; continue; }
+    const rated = opts.kind === 'xmp' && (row.rating !== null || row.label !== null);
+    if (row.status !== 'ok' || (!row.caption && !tags.length && !rated)) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {
@@ -80,7 +81,7 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   const existing = await readIfExists(file);
   let xml: string;
   try {
-    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags });
+    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, rating: row.rating, label: row.label });
   } catch (err) {
     if (err instanceof MalformedXmpError) throw new Error(`the existing sidecar ${file} is malformed (${err.message}); left unchanged`);
     throw err;

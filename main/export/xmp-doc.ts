@@ -8,6 +8,7 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   digiKam: 'http://www.digikam.org/ns/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
+  xmp: 'http://ns.adobe.com/xap/1.0/',
 } as const;
 
 export class MalformedXmpError extends Error {
@@ -142,12 +143,22 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 
 const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'HierarchicalSubject']];
 
+export interface XmpData {
+  caption: string | null;
+  tags: readonly string[];
+  /** xmp:Rating 0–5; null leaves whatever the sidecar says (another tool's rating is not erased). */
+  rating?: number | null;
+  /** xmp:Label; null leaves the sidecar's. */
+  label?: string | null;
+}
+
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
  * Our four properties are replaced wherever they were; a property with no value is removed.
+ * xmp:Rating and xmp:Label are replaced when we have a value, and left as they are otherwise.
  * Throws MalformedXmpError when the existing text is not a usable XMP packet.
  */
-export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[] }): string {
+export function mergeXmp(existing: string | null, data: XmpData): string {
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
   if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
@@ -156,6 +167,11 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
   const q = (local: string) => (rdfPrefix ? `${rdfPrefix}:${local}` : local);
   const rdfKids = kids(rdf.node);
 
+  const owned: [keyof typeof NS, string][] = [
+    ...OWNED,
+    ...(data.rating !== undefined && data.rating !== null ? [['xmp', 'Rating'] as [keyof typeof NS, string]] : []),
+    ...(data.label ? [['xmp', 'Label'] as [keyof typeof NS, string]] : []),
+  ];
   // Drop our properties from every rdf:Description (element form and attribute form).
   let target: XNode | null = null;
   for (const desc of rdfKids) {
@@ -165,7 +181,7 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     const list = kids(desc);
     for (let i = list.length - 1; i >= 0; i--) {
       const prop = list[i]!;
-      if (OWNED.some(([ns, local]) => is(prop, scopeOf(prop, ds), NS[ns], local))) {
+      if (owned.some(([ns, local]) => is(prop, scopeOf(prop, ds), NS[ns], local))) {
         list.splice(i, 1);
         const prev = list[i - 1];
         if (prev && typeof prev['#text'] === 'string' && !prev['#text'].trim()) list.splice(i - 1, 1);
@@ -175,7 +191,7 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     for (const key of Object.keys(attrs)) {
       if (key.startsWith('@_xmlns')) continue;
       const r = resolve(key.slice(2), ds);
-      if (OWNED.some(([ns, local]) => r.uri === NS[ns] && r.local === local)) delete attrs[key];
+      if (owned.some(([ns, local]) => r.uri === NS[ns] && r.local === local)) delete attrs[key];
     }
   }
   if (!target) {
@@ -206,6 +222,9 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
     added.push({ [`${declare('lr')}:HierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
   }
+  if (data.rating !== undefined && data.rating !== null) added.push({ [`${declare('xmp')}:Rating`]: [{ '#text': String(data.rating) }] });
+  const label = data.label?.trim();
+  if (label) added.push({ [`${declare('xmp')}:Label`]: [{ '#text': xmlSafe(label) }] });
   const list = kids(target);
   const trailing = list.length && typeof list.at(-1)!['#text'] === 'string' && !String(list.at(-1)!['#text']).trim() ? list.pop()! : null;
   for (const node of added) list.push({ '#text': '\n   ' }, node);

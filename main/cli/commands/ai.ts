@@ -129,18 +129,29 @@ export const aiCommand: CliCommand = {
 
 export const editCommand: CliCommand = {
   name: 'edit',
-  summary: 'Set a photo\'s caption or add/remove tags by hand (kept over AI and XMP text)',
-  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]...',
+  summary: 'Set a photo\'s caption, tags, rating or favourite by hand (kept over AI and the file\'s own)',
+  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--rating N] [--favourite|--no-favourite]',
   options: {
     caption: { type: 'string' },
+    rating: { type: 'string' },
+    favourite: { type: 'boolean' },
+    'no-favourite': { type: 'boolean' },
     tag: { type: 'string', multiple: true },
     untag: { type: 'string', multiple: true },
   },
   async run({ positionals, values }, io) {
     const tags = (values.tag as string[] | undefined) ?? [];
     const untags = (values.untag as string[] | undefined) ?? [];
-    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length)) {
-      io.log('Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]...');
+    const usage = 'Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--rating N] [--favourite|--no-favourite]';
+    const rating = typeof values.rating === 'string' ? Number(values.rating) : undefined;
+    if (rating !== undefined && !(Number.isInteger(rating) && rating >= 0 && rating <= 5)) {
+      io.log(`--rating takes 0–5 stars, not "${String(values.rating)}"`);
+      return 2;
+    }
+    if (values.favourite && values['no-favourite']) { io.log('--favourite and --no-favourite together: pick one'); return 2; }
+    const favourite = values.favourite ? true : values['no-favourite'] ? false : undefined;
+    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && rating === undefined && favourite === undefined)) {
+      io.log(usage);
       return 2;
     }
     const { ids, missing } = photoIdsForPaths(io.ctx().db, positionals);
@@ -151,6 +162,7 @@ export const editCommand: CliCommand = {
       if (typeof values.caption === 'string') await invoke(service, 'photos.setCaption', { id, text: values.caption });
       if (tags.length) await invoke(service, 'photos.addTags', { id, tags });
       if (untags.length) await invoke(service, 'photos.removeTags', { id, tags: untags });
+      if (rating !== undefined || favourite !== undefined) await invoke(service, 'photos.rate', { ids: [id], rating, favourite });
       results.push(await invoke(service, 'photos.get', { id }));
     }
     if (io.json) io.printJson(results);
