@@ -21,6 +21,8 @@ export const searchFilters = z.object({
   favourite: z.boolean().optional(),
   /** Label, case-insensitive (e.g. "Red"). */
   label: z.string().min(1).optional(),
+  /** Words of a place name (city, region, country in English or Chinese), each by prefix. */
+  place: z.string().min(1).optional(),
 }).strict();
 export type SearchFilters = z.infer<typeof searchFilters>;
 

@@ -129,8 +129,8 @@ export const aiCommand: CliCommand = {
 
 export const editCommand: CliCommand = {
   name: 'edit',
-  summary: 'Set a photo\'s caption, tags, rating or favourite by hand (kept over AI and the file\'s own)',
-  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--rating N] [--favourite|--no-favourite]',
+  summary: 'Set a photo\'s caption, tags, place, rating or favourite by hand (kept over AI and the file\'s own)',
+  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place] [--rating N] [--favourite|--no-favourite]',
   options: {
     caption: { type: 'string' },
     rating: { type: 'string' },
@@ -138,11 +138,15 @@ export const editCommand: CliCommand = {
     'no-favourite': { type: 'boolean' },
     tag: { type: 'string', multiple: true },
     untag: { type: 'string', multiple: true },
+    place: { type: 'string' },
+    'clear-place': { type: 'boolean' },
   },
   async run({ positionals, values }, io) {
     const tags = (values.tag as string[] | undefined) ?? [];
     const untags = (values.untag as string[] | undefined) ?? [];
-    const usage = 'Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--rating N] [--favourite|--no-favourite]';
+    const place = typeof values.place === 'string' ? values.place : undefined;
+    const clearPlace = values['clear-place'] === true;
+    const usage = 'Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place] [--rating N] [--favourite|--no-favourite]';
     const rating = typeof values.rating === 'string' ? Number(values.rating) : undefined;
     if (rating !== undefined && !(Number.isInteger(rating) && rating >= 0 && rating <= 5)) {
       io.log(`--rating takes 0–5 stars, not "${String(values.rating)}"`);
@@ -150,7 +154,8 @@ export const editCommand: CliCommand = {
     }
     if (values.favourite && values['no-favourite']) { io.log('--favourite and --no-favourite together: pick one'); return 2; }
     const favourite = values.favourite ? true : values['no-favourite'] ? false : undefined;
-    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && rating === undefined && favourite === undefined)) {
+    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && place === undefined && !clearPlace
+      && rating === undefined && favourite === undefined)) {
       io.log(usage);
       return 2;
     }
@@ -158,6 +163,10 @@ export const editCommand: CliCommand = {
     for (const m of missing) io.log(`Not in the library: ${m}`);
     const service = io.service();
     const results: unknown[] = [];
+    // One place for all the photos: a city name is looked up once (places.set takes them together).
+    if (ids.length && (place !== undefined || clearPlace)) {
+      await invoke(service, 'places.set', { photoIds: ids, to: clearPlace ? null : { city: place! } });
+    }
     for (const id of ids) {
       if (typeof values.caption === 'string') await invoke(service, 'photos.setCaption', { id, text: values.caption });
       if (tags.length) await invoke(service, 'photos.addTags', { id, tags });
