@@ -134,6 +134,7 @@ function Model() {
           <dt>{t('settings.modelSize')}</dt><dd data-testid="engine-model">{engine.model ?? chosen ?? '—'}</dd>
           <dt>{t('settings.engineState')}</dt><dd>{engine.state}</dd>
           <dt>{t('settings.engineDevice')}</dt><dd data-testid="engine-device">{engine.device ?? '—'}{engine.dtype ? ` (${Object.entries(engine.dtype).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}</dd>
+          {engine.dtypeReason ? <><dt>{t('settings.engineDtypeReason')}</dt><dd data-testid="engine-dtype-reason">{engine.dtypeReason}</dd></> : null}
           {engine.fallbackReasons.length ? <><dt>{t('settings.engineFallback')}</dt><dd><ul>{engine.fallbackReasons.map((r) => <li key={r}>{r}</li>)}</ul></dd></> : null}
           {engine.lastError ? <><dt>{t('settings.engineError')}</dt><dd className="error-text">{engine.lastError}</dd></> : null}
         </dl>
