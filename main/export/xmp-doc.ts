@@ -9,6 +9,9 @@ export const NS = {
   digiKam: 'http://www.digikam.org/ns/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
   xmp: 'http://ns.adobe.com/xap/1.0/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  Iptc4xmpCore: 'http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/',
+  exif: 'http://ns.adobe.com/exif/1.0/',
 } as const;
 
 export class MalformedXmpError extends Error {
@@ -142,10 +145,35 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 `;
 
 const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'HierarchicalSubject']];
+/** Place properties: ours only when the photo has a place (a sidecar's place from another tool is kept otherwise). */
+const PLACE_OWNED: [keyof typeof NS, string][] = [['photoshop', 'City'], ['photoshop', 'State'], ['photoshop', 'Country'], ['Iptc4xmpCore', 'CountryCode']];
+/** GPS: written only for a place a person set (the file's own GPS is already in the file). */
+const GPS_OWNED: [keyof typeof NS, string][] = [['exif', 'GPSLatitude'], ['exif', 'GPSLongitude']];
+
+/** What a sidecar says about where the photo was taken. */
+export interface XmpPlace {
+  city: string | null;
+  region: string | null;
+  /** English country name (photoshop:Country is free text; the code goes to Iptc4xmpCore:CountryCode). */
+  country: string | null;
+  countryCode: string | null;
+  /** Set only for a place a person chose. */
+  gps: { lat: number; lon: number } | null;
+}
+
+/** XMP GPS coordinate "DDD,MM.mmmmmmK" (XMP spec, part 2: GPSCoordinate). */
+export function xmpGpsCoordinate(value: number, axis: 'lat' | 'lon'): string {
+  const ref = axis === 'lat' ? (value < 0 ? 'S' : 'N') : (value < 0 ? 'W' : 'E');
+  const abs = Math.abs(value);
+  const deg = Math.floor(abs);
+  const min = (abs - deg) * 60;
+  return `${deg},${min.toFixed(6)}${ref}`;
+}
 
 export interface XmpData {
   caption: string | null;
   tags: readonly string[];
+  place?: XmpPlace | null;
   /** xmp:Rating 0–5; null leaves whatever the sidecar says (another tool's rating is not erased). */
   rating?: number | null;
   /** xmp:Label; null leaves the sidecar's. */
@@ -159,6 +187,11 @@ export interface XmpData {
  * Throws MalformedXmpError when the existing text is not a usable XMP packet.
  */
 export function mergeXmp(existing: string | null, data: XmpData): string {
+  const owned: [keyof typeof NS, string][] = [
+    ...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : []),
+    ...(data.rating !== undefined && data.rating !== null ? [['xmp', 'Rating'] as [keyof typeof NS, string]] : []),
+    ...(data.label ? [['xmp', 'Label'] as [keyof typeof NS, string]] : []),
+  ];
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
   if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
@@ -167,11 +200,6 @@ export function mergeXmp(existing: string | null, data: XmpData): string {
   const q = (local: string) => (rdfPrefix ? `${rdfPrefix}:${local}` : local);
   const rdfKids = kids(rdf.node);
 
-  const owned: [keyof typeof NS, string][] = [
-    ...OWNED,
-    ...(data.rating !== undefined && data.rating !== null ? [['xmp', 'Rating'] as [keyof typeof NS, string]] : []),
-    ...(data.label ? [['xmp', 'Label'] as [keyof typeof NS, string]] : []),
-  ];
   // Drop our properties from every rdf:Description (element form and attribute form).
   let target: XNode | null = null;
   for (const desc of rdfKids) {
@@ -225,6 +253,19 @@ export function mergeXmp(existing: string | null, data: XmpData): string {
   if (data.rating !== undefined && data.rating !== null) added.push({ [`${declare('xmp')}:Rating`]: [{ '#text': String(data.rating) }] });
   const label = data.label?.trim();
   if (label) added.push({ [`${declare('xmp')}:Label`]: [{ '#text': xmlSafe(label) }] });
+  const simple = (ns: keyof typeof NS, local: string, value: string | null | undefined) => {
+    if (value) added.push({ [`${declare(ns)}:${local}`]: [{ '#text': xmlSafe(value) }] });
+  };
+  if (data.place) {
+    simple('photoshop', 'City', data.place.city);
+    simple('photoshop', 'State', data.place.region);
+    simple('photoshop', 'Country', data.place.country);
+    simple('Iptc4xmpCore', 'CountryCode', data.place.countryCode);
+    if (data.place.gps) {
+      simple('exif', 'GPSLatitude', xmpGpsCoordinate(data.place.gps.lat, 'lat'));
+      simple('exif', 'GPSLongitude', xmpGpsCoordinate(data.place.gps.lon, 'lon'));
+    }
+  }
   const list = kids(target);
   const trailing = list.length && typeof list.at(-1)!['#text'] === 'string' && !String(list.at(-1)!['#text']).trim() ? list.pop()! : null;
   for (const node of added) list.push({ '#text': '\n   ' }, node);

@@ -1,12 +1,13 @@
-// Search filter chips (date range, folder, camera, tag, has GPS, rating, favourites, label), kept in the #/search URL so a
+// Search filter chips (date range, folder, camera, tag, place, has GPS, rating, favourites, label), kept
+// in the #/search URL so a
 // search can be bookmarked and the back button works.
 import { useState, type FormEvent } from 'react';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 
-export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'gps' | 'rating' | 'fav' | 'label';
+export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps' | 'rating' | 'fav' | 'label';
 const LABELS: Record<FilterKey, MessageKey> = {
-  from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', gps: 'filters.hasGps',
+  from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', place: 'filters.place', gps: 'filters.hasGps',
   rating: 'filters.minRating', fav: 'filters.favourite', label: 'filters.photoLabel',
 };
 /** Chips that are switched on by one click (no value to type). */
