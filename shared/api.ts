@@ -9,6 +9,7 @@ import { ratingMethods } from './contract/ratings';
 import { placeMethods } from './contract/places';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
+import { engineMethods } from './contract/engines';
 import type { AiStatus, Progress } from './types';
 
 export const methods = {
@@ -20,6 +21,7 @@ export const methods = {
   ...placeMethods,
   ...modelMethods,
   ...chatMethods,
+  ...engineMethods,
 };
 
 export type Methods = typeof methods;
