@@ -22,6 +22,7 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
   if (date(params.get('from'))) f.from = date(params.get('from'));
   if (date(params.get('to'))) f.to = date(params.get('to'));
   if (params.get('gps') === '1') f.hasGps = true;
+  if (params.get('place')) f.place = params.get('place')!;
   return f;
 }
 

@@ -10,6 +10,7 @@ import { LANGS, useI18n, type Lang } from '../i18n';
 import { errorText, formatBytes, formatDuration } from '../format';
 import { ProgressBar } from '../components/ProgressBar';
 import { FolderPicker } from './FirstRun';
+import { EnginesSettings } from './EnginesSettings';
 
 function Folders() {
   const { t, tn } = useI18n();
@@ -165,6 +166,23 @@ function General() {
   );
 }
 
+/** Settings ▸ About: what the app is made of, and the attributions its data needs (GeoNames is CC BY 4.0). */
+function About() {
+  const { t } = useI18n();
+  return (
+    <section className="card" aria-labelledby="about-title" data-testid="settings-about">
+      <h2 id="about-title">{t('settings.about')}</h2>
+      <p>{t('settings.aboutText')}</p>
+      <p data-testid="geonames-attribution">
+        {t('settings.attributionPlaces')}{' '}
+        <a href="https://www.geonames.org" target="_blank" rel="noreferrer">GeoNames</a>{' '}
+        (<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noreferrer">CC BY 4.0</a>).
+      </p>
+      <p className="muted">{t('settings.attributionMap')}</p>
+    </section>
+  );
+}
+
 export function SettingsView() {
   const { t } = useI18n();
   return (
@@ -172,7 +190,9 @@ export function SettingsView() {
       <div className="view-head"><h1>{t('settings.title')}</h1></div>
       <Folders />
       <Model />
+      <EnginesSettings />
       <General />
+      <About />
     </div>
   );
 }
