@@ -5,9 +5,11 @@ import { libraryMethods } from './contract/library';
 import { aiMethods } from './contract/ai';
 import { albumMethods } from './contract/albums';
 import { exportMethods } from './contract/export';
+import { ratingMethods } from './contract/ratings';
 import { placeMethods } from './contract/places';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
+import { engineMethods } from './contract/engines';
 import type { AiStatus, Progress } from './types';
 
 export const methods = {
@@ -15,9 +17,11 @@ export const methods = {
   ...aiMethods,
   ...albumMethods,
   ...exportMethods,
+  ...ratingMethods,
   ...placeMethods,
   ...modelMethods,
   ...chatMethods,
+  ...engineMethods,
 };
 
 export type Methods = typeof methods;

@@ -5,10 +5,12 @@ import { libraryHandlers } from '../library/handlers';
 import { aiHandlers } from '../ai/handlers';
 import { albumHandlers } from '../albums/handlers';
 import { exportHandlers } from '../export/handlers';
+import { ratingHandlers } from '../library/ratings-handlers';
 import { placeHandlers } from '../places/handlers';
 import { modelHandlers } from '../models/handlers';
 import { chatHandlers } from '../chat/handlers';
 import { captionHandlers } from '../caption/handlers';
+import { engineHandlers } from '../engine/handlers';
 
 export function createService(ctx: AppContext): Service {
   return {
@@ -16,9 +18,11 @@ export function createService(ctx: AppContext): Service {
     ...aiHandlers(ctx),
     ...albumHandlers(ctx),
     ...exportHandlers(ctx),
+    ...ratingHandlers(ctx),
     ...placeHandlers(ctx),
     ...modelHandlers(ctx),
     ...chatHandlers(ctx),
     ...captionHandlers(ctx),
+    ...engineHandlers(ctx),
   };
 }
