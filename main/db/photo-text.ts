@@ -3,6 +3,9 @@
 import type { Db } from './connection';
 import { sourceRankSql } from './source-rank';
 
+/** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
+export { sourceRankSql } from './source-rank';
+
 /** Effective caption: the one of the strongest source (shared/types.ts SOURCE_PRIORITY). */
 export const EFFECTIVE_CAPTION_SQL = `
   (SELECT c.text FROM captions c WHERE c.photo_id = p.id
