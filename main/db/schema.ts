@@ -37,7 +37,8 @@ export const migrations: Migration[] = [
         orientation INTEGER,
         phash TEXT,
         xmp_json TEXT,
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error')),
+        -- 'damaged' (issue 10): partly decoded, shown and captioned; the error column holds the decoder's warning.
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error','damaged')),
         error TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,

@@ -39,7 +39,7 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    if (row.status !== 'ok' || (!row.caption && !tags.length)) { summary.skipped++; continue; }
+    if ((row.status !== 'ok' && row.status !== 'damaged') || (!row.caption && !tags.length)) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {

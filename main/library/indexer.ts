@@ -20,6 +20,7 @@ import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
 import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
+import { aiWorker } from '../ai/worker';
 
 export interface ScanOptions {
   /** Only these roots (default: every enabled root). */
@@ -214,7 +215,7 @@ class Run {
       return k.pending === 1;
     }
     this.summary.unchanged++;
-    return k.status === 'ok' && k.pending === 1;
+    return (k.status === 'ok' || k.status === 'damaged') && k.pending === 1;
   }
 
   private noteAdded(ids: number[]): void {
@@ -286,6 +287,8 @@ class Run {
       lastFlush = Date.now();
       if (batch.length) this.db.transaction(() => { for (const b of batch) this.apply(b.item, b.outcome); })();
       this.emitChanged();
+      // The next stage directly: the AI queue takes what this batch made ready.
+      if (batch.length) aiWorker(this.ctx).indexed();
     };
     // `concurrency` thumbnails decode at once (the CPU-bound part); twice as many files are in
     // flight so reading, hashing and EXIF of the next ones overlap with decoding instead of idling a core.
@@ -335,7 +338,12 @@ class Run {
       this.summary.errors++;
       return;
     }
-    applyRead(db, id, outcome);
+    // A cached grid says nothing about damage: the same content seen before (a copy, or this very
+    // photo before its file was touched) carries the decoder's warning already.
+    const damaged = outcome.damaged ?? (outcome.thumbCached
+      ? (db.prepare(`SELECT error FROM photos WHERE content_hash = ? AND status = 'damaged' LIMIT 1`).get(outcome.hash) as { error: string } | undefined)?.error ?? null
+      : null);
+    applyRead(db, id, { ...outcome, damaged });
     if (!outcome.thumbCached) this.summary.thumbnails++;
   }
 }

@@ -1,5 +1,7 @@
 // The per-file path shared by scans, indexPaths and the watcher: read once, then hash, sniff,
-// metadata and thumbnails from the same bytes. Never writes to the original.
+// metadata and the grid thumbnail from the same bytes. Metadata is read before the pixels and kept
+// when they cannot be decoded; a damaged file decoded in part is kept with the decoder's warning.
+// Never writes to the original.
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { AppError } from '../../shared/errors';
 import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media';
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
-import { ensureThumbnails } from './thumbs';
+import { ensureGrid } from './thumbs';
 import { describeFsError } from '../media/walk';
 
 /** Larger files are refused (no photo format here needs more; a buffer this size is already costly). */
@@ -16,10 +18,12 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export type ReadOutcome =
   | { kind: 'missing' }
-  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null }
+  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null; meta: PhotoMeta | null }
   | {
       kind: 'ok'; size: number; mtimeMs: number; hash: string; format: MediaFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
+      /** The decoder's warning when only part of the pixels could be decoded (null when the grid was cached). */
+      damaged: string | null;
     };
 
 export class PhotoReadError extends Error {}
@@ -32,6 +36,8 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
+  let format: MediaFormat | null = null;
+  let meta: PhotoMeta | null = null;
   try {
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
@@ -40,22 +46,29 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     if (size === 0) throw new PhotoReadError('empty file (0 bytes)');
     if (size > MAX_FILE_BYTES) throw new PhotoReadError(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
-    const format = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
-    if (!format) throw new PhotoReadError(notAnImage(abs, buf));
+    const sniffed = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
+    if (!sniffed) throw new PhotoReadError(notAnImage(abs, buf));
+    format = sniffed;
     hash = createHash('sha256').update(buf).digest('hex');
     const header = await headerOf(buf);
-    const meta = await readPhotoMeta(buf, header);
+    // Metadata first, on its own: it is kept even when the pixels cannot be decoded.
+    meta = await readPhotoMeta(buf, header).catch(() => null);
     // RAW previews are read by ExifTool from the file; everything else decodes from these bytes.
-    const input = isRawFormat(format) ? abs : buf;
-    const thumbs = await gate(() => ensureThumbnails(thumbsDir, hash!, input, { format, allowDamaged: false }));
-    return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
+    const input = isRawFormat(sniffed) ? abs : buf;
+    const thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+    return { kind: 'ok', size, mtimeMs, hash, format: sniffed, meta: meta ?? emptyMeta(), phash: thumbs.phash, thumbCached: thumbs.cached, damaged: thumbs.damaged };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     const message = err instanceof PhotoReadError || err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
-    return { kind: 'error', message, size, mtimeMs, hash };
+    return { kind: 'error', message, size, mtimeMs, hash, format, meta };
   }
 }
+
+const emptyMeta = (): PhotoMeta => ({
+  width: null, height: null, orientation: null, takenAt: null, cameraMake: null, cameraModel: null, lens: null,
+  lat: null, lon: null, embedded: null,
+});
 
 /** sharp's reading of the header (size, orientation, embedded blocks) for the metadata reader; {} when it has none. */
 async function headerOf(buf: Buffer): Promise<Metadata> {

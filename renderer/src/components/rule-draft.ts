@@ -33,7 +33,7 @@ export function toCondition(d: DraftCondition): RuleCondition | null {
     case 'month': { const n = Number(v); return v && Number.isInteger(n) && n >= 1 && n <= 12 ? { kind: 'month', value: n } : null; }
     case 'hasGps': return { kind: 'hasGps', value: v !== 'false' };
     case 'orientation': return { kind: 'orientation', value: v === 'portrait' ? 'portrait' : 'landscape' };
-    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' ? v : 'ok' };
+    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' || v === 'damaged' ? v : 'ok' };
   }
 }
 
