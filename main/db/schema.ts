@@ -91,32 +91,34 @@ export const migrations: Migration[] = [
 
       -- The searchable text of a photo, one row per photo, kept current by the repositories;
       -- photos_fts indexes it as external content through triggers.
+      -- place: city, region, country (English and Chinese) and code, from photo_places (issue 11).
       CREATE TABLE photo_text (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
         caption TEXT NOT NULL DEFAULT '',
         tags TEXT NOT NULL DEFAULT '',
         file_name TEXT NOT NULL DEFAULT '',
         folder TEXT NOT NULL DEFAULT '',
-        camera TEXT NOT NULL DEFAULT ''
+        camera TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT ''
       );
       CREATE VIRTUAL TABLE photos_fts USING fts5(
-        caption, tags, file_name, folder, camera,
+        caption, tags, file_name, folder, camera, place,
         content='photo_text', content_rowid='photo_id',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
       END;
       CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
       END;
       CREATE TRIGGER photo_text_au AFTER UPDATE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
       END;
 
       CREATE TABLE albums (
@@ -194,6 +196,78 @@ export const migrations: Migration[] = [
         bytes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (repo, revision, dtype)
       );
+
+      -- ── Places (issue 11) ──────────────────────────────────────────────────────────────────
+      -- Where a photo was taken: reverse-geocoded from its GPS (source 'gps', redone when the
+      -- gazetteer's data_version changes or the GPS does) or chosen by a person (source 'user', which
+      -- wins and survives rescans). lat/lon: the coordinates the place stands for (the photo's GPS,
+      -- or the chosen city's). A GPS photo at sea keeps a row with no names, so it is not redone.
+      -- search_text feeds photo_text.place (city, region, country in English and Chinese, code).
+      CREATE TABLE photo_places (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('gps','user')),
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        city TEXT,
+        region TEXT,
+        country_code TEXT,
+        search_text TEXT NOT NULL DEFAULT '',
+        data_version TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- Places view (country → region → city counts) and place filters, from the index alone.
+      CREATE INDEX photo_places_where ON photo_places(country_code, region, city, photo_id);
+      -- "near": a latitude band first, then the exact distance.
+      CREATE INDEX photo_places_lat ON photo_places(lat, lon, photo_id);
+    `);
+
+    // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of
+    // counting a million photos; the triggers keep them current on every write path (cascades from a
+    // removed folder included). Names: 'photos:<status>', 'month:<YYYY-MM>' (the grid's month
+    // groups), 'thumbnails', 'jobs:<kind>:<state>'.
+    db.exec(`
+      CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER photos_count_ai AFTER INSERT ON photos BEGIN
+        INSERT INTO counters (name, n) VALUES ('photos:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+        INSERT INTO counters (name, n) VALUES ('month:' || substr(new.sort_date, 1, 7), 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER photos_count_ad AFTER DELETE ON photos BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'photos:' || old.status;
+        UPDATE counters SET n = n - 1 WHERE name = 'month:' || substr(old.sort_date, 1, 7);
+      END;
+      CREATE TRIGGER photos_month_au AFTER UPDATE OF sort_date ON photos
+        WHEN substr(old.sort_date, 1, 7) IS NOT substr(new.sort_date, 1, 7) BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'month:' || substr(old.sort_date, 1, 7);
+        INSERT INTO counters (name, n) VALUES ('month:' || substr(new.sort_date, 1, 7), 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER photos_count_au AFTER UPDATE OF status ON photos WHEN old.status IS NOT new.status BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'photos:' || old.status;
+        INSERT INTO counters (name, n) VALUES ('photos:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER stage_count_ai AFTER INSERT ON photo_stage WHEN new.stage = 'thumbnail' AND new.done_at IS NOT NULL BEGIN
+        INSERT INTO counters (name, n) VALUES ('thumbnails', 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER stage_count_ad AFTER DELETE ON photo_stage WHEN old.stage = 'thumbnail' AND old.done_at IS NOT NULL BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'thumbnails';
+      END;
+      CREATE TRIGGER stage_count_au AFTER UPDATE ON photo_stage
+        WHEN (old.stage = 'thumbnail' AND old.done_at IS NOT NULL) IS NOT (new.stage = 'thumbnail' AND new.done_at IS NOT NULL) BEGIN
+        INSERT INTO counters (name, n) VALUES ('thumbnails', CASE WHEN new.stage = 'thumbnail' AND new.done_at IS NOT NULL THEN 1 ELSE -1 END)
+          ON CONFLICT (name) DO UPDATE SET n = n + excluded.n;
+      END;
+      CREATE TRIGGER jobs_count_ai AFTER INSERT ON jobs BEGIN
+        INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER jobs_count_ad AFTER DELETE ON jobs BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
+      END;
+      CREATE TRIGGER jobs_count_au AFTER UPDATE OF kind, state ON jobs WHEN old.kind IS NOT new.kind OR old.state IS NOT new.state BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
+        INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
     `);
   },
 ];

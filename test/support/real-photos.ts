@@ -1,14 +1,14 @@
-// The real camera files of ../shared/fixtures/real-photos (see its README): the one place tests find
-// them. A plain clone has no ../shared; tests then skip with a message saying so.
+// Where the real camera files for tests live (see its README): $SMOLALBUM_SHARED_DIR or ../shared next
+// to the repository, + /fixtures/real-photos. Null when absent (a plain clone): tests skip then.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The real-photos folder, or null when ../shared (or SMOLALBUM_SHARED_DIR) is absent. */
 export function realPhotosDir(): string | null {
-  const dir = path.join(process.env.SMOLALBUM_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared'), 'fixtures', 'real-photos');
+  const shared = process.env.SMOLALBUM_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
+  const dir = path.join(shared, 'fixtures', 'real-photos');
   return existsSync(dir) ? dir : null;
 }
 
