@@ -1,7 +1,10 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
 import type { BackendStatus } from './contract/engines';
 
-export type PhotoStatus = 'ok' | 'offline' | 'error';
+/** 'damaged': decoded only in part (truncated or corrupt data); shown and captioned, with the decoder's warning. */
+export type PhotoStatus = 'ok' | 'offline' | 'error' | 'damaged';
+/** Statuses whose pixels can be shown and captioned. */
+export const VIEWABLE_STATUSES: readonly PhotoStatus[] = ['ok', 'damaged'];
 export type Provenance = 'ai' | 'xmp' | 'user';
 export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'places' | 'ai';
 

@@ -22,11 +22,11 @@ export function isMediaPath(pathname: string): boolean {
   return /^\/(thumb|preview|photo)(\/|$)/.test(pathname);
 }
 
-export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): void {
+export async function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') { sendError(res, 405, 'Media is read with GET'); return; }
   const parsed = parseMediaPath(pathname);
   if (!parsed || parsed.id === null) { sendError(res, 404, 'Not found'); return; }
-  const media = resolveMedia(ctx, parsed.kind, parsed.id);
+  const media = await resolveMedia(ctx, parsed.kind, parsed.id);
   if (!media) { sendError(res, 404, 'Not found'); return; }
   let stat;
   try { stat = statSync(media.file); } catch { sendError(res, 404, 'Not found'); return; }

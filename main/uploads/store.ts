@@ -3,10 +3,12 @@
 // Names are sanitised and never used to build a path outside that folder; everything here is temporary.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { inspectImage, sniffImageFormat, SNIFF_BYTES } from './image-check';
+import { inspectImage } from '../media/check';
+import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
+import { writeFileAtomic } from '../media/atomic-write';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Uploads older than this are swept even when no batch ended (a closed tab, a crash). */
@@ -62,13 +64,16 @@ export async function saveUpload(
   const key = randomBytes(8).toString('hex');
   const dir = path.join(uploadsDir, opts.session, key);
   await mkdir(dir, { recursive: true });
-  const partial = path.join(dir, `${key}.part`);
   try {
-    const size = await writeChecked(opts.body, partial, name, maxBytes);
-    if (size === 0) throw new UploadError(`${name} is empty.`, 400);
-    const info = await inspectImage(partial, name).catch((err: Error) => { throw new UploadError(err.message, 415); });
-    await rename(partial, path.join(dir, name));
-    return { uploadId: `${opts.session}.${key}`, name, size, format: info.format };
+    let size = 0;
+    let format = '';
+    // Streamed to a temporary file and checked there; only a good image gets its name.
+    await writeFileAtomic(path.join(dir, name), async (partial) => {
+      size = await writeChecked(opts.body, partial, name, maxBytes);
+      if (size === 0) throw new UploadError(`${name} is empty.`, 400);
+      format = (await inspectImage(partial, name).catch((err: Error) => { throw new UploadError(err.message, 415); })).format;
+    });
+    return { uploadId: `${opts.session}.${key}`, name, size, format };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -86,13 +91,13 @@ async function writeChecked(body: Readable, file: string, name: string, maxBytes
       if (size > maxBytes) throw new UploadError(`${name} is too large (over ${formatBytes(maxBytes)}).`, 413);
       if (head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, buf.subarray(0, SNIFF_BYTES - head.length)]);
-        if (head.length >= SNIFF_BYTES && !sniffImageFormat(head)) {
+        if (head.length >= SNIFF_BYTES && !sniffFormat(head)) {
           throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
         }
       }
       if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', resolve));
     }
-    if (size > 0 && head.length < SNIFF_BYTES && !sniffImageFormat(head)) {
+    if (size > 0 && head.length < SNIFF_BYTES && !sniffFormat(head)) {
       throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
     }
   } finally {
@@ -106,7 +111,7 @@ export async function resolveUpload(uploadsDir: string, uploadId: string): Promi
   const m = UPLOAD_ID.exec(uploadId);
   if (!m) throw new UploadError(`Unknown upload "${uploadId}".`, 404);
   const dir = path.join(uploadsDir, m[1]!, m[2]!);
-  const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => !f.endsWith('.part')) : [];
+  const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => !f.startsWith('.')) /* not a temporary file still being written */ : [];
   if (entries.length !== 1) throw new UploadError(`Upload "${uploadId}" is gone (uploads are kept for an hour); upload the file again.`, 404);
   return { file: path.join(dir, entries[0]!), name: entries[0]! };
 }
