@@ -9,3 +9,4 @@ export * from './contract/export';
 export * from './contract/models';
 export * from './contract/chat';
 export * from './errors';
+export * from './media';

@@ -13,7 +13,7 @@ export const ruleCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('camera'), value: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('hasGps'), value: z.boolean() }).strict(),
   z.object({ kind: z.literal('orientation'), value: z.enum(['landscape', 'portrait']) }).strict(),
-  z.object({ kind: z.literal('status'), value: z.enum(['ok', 'offline', 'error']) }).strict(),
+  z.object({ kind: z.literal('status'), value: z.enum(['ok', 'offline', 'error', 'damaged']) }).strict(),
   // Ratings and favourites (issue 10): at least `value` stars; favourite or not; label; damaged files.
   z.object({ kind: z.literal('rating'), value: z.number().int().min(0).max(5) }).strict(),
   z.object({ kind: z.literal('favourite'), value: z.boolean() }).strict(),

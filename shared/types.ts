@@ -1,7 +1,10 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
 import type { BackendStatus } from './contract/engines';
 
-export type PhotoStatus = 'ok' | 'offline' | 'error';
+/** 'damaged': decoded only in part (truncated or corrupt data); shown and captioned, with the decoder's warning. */
+export type PhotoStatus = 'ok' | 'offline' | 'error' | 'damaged';
+/** Statuses whose pixels can be shown and captioned. */
+export const VIEWABLE_STATUSES: readonly PhotoStatus[] = ['ok', 'damaged'];
 /**
  * Where a caption or tag came from, strongest first: a person's own edit, then the file's own metadata
  * (an XMP sidecar or embedded keywords), then the model. This is the one order; SQL ranks by

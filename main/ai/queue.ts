@@ -26,7 +26,7 @@ export interface JobCounts { done: number; queued: number; running: number; fail
  */
 const NEEDS_JOB = `
   FROM photos p JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL
-  WHERE p.status = 'ok'
+  WHERE p.status IN ('ok','damaged')
     AND NOT EXISTS (SELECT 1 FROM photo_stage a WHERE a.photo_id = p.id AND a.stage = 'ai')
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = '${CAPTION_JOB}' AND j.photo_id = p.id
                     AND j.state IN ('queued','running','cancelled'))`;
@@ -118,7 +118,7 @@ export function queueRerun(db: Db, photoIds: readonly number[] | null, model: st
     const selected = photoIds
       ? `SELECT p.id FROM photos p JOIN json_each(?) e ON e.value = p.id`
       : 'SELECT p.id FROM photos p';
-    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL WHERE p.status = 'ok'`;
+    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL WHERE p.status IN ('ok','damaged')`;
     const args = photoIds ? [JSON.stringify(photoIds)] : [];
     db.prepare(`UPDATE jobs SET model = ?, updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state IN ('queued','running') AND photo_id IN (${target})`)
       .run(model, now, ...args);
@@ -141,6 +141,6 @@ export function jobCounts(db: Db): JobCounts {
 /** Absolute path of the photo a job captions, or null when it is gone or offline. */
 export function jobPhotoPath(db: Db, photoId: number): string | null {
   const row = db.prepare(`SELECT r.path AS root, p.rel_path AS rel FROM photos p JOIN roots r ON r.id = p.root_id
-    WHERE p.id = ? AND p.status = 'ok'`).get(photoId) as { root: string; rel: string } | undefined;
+    WHERE p.id = ? AND p.status IN ('ok','damaged')`).get(photoId) as { root: string; rel: string } | undefined;
   return row ? absolutePath(row.root, row.rel) : null;
 }

@@ -64,7 +64,6 @@ export class AiWorker {
   /** Set by stop()/cancel(): the loop ends and the photo in flight is released. */
   private halt: 'stop' | 'cancel' | null = null;
   private closeHooked = false;
-  private selfEmit = false;
   private listening = false;
   private recovered = false;
   /** Why the last run ended early (engine unavailable); cleared by the next captioned photo. */
@@ -99,32 +98,43 @@ export class AiWorker {
   }
 
   /**
-   * The app's mode: caption in the background and keep following the library — after each change
-   * (a scan, the watcher) existing XMP text is imported and new photos are queued.
+   * The app's mode: caption in the background and keep following the library. The indexer hands
+   * each written batch on through `indexed()` (no event listener, no echo to filter).
    */
   startBackground(opts: Omit<AiRunOptions, 'follow' | 'signal'> = {}): void {
     if (!this.listening) {
       this.listening = true;
-      let timer: NodeJS.Timeout | null = null;
-      const off = this.ctx.events.on('library.changed', () => {
-        if (this.selfEmit || timer) return;
-        timer = setTimeout(() => {
-          timer = null;
-          // XMP text is imported even while captioning is paused; new photos wait in the queue.
-          const queue = () => { if (this.active) this.nudge(); };
-          importXmpMetadata(this.ctx).then(queue, queue);
-        }, 1000);
-        timer.unref();
-      });
-      this.ctx.onClose(() => { off(); if (timer) clearTimeout(timer); return this.stop(); });
+      this.ctx.onClose(() => { this.listening = false; return this.stop(); });
     }
     void this.run({ ...opts, follow: true }).catch(() => {});
   }
 
-  /** New photos may need captions (called after scans): queue them and wake a waiting loop. */
+  /**
+   * The indexer's hand-off after each batch of photos it wrote (scans, indexPaths, the watcher):
+   * with a background worker, existing XMP text is imported (even while captioning is paused) and
+   * new photos are queued and the loop woken at once. Without one (the CLI) the caller runs the
+   * AI stage itself.
+   */
+  indexed(): void {
+    if (!this.listening) return;
+    const queue = () => { if (this.active) this.nudge(); };
+    importXmpMetadata(this.ctx).then(queue, queue);
+  }
+
+  /**
+   * The model or device changed: a background worker that stopped because the engine could not run
+   * starts again at once, a waiting one is woken.
+   */
+  engineChanged(): void {
+    if (!this.listening || isPaused(this.ctx.db)) return;
+    if (this.active) this.nudge();
+    else void this.run({ follow: true }).catch(() => {});
+  }
+
+  /** Queues photos that need captions and wakes a waiting loop at once (also after ai.rerun). */
   nudge(): number {
     const queued = enqueueMissing(this.ctx.db);
-    if (queued) this.wakeAll();
+    this.wakeAll();
     return queued;
   }
 
@@ -252,7 +262,7 @@ export class AiWorker {
       // Registered after the engine's own closer so that closing the library stops this loop first.
       if (!this.closeHooked) { this.closeHooked = true; this.ctx.engine(); this.ctx.onClose(() => this.stop()); }
       const r = await dispatcher.captionWith(slot, {
-        path: captionImagePath(this.ctx, job.photo_id, original), style: 'short', withTags: true, signal: controller.signal, model: model ?? undefined,
+        path: await captionImagePath(this.ctx, job.photo_id, original), style: 'short', withTags: true, signal: controller.signal, model: model ?? undefined,
       });
       if (controller.signal.aborted) throw Object.assign(new Error('stopped'), { code: 'cancelled' });
       const caption = r.caption.trim();
@@ -261,8 +271,8 @@ export class AiWorker {
       this.model = r.model;
       this.durations.push(Date.now() - started);
       if (this.durations.length > ETA_WINDOW) this.durations.shift();
-      this.selfEmit = true;
-      try { this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] }); } finally { this.selfEmit = false; }
+      // For views only: nothing in the pipeline listens to it.
+      this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] });
       return 'done';
     } catch (err) {
       // Engine errors carry the engine's kind in `code`; endpoint errors only an AppError kind.

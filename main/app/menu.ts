@@ -4,6 +4,7 @@
 import { Menu, dialog, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { routeUrl, type AppRoute } from './security';
 import { OPEN_FILES_CHANNEL } from '../../preload/channels';
+import { IMAGE_EXTENSIONS } from '../../shared/media';
 
 /** Views reachable from the menu, with their accelerators (listed in the renderer's help overlay). */
 export const MENU_ROUTES: readonly { route: AppRoute; label: string; accelerator: string }[] = [
@@ -15,8 +16,6 @@ export const MENU_ROUTES: readonly { route: AppRoute; label: string; accelerator
   { route: 'settings', label: 'Settings', accelerator: 'CmdOrCtrl+,' },
 ];
 
-/** For the picker's filter only; the library decides by content what is a photo. */
-const PICKER_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'avif', 'tif', 'tiff', 'gif', 'heic', 'heif'];
 
 export interface MenuActions {
   window(): BrowserWindow | null;
@@ -33,7 +32,7 @@ export function buildMenu(actions: MenuActions): Menu {
     const r = await dialog.showOpenDialog(win, {
       title: 'Caption images',
       properties: ['openFile', 'multiSelections'],
-      filters: [{ name: 'Images', extensions: PICKER_EXTENSIONS }],
+      filters: [{ name: 'Images', extensions: [...IMAGE_EXTENSIONS] }], // the filter only; content decides
     });
     if (!r.canceled && r.filePaths.length) win.webContents.send(OPEN_FILES_CHANNEL, r.filePaths);
   };

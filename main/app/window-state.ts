@@ -1,6 +1,7 @@
 // The main window's bounds and maximized flag, remembered as JSON in userData. A bad or stale file
 // (hand-edited, a monitor unplugged since) falls back to defaults instead of opening off-screen.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../media/atomic-write';
 import { z } from 'zod';
 
 export interface Rect { x: number; y: number; width: number; height: number }
@@ -57,7 +58,5 @@ export function readStateFile(file: string): unknown {
 
 /** Written atomically (temp file + rename) so a crash mid-write never leaves half a JSON file. */
 export function writeStateFile(file: string, state: WindowState): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2));
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, JSON.stringify(state, null, 2));
 }

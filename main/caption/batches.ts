@@ -6,7 +6,7 @@ import { findEndpoint } from '../engine/endpoints';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../service/context';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../shared/contract/chat';
-import { decodeCheck, inspectImage } from '../uploads/image-check';
+import { decodeCheck, inspectImage } from '../media/check';
 import { removeUpload } from '../uploads/store';
 import type { CaptionInput } from './inputs';
 import { fillPrompt, wrapCaption } from './prompt';

@@ -1,9 +1,11 @@
 // Turns what was dropped (files, folders, browser uploads) into the list of images to caption.
-// Folders are walked recursively (hidden entries skipped) and keep only image file extensions;
+// Folders are walked recursively by the library's walker (hidden/system entries skipped, links not
+// followed) and keep only image file extensions;
 // a file given directly is always queued, so a bad one shows its own error instead of vanishing.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS } from '../uploads/image-check';
+import { isImageName } from '../../shared/media';
+import { listFiles } from '../media/walk';
 import { resolveUpload } from '../uploads/store';
 import { AppError } from '../../shared/errors';
 
@@ -37,7 +39,7 @@ export async function collectInputs(paths: string[], uploadIds: string[], upload
     const st = await stat(p).catch(() => null);
     if (!st) rejected.push({ name: p, error: 'No such file or folder.' });
     else if (st.isDirectory()) {
-      const files = await walkImages(p).catch((err: Error) => { rejected.push({ name: p, error: err.message }); return []; });
+      const files = await listFiles(p, { accept: isImageName, limit: MAX_BATCH_FILES }).catch((err: Error) => { rejected.push({ name: p, error: err.message }); return []; });
       if (files.length === 0) rejected.push({ name: p, error: 'This folder holds no images.' });
       files.forEach(add);
     } else if (st.isFile()) add(p);
@@ -53,18 +55,4 @@ export async function collectInputs(paths: string[], uploadIds: string[], upload
   }
   if (inputs.length > MAX_BATCH_FILES) throw new AppError('too_large', `Too many files (${inputs.length}); caption at most ${MAX_BATCH_FILES} at once.`);
   return { inputs, rejected };
-}
-
-async function walkImages(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await walkImages(full));
-    else if (e.isFile() && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(full);
-    if (out.length > MAX_BATCH_FILES) break;
-  }
-  return out;
 }

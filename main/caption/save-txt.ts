@@ -1,10 +1,10 @@
 // "Save .txt beside images": IMG_1.jpg → IMG_1.txt in the same folder (the dataset convention).
 // Existing .txt files are kept unless overwrite is asked; each file is written atomically.
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptionItem } from '../../shared/contract/chat';
 import type { CaptionInput } from './inputs';
+import { writeFileAtomic } from '../media/atomic-write';
 
 export interface SaveTxtResult {
   written: number;
@@ -24,13 +24,10 @@ export async function saveTxtFiles(entries: { item: CaptionItem; input: CaptionI
     }
     const txt = txtPathFor(input.file);
     if (!overwrite && existsSync(txt)) { out.skipped++; continue; }
-    const tmp = `${txt}.${process.pid}.tmp`;
     try {
-      await writeFile(tmp, `${item.caption}\n`, 'utf8');
-      await rename(tmp, txt);
+      await writeFileAtomic(txt, `${item.caption}\n`);
       out.written++;
     } catch (err) {
-      await rm(tmp, { force: true });
       out.errors.push({ path: txt, error: (err as Error).message });
     }
   }

@@ -3,12 +3,13 @@
 // the original is moved or deleted. Library photos are referenced by id.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { AppContext } from '../service/context';
 import type { ChatAttachment } from '../../shared/contract/chat';
-import { inspectImage } from '../uploads/image-check';
+import { inspectImage } from '../media/check';
+import { writeFileAtomic } from '../media/atomic-write';
+import { decodeImage, toSharp } from '../media/decode';
 import { AppError } from '../../shared/errors';
 
 const STORED_ID = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/;
@@ -26,23 +27,16 @@ export async function storeAttachment(ctx: AppContext, src: string, displayName:
   const id = `${await sha256File(src)}.${info.ext}`;
   const dest = path.join(ctx.paths.attachments, id);
   if (!existsSync(dest)) {
-    // Copy beside the destination, then rename: a crash never leaves a half-written file under the final name.
-    const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await copyFile(src, tmp);
-      await rename(tmp, dest);
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    // A crash never leaves a half-written file under the final name.
+    await writeFileAtomic(dest, (tmp) => copyFile(src, tmp));
   }
   return { kind: 'file', id, name: displayName, thumb: await thumbDataUrl(dest) };
 }
 
 async function thumbDataUrl(file: string): Promise<string | null> {
   try {
-    const buf = await sharp(file, { failOn: 'error' }).rotate()
-      .resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 70 }).toBuffer();
+    const img = await decodeImage(file, { resize: { width: THUMB_PX, height: THUMB_PX, fit: 'inside' } });
+    const buf = await toSharp(img).webp({ quality: 70 }).toBuffer();
     return `data:image/webp;base64,${buf.toString('base64')}`;
   } catch {
     return null;

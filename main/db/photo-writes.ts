@@ -5,7 +5,8 @@ import type { Db } from './connection';
 import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
-import type { ImageFormat } from '../library/formats';
+import type { MediaFormat } from '../../shared/media';
+import type { PhotoStatus } from '../../shared/types';
 import { saveFileRating } from './ratings';
 
 export interface KnownPhoto {
@@ -13,7 +14,7 @@ export interface KnownPhoto {
   rel_path: string;
   size: number;
   mtime_ms: number;
-  status: 'ok' | 'offline' | 'error';
+  status: PhotoStatus;
   content_hash: string | null;
   /** 1 while metadata or thumbnail is still to do. */
   pending: number;
@@ -120,20 +121,20 @@ export interface ReadFields {
   size: number;
   mtimeMs: number;
   hash: string;
-  format: ImageFormat;
+  format: MediaFormat;
   meta: PhotoMeta;
   phash: string;
+  /** The decoder's warning when the pixels are only partly there: the photo is 'damaged'. */
+  damaged: string | null;
 }
 
 export function applyRead(db: Db, id: number, r: ReadFields): void {
   const prev = db.prepare('SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
   if (!prev) return;
-  const m = r.meta;
   const now = nowIso();
-  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = ?, width = ?, height = ?, format = ?,
-      phash = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
-    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, r.phash, now, id);
-  applyMeta(db, id, m, r.mtimeMs);
+  writeMeta(db, id, r, r.meta);
+  db.prepare(`UPDATE photos SET phash = ?, status = ?, error = ?, updated_at = ? WHERE id = ?`)
+    .run(r.phash, r.damaged ? 'damaged' : 'ok', r.damaged, now, id);
   const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, NULL)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
   stage.run(id, 'metadata', now);
@@ -143,25 +144,39 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
   refreshPhotoText(db, [id]);
 }
 
-/** The metadata columns of a read (also for files whose pixels could not be decoded). */
-function applyMeta(db: Db, id: number, m: PhotoMeta, mtimeMs: number): void {
-  db.prepare(`UPDATE photos SET taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?,
-      altitude = ?, orientation = ?, xmp_json = ? WHERE id = ?`)
-    .run(m.takenAt, sortDate(m.takenAt, mtimeMs), m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.altitude, m.orientation,
-      m.embedded ? JSON.stringify(m.embedded) : null, id);
+/** The file's metadata columns (also for a photo whose pixels could not be decoded). */
+function writeMeta(db: Db, id: number, r: { size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null }, m: PhotoMeta): void {
+  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash), width = ?, height = ?,
+      format = ?, taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?,
+      altitude = ?, orientation = ?, xmp_json = ?, updated_at = ? WHERE id = ?`)
+    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
+      m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.altitude, m.orientation, m.embedded ? JSON.stringify(m.embedded) : null, nowIso(), id);
   saveFileRating(db, id, m);
 }
 
-export function applyError(db: Db, id: number, e: { message: string; size: number; mtimeMs: number; hash: string | null; meta?: PhotoMeta }): void {
+export interface ErrorFields {
+  message: string;
+  size: number;
+  mtimeMs: number;
+  hash: string | null;
+  /** What the metadata reader found although the pixels could not be decoded (kept). */
+  meta?: PhotoMeta | null;
+  format?: MediaFormat | null;
+}
+
+export function applyError(db: Db, id: number, e: ErrorFields): void {
   const now = nowIso();
   db.prepare(`UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
       updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
-  // Metadata is kept even when the pixels cannot be decoded (date, camera, GPS of an unreadable photo).
+  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = excluded.error`);
   if (e.meta) {
-    db.prepare('UPDATE photos SET width = ?, height = ? WHERE id = ?').run(e.meta.width, e.meta.height, id);
-    applyMeta(db, id, e.meta, e.mtimeMs);
+    // Date, camera and GPS are kept although the pixels failed: the photo is still findable.
+    writeMeta(db, id, { ...e, format: e.format ?? null }, e.meta);
+    stage.run(id, 'metadata', now, null);
+    stage.run(id, 'thumbnail', null, e.message);
     refreshPhotoText(db, [id]);
+  } else {
+    stage.run(id, 'metadata', null, e.message);
   }
-  db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'metadata', NULL, 1, ?)
-    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = NULL, attempts = attempts + 1, error = excluded.error`).run(id, e.message);
 }

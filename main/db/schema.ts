@@ -37,6 +37,7 @@ export const migrations: Migration[] = [
         orientation INTEGER,
         phash TEXT,
         xmp_json TEXT,
+        -- 'damaged' (issue 10): partly decoded, shown and captioned; the error column holds the decoder's warning.
         status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error','damaged')),
         error TEXT,
         created_at TEXT NOT NULL,

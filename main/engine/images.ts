@@ -1,9 +1,10 @@
 // Reads a photo for the model, in the inference process (paths cross the process boundary, not
-// bytes). Same decoding as transformers.js RawImage.read (sharp, EXIF rotation, raw pixels), so the
-// engine sees exactly the pixels a bare transformers.js run sees.
+// bytes), through the one decoder (main/media/decode.ts: HEIC, damaged files). For the formats
+// transformers.js reads itself this is the same decoding as RawImage.read (sharp, EXIF rotation, raw
+// pixels), so the engine sees exactly the pixels a bare transformers.js run sees.
 import { stat } from 'node:fs/promises';
-import sharp from 'sharp';
 import { RawImage } from './transformers';
+import { decodeImage, toSharp } from '../media/decode';
 import { EngineError } from './protocol';
 
 export interface ImageKey {
@@ -28,33 +29,24 @@ export async function imageKey(path: string): Promise<ImageKey> {
 export async function readImage(path: string): Promise<RawImage> {
   await imageKey(path);
   try {
-    const img = sharp(path);
-    const meta = await img.metadata();
-    const { data, info } = await img.rotate().raw().toBuffer({ resolveWithObject: true });
-    const image = new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels as 1 | 2 | 3 | 4);
-    // Keep the file's channel count (grayscale stays grayscale), as RawImage.read does.
-    if (meta.channels !== undefined && meta.channels !== info.channels) image.convert(meta.channels);
-    return image;
+    const { data, width, height, channels } = await decodeImage(path);
+    return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, channels);
   } catch (err) {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
 
 /**
- * The RGB bytes of one square tile (size × size, interleaved): rotated by EXIF, sRGB, no alpha,
+ * The RGB bytes of one square tile (size × size, interleaved): upright, sRGB, no alpha,
  * Lanczos. The local engine normalises these; remote endpoints get them as a lossless PNG
  * (main/engine/tile-image.ts), so both see the same pixels.
  */
 export async function tileRgb(path: string, size: number): Promise<Buffer> {
   await imageKey(path);
   try {
-    return await sharp(path)
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
+    // Decoded straight at tile size through the one decoder (HEIC, damaged files; JPEG shrink-on-load).
+    const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: false } });
+    return await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer();
   } catch (err) {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }

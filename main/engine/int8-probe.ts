@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { writeFileAtomic } from '../export/atomic-write';
+import { writeFileAtomic } from '../media/atomic-write';
 import { encodeModel, ONNX_TYPE, type OnnxGraph, type OnnxTensor, type OnnxValue } from './onnx-encode';
 import { WORST_CASE, type Int8Measurement, type KernelKind } from './dtype-choice';
 

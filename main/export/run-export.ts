@@ -10,7 +10,7 @@ import { mergeXmp, type XmpPlace } from './xmp-doc';
 import { AppError, kindOf } from '../../shared/errors';
 import { countryName } from '../../shared/country-names';
 import { SidecarPlanner } from './sidecar-paths';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../media/atomic-write';
 import { csvTable, jsonlTable } from './table-format';
 
 export type TxtFormat = 'caption' | 'tags' | 'tags, caption';
@@ -41,9 +41,9 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    // Nothing to say: no caption, no tags (and, for XMP, no place, rating or label).
+    // Nothing to say: no caption, no tags (and, for XMP, no place, rating or label). Damaged photos are shown, so exported too.
     const xmpOnly = opts.kind === 'xmp' && (!!xmpPlace(row) || row.rating !== null || row.label !== null);
-    if (row.status !== 'ok' || (!row.caption && !tags.length && !xmpOnly)) { summary.skipped++; continue; }
+    if ((row.status !== 'ok' && row.status !== 'damaged') || (!row.caption && !tags.length && !xmpOnly)) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {

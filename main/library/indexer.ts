@@ -13,13 +13,15 @@ import {
   markRestored, mergeMove, PENDING_SQL, type FileLocation, type KnownPhoto,
 } from '../db/photo-writes';
 import { nowIso } from '../db/connection';
-import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from './walk';
-import { SNIFF_BYTES, isCandidateName, sniffFormat } from './formats';
+import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from '../media/walk';
+import { isCandidateName } from '../../shared/media';
+import { sniffFile } from '../media/sniff';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
 import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
+import { aiWorker } from '../ai/worker';
 import { runPlacesStage } from '../places/stage';
 
 export interface ScanOptions {
@@ -219,7 +221,7 @@ class Run {
       return k.pending === 1;
     }
     this.summary.unchanged++;
-    return k.status === 'ok' && k.pending === 1;
+    return (k.status === 'ok' || k.status === 'damaged') && k.pending === 1;
   }
 
   private noteAdded(ids: number[]): void {
@@ -236,18 +238,7 @@ class Run {
   private async isPhotoCandidate(abs: string): Promise<boolean> {
     const name = path.basename(abs);
     if (name.includes('.') && !name.startsWith('.')) return true;
-    try {
-      const fh = await fs.open(abs, 'r');
-      try {
-        const head = Buffer.alloc(SNIFF_BYTES);
-        const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
-        return sniffFormat(head.subarray(0, bytesRead)) !== null;
-      } finally {
-        await fh.close();
-      }
-    } catch {
-      return false;
-    }
+    return (await sniffFile(abs)) !== null;
   }
 
   async discoverFile(roots: RootRow[], input: string): Promise<{ file: IndexedFile; pending?: number }> {
@@ -301,6 +292,8 @@ class Run {
       lastFlush = Date.now();
       if (batch.length) this.db.transaction(() => { for (const b of batch) this.apply(b.item, b.outcome); })();
       this.emitChanged();
+      // The next stage directly: the AI queue takes what this batch made ready.
+      if (batch.length) aiWorker(this.ctx).indexed();
     };
     // `concurrency` thumbnails decode at once (the CPU-bound part); twice as many files are in
     // flight so reading, hashing and EXIF of the next ones overlap with decoding instead of idling a core.
@@ -350,7 +343,12 @@ class Run {
       this.summary.errors++;
       return;
     }
-    applyRead(db, id, outcome);
+    // A cached grid says nothing about damage: the same content seen before (a copy, or this very
+    // photo before its file was touched) carries the decoder's warning already.
+    const damaged = outcome.damaged ?? (outcome.thumbCached
+      ? (db.prepare(`SELECT error FROM photos WHERE content_hash = ? AND status = 'damaged' LIMIT 1`).get(outcome.hash) as { error: string } | undefined)?.error ?? null
+      : null);
+    applyRead(db, id, { ...outcome, damaged });
     if (!outcome.thumbCached) this.summary.thumbnails++;
   }
 }

@@ -1,11 +1,13 @@
 // Which file to serve for a photo id (web server, Electron protocol). By id only: a request can
 // never name a path, and an original is served only while it still lies inside an enabled root.
+// The 1600 px preview is made here on first request (scans make only the grid thumbnail); until it
+// exists, or when the original cannot be read, the grid thumbnail answers instead.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
-import { thumbFiles } from './thumbs';
+import { ensurePreview, thumbFiles } from './thumbs';
 import { absolutePath } from './repo';
-import { FORMAT_MIME, type ImageFormat } from './formats';
+import { FORMAT_MIME, type MediaFormat } from '../../shared/media';
 
 export type MediaKind = 'thumb' | 'preview' | 'photo';
 
@@ -16,14 +18,14 @@ export interface MediaFile {
 
 interface MediaRow {
   content_hash: string | null;
-  format: ImageFormat | null;
+  format: MediaFormat | null;
   rel_path: string;
   root_path: string;
   enabled: number;
   thumb_done: number;
 }
 
-export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): MediaFile | null {
+export async function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): Promise<MediaFile | null> {
   if (!Number.isInteger(id) || id <= 0) return null;
   const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
       EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS thumb_done
@@ -32,9 +34,23 @@ export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): Medi
   if (kind === 'thumb' || kind === 'preview') {
     if (!row.content_hash || !row.thumb_done) return null;
     const files = thumbFiles(ctx.paths.thumbs, row.content_hash);
-    const file = kind === 'thumb' ? files.grid : files.preview;
-    return existsSync(file) ? { file, mime: 'image/webp' } : null;
+    if (kind === 'preview') {
+      const original = originalFile(row);
+      if (existsSync(files.preview)) return { file: files.preview, mime: 'image/webp' };
+      if (original) {
+        try {
+          return { file: await ensurePreview(ctx.paths.thumbs, row.content_hash, original, { format: row.format ?? undefined }), mime: 'image/webp' };
+        } catch { /* unreadable now (a damaged tail, gone offline): the grid thumbnail will do */ }
+      }
+    }
+    return existsSync(files.grid) ? { file: files.grid, mime: 'image/webp' } : null;
   }
+  const real = originalFile(row);
+  return real && row.format ? { file: real, mime: FORMAT_MIME[row.format] ?? 'application/octet-stream' } : null;
+}
+
+/** The original's real path while it lies inside its enabled root, else null. */
+function originalFile(row: MediaRow): string | null {
   if (!row.enabled || !row.format) return null;
   try {
     const rootReal = realpathSync(row.root_path);
@@ -42,7 +58,7 @@ export function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): Medi
     const rel = path.relative(rootReal, real);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return null;
     if (!statSync(real).isFile()) return null;
-    return { file: real, mime: FORMAT_MIME[row.format] ?? 'application/octet-stream' };
+    return real;
   } catch {
     return null;
   }

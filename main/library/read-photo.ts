@@ -1,24 +1,29 @@
 // The per-file path shared by scans, indexPaths and the watcher: read once, then hash, sniff,
-// metadata and thumbnails from the same bytes. Never writes to the original.
+// metadata and the grid thumbnail from the same bytes. Metadata is read before the pixels and kept
+// when they cannot be decoded; a damaged file decoded in part is kept with the decoder's warning.
+// Never writes to the original.
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import sharp from 'sharp';
-import { sniffFormat, type ImageFormat } from './formats';
-import { readPhotoMeta, type PhotoMeta } from './metadata';
-import { ensureThumbnails, MAX_INPUT_PIXELS } from './thumbs';
-import { describeFsError } from './walk';
+import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../shared/errors';
+import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media';
+import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
+import { readPhotoMeta, type PhotoMeta } from './metadata';
+import { ensureGrid } from './thumbs';
+import { describeFsError } from '../media/walk';
 
 /** Larger files are refused (no photo format here needs more; a buffer this size is already costly). */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export type ReadOutcome =
   | { kind: 'missing' }
-  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; meta?: PhotoMeta }
+  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null; meta: PhotoMeta | null }
   | {
-      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: ImageFormat;
+      kind: 'ok'; size: number; mtimeMs: number; hash: string; format: MediaFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
+      /** The decoder's warning when only part of the pixels could be decoded (null when the grid was cached). */
+      damaged: string | null;
     };
 
 /** Why a file is not indexed (kept in its row): a person's file, not a fault of the app. */
@@ -32,7 +37,8 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
-  let bytes: { buf: Buffer; format: ImageFormat } | null = null;
+  let format: MediaFormat | null = null;
+  let meta: PhotoMeta | null = null;
   try {
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
@@ -41,60 +47,42 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     if (size === 0) throw unreadable('empty file (0 bytes)');
     if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
-    const format = sniffFormat(buf.subarray(0, 32));
-    if (!format) throw unreadable(notAnImage(abs, buf));
+    const sniffed = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
+    if (!sniffed) throw unreadable(notAnImage(abs, buf));
+    format = sniffed;
     hash = createHash('sha256').update(buf).digest('hex');
-    bytes = { buf, format };
-    const header = await decodeStep(format, () => sharp(buf, { limitInputPixels: false }).metadata());
-    const w = header.width ?? 0;
-    const h = header.height ?? 0;
-    if (w * h > MAX_INPUT_PIXELS) {
-      throw unreadable(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
-    }
-    const meta = await readPhotoMeta({ path: abs, buf, format, header });
-    const thumbs = await gate(() => decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf)));
-    return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
+    const header = await headerOf(buf);
+    // Metadata first, on its own: it is kept even when the pixels cannot be decoded.
+    meta = await readPhotoMeta({ path: abs, buf, format: sniffed, header }).catch(() => null);
+    // RAW previews are read by ExifTool from the file; everything else decodes from these bytes.
+    const input = isRawFormat(sniffed) ? abs : buf;
+    const thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+    return { kind: 'ok', size, mtimeMs, hash, format: sniffed, meta: meta ?? emptyMeta(), phash: thumbs.phash, thumbCached: thumbs.cached, damaged: thumbs.damaged };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     const message = err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
-    // The pixels failed, the metadata need not: date, camera and GPS are kept for the photo.
-    const meta = bytes ? await readPhotoMeta({ path: abs, ...bytes, header: null }).catch(() => undefined) : undefined;
-    return { kind: 'error', message, size, mtimeMs, hash, meta };
+    return { kind: 'error', message, size, mtimeMs, hash, format, meta };
   }
 }
 
-const FORMAT_NAMES: Record<ImageFormat, string> = {
-  jpeg: 'JPEG', png: 'PNG', webp: 'WebP', avif: 'AVIF', tiff: 'TIFF', gif: 'GIF', heic: 'HEIC',
-};
+const emptyMeta = (): PhotoMeta => ({
+  width: null, height: null, orientation: null, takenAt: null, cameraMake: null, cameraModel: null, lens: null,
+  lat: null, lon: null, altitude: null, rating: null, label: null, pick: null, embedded: null, reader: 'none',
+});
 
-/**
- * Runs a libvips step, turning its multi-line errors into one readable message. libvips keeps one
- * error buffer per process, so a failure while other images decode can come back as a bare
- * "Unknown error"; the step is tried again for the real reason.
- */
-async function decodeStep<T>(format: ImageFormat, step: () => Promise<T>): Promise<T> {
-  let lastMessage = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code) throw err; // a file-system error, reported as such
-      lastMessage = String((err as Error).message);
-      if (!/^\s*(Unknown error)?\s*$/i.test(lastMessage)) break;
-    }
+/** sharp's reading of the header (size, orientation, embedded blocks) for the metadata reader; null when libvips cannot open it. */
+async function headerOf(buf: Buffer): Promise<Metadata | null> {
+  try {
+    return await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch {
+    return null;
   }
-  const lines = [...new Set(lastMessage.split('\n').map((l) => l.trim()).filter(Boolean))];
-  let detail = /^\s*(Unknown error)?\s*$/i.test(lastMessage) ? 'the file is damaged or incomplete' : lines.join('; ');
-  if (format === 'heic' && /unsupported|codec|compression/i.test(detail)) {
-    detail = `this build of libvips can't decode HEIC (HEVC) images (${detail})`;
-  }
-  throw unreadable(`cannot decode ${FORMAT_NAMES[format]}: ${detail}`);
 }
 
 function notAnImage(abs: string, buf: Buffer): string {
   const ext = path.extname(abs).slice(1).toLowerCase();
   const looksText = buf.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128);
-  const what = looksText ? 'a text file' : 'not a supported image (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)';
+  const what = looksText ? 'a text file' : `not a supported image (${[...new Set(Object.values(FORMAT_NAMES).filter((n) => !n.includes(' ')))].join(', ')} or camera RAW)`;
   return ext ? `${what}, although it is named .${ext}` : what;
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, rootRows } from '../db/roots';
-import { describeFsError } from './walk';
+import { describeFsError } from '../media/walk';
 import type { Root } from '../../shared/types';
 import { AppError } from '../../shared/errors';
 import { systemFolderReason } from './system-folders';

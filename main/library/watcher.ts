@@ -5,7 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { AppContext } from '../service/context';
 import { rootRows } from '../db/roots';
 import { absolutePath } from './repo';
-import { isIgnoredRel, toRel } from './walk';
+import { isIgnoredRel, toRel } from '../media/walk';
 import { indexPaths, type IndexPathsResult } from './indexer';
 
 export interface WatchOptions {

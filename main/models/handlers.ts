@@ -8,6 +8,7 @@ import { describeAvailable, sessionDtypes } from './dtypes';
 import { storeForContext } from './context-store';
 import { engineSettings, getSettings, setSetting, SETTING_KEYS } from './settings';
 import type { StoredModel } from './store';
+import { aiWorker } from '../ai/worker';
 
 export function toModelInfo(m: StoredModel, downloading = false): ModelInfo {
   return {
@@ -19,6 +20,7 @@ export function toModelInfo(m: StoredModel, downloading = false): ModelInfo {
 const isFolder = (p: string) => {
   try { return statSync(p).isDirectory(); } catch { return false; }
 };
+
 
 export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods> {
   const store = storeForContext(ctx);
@@ -70,6 +72,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
         if (input.device !== undefined) setSetting(ctx.db, SETTING_KEYS.device, input.device);
         if (input.dtype !== undefined) setSetting(ctx.db, SETTING_KEYS.dtype, input.dtype);
       })();
+      aiWorker(ctx).engineChanged();
       return status;
     },
 

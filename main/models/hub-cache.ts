@@ -3,9 +3,10 @@
 //   <hub>/models--ORG--NAME/blobs/<etag>            file content, named by sha256 (LFS) or git blob sha1
 //   <hub>/models--ORG--NAME/refs/<branch>           the commit sha the branch pointed to
 //   <hub>/models--ORG--NAME/snapshots/<sha>/<file>  relative symlink to ../../blobs/<etag> (a copy on Windows)
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import { writeFileAtomicSync } from '../media/atomic-write';
 
 const REPO_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/;
 export const COMMIT_SHA = /^[0-9a-f]{40}$/;
@@ -53,9 +54,7 @@ export class RepoCache {
     if (revision === commit) return;
     const file = path.join(this.dir, 'refs', revision);
     mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, commit);
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, commit);
   }
 
   snapshots(): string[] {

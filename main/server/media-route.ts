@@ -23,12 +23,12 @@ export function isMediaPath(pathname: string): boolean {
   return /^\/(thumb|preview|photo)(\/|$)/.test(pathname);
 }
 
-export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): void {
+export async function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') { sendError(res, 405, 'Media is read with GET'); return; }
   const notFound = () => sendFailure(res, new AppError('not_found', 'Not found'), ctx.log, pathname);
   const parsed = parseMediaPath(pathname);
   if (!parsed || parsed.id === null) { notFound(); return; }
-  const media = resolveMedia(ctx, parsed.kind, parsed.id);
+  const media = await resolveMedia(ctx, parsed.kind, parsed.id);
   if (!media) { notFound(); return; }
   let stat;
   try { stat = statSync(media.file); } catch { notFound(); return; }

@@ -1,5 +1,5 @@
 // Images of an OpenAI chat request for the local engine: `image_url` data URLs are decoded, checked
-// by content (main/uploads/image-check.ts) and written to a private temp folder the engine reads by
+// by content (main/media/sniff.ts) and written to a private temp folder the engine reads by
 // path; the files go when the request ends. Remote http(s) URLs are refused unless allowed — the
 // server makes no requests on a caller's behalf by default.
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { inspectImage, sniffImageFormat } from '../uploads/image-check';
+import { inspectImage } from '../media/check';
+import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 
 export interface ImageLimits {
   /** Largest decoded image (bytes). */
@@ -39,14 +40,14 @@ export class RequestImages {
       if (!this.limits.allowRemoteImages) throw new AppError('input', 'Remote image URLs are not fetched by this server; send the image as a data URL (data:image/png;base64,…)', { details: { param } });
       bytes = await fetchImage(url, param, this.limits.maxImageBytes);
     } else throw new AppError('input', 'image_url.url must be a data URL (or an http(s) URL where allowed)', { details: { param } });
-    const format = sniffImageFormat(bytes.subarray(0, 16));
+    const format = sniffFormat(bytes.subarray(0, SNIFF_BYTES));
     if (!format) throw new AppError('input', 'The image is not JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF', { details: { param } });
     const file = path.join(this.dir, `${randomBytes(12).toString('hex')}.${format}`);
     this.files.push(file);
     await writeFile(file, bytes, { mode: 0o600 });
     let info;
     try { info = await inspectImage(file, 'the image'); } catch (err) { throw new AppError('input', (err as Error).message, { details: { param } }); }
-    if (info.width * info.height > this.limits.maxPixels) throw new AppError('too_large', `The image has ${info.width}×${info.height} pixels; at most ${this.limits.maxPixels} are accepted`, { details: { param } });
+    if ((info.width ?? 0) * (info.height ?? 0) > this.limits.maxPixels) throw new AppError('too_large', `The image has ${info.width}×${info.height} pixels; at most ${this.limits.maxPixels} are accepted`, { details: { param } });
     return file;
   }
 

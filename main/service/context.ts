@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './log';
 import { AppError } from '../../shared/errors';
 import type { EngineClient } from '../engine/client';
 import { createSecretStore, secretsFile, type SecretCodec, type SecretStore } from '../engine/secrets';
+import { closeExifTool } from '../media/exiftool';
+import { closeHeifWorkers } from '../media/heic';
 
 export interface ContextOptions {
   dataDir: string;
@@ -55,6 +57,10 @@ export function createContext(opts: ContextOptions): AppContext {
     onClose(fn) { closers.push(fn); },
     async close() {
       for (const fn of closers.splice(0).reverse()) await fn();
+      // Process-wide media helpers (the one ExifTool process, the HEIC decoder workers) end with
+      // the app's context; a later use starts them again.
+      await closeExifTool();
+      await closeHeifWorkers();
       db.close();
     },
   };

@@ -3,10 +3,12 @@
 // Names are sanitised and never used to build a path outside that folder; everything here is temporary.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { inspectImage, sniffImageFormat, SNIFF_BYTES } from './image-check';
+import { inspectImage } from '../media/check';
+import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
+import { writeFileAtomic } from '../media/atomic-write';
 import { AppError } from '../../shared/errors';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -22,7 +24,6 @@ const UPLOAD_ID = /^([A-Za-z0-9_-]{8,64})\.([a-f0-9]{16})$/;
  */
 export const MAX_NAME_BYTES = 200;
 /** The file being received, before it is checked. Sanitised names never start with ".", so it cannot clash. */
-const PARTIAL_NAME = '.receiving';
 
 export interface StoredUpload {
   uploadId: string;
@@ -79,13 +80,16 @@ export async function saveUpload(
   const key = randomBytes(8).toString('hex');
   const dir = path.join(uploadsDir, opts.session, key);
   await mkdir(dir, { recursive: true });
-  const partial = path.join(dir, PARTIAL_NAME);
   try {
-    const size = await writeChecked(opts.body, partial, name, maxBytes);
-    if (size === 0) throw new AppError('input', `${name} is empty.`);
-    const info = await inspectImage(partial, name).catch((err: Error) => { throw new AppError('unsupported', err.message); });
-    await rename(partial, path.join(dir, name));
-    return { uploadId: `${opts.session}.${key}`, name, size, format: info.format };
+    let size = 0;
+    let format = '';
+    // Streamed to a temporary file and checked there; only a good image gets its name.
+    await writeFileAtomic(path.join(dir, name), async (partial) => {
+      size = await writeChecked(opts.body, partial, name, maxBytes);
+      if (size === 0) throw new AppError('input', `${name} is empty.`);
+      format = (await inspectImage(partial, name).catch((err: Error) => { throw new AppError('unsupported', err.message); })).format;
+    });
+    return { uploadId: `${opts.session}.${key}`, name, size, format };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -103,13 +107,13 @@ async function writeChecked(body: Readable, file: string, name: string, maxBytes
       if (size > maxBytes) throw new AppError('too_large', `${name} is too large (over ${formatBytes(maxBytes)}).`);
       if (head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, buf.subarray(0, SNIFF_BYTES - head.length)]);
-        if (head.length >= SNIFF_BYTES && !sniffImageFormat(head)) {
+        if (head.length >= SNIFF_BYTES && !sniffFormat(head)) {
           throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
         }
       }
       if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', resolve));
     }
-    if (size > 0 && head.length < SNIFF_BYTES && !sniffImageFormat(head)) {
+    if (size > 0 && head.length < SNIFF_BYTES && !sniffFormat(head)) {
       throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
     }
   } finally {
@@ -123,7 +127,7 @@ export async function resolveUpload(uploadsDir: string, uploadId: string): Promi
   const m = UPLOAD_ID.exec(uploadId);
   if (!m) throw new AppError('not_found', `Unknown upload "${uploadId}".`);
   const dir = path.join(uploadsDir, m[1]!, m[2]!);
-  const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => f !== PARTIAL_NAME) : [];
+  const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => !f.startsWith('.')) /* not a temporary file still being written */ : [];
   if (entries.length !== 1) throw new AppError('not_found', `Upload "${uploadId}" is gone (uploads are kept for an hour); upload the file again.`);
   return { file: path.join(dir, entries[0]!), name: entries[0]! };
 }

@@ -207,7 +207,7 @@ describe('queue control', () => {
 
   it('a photo that cannot be read fails with its message after the retry policy, the others go on', async () => {
     const id = idOf.get('trip/broken.jpg')!;
-    rmSync(resolveMedia(ctx, 'preview', id)!.file);
+    rmSync((await resolveMedia(ctx, 'preview', id))!.file);
     writeFileSync(files[4]!, 'this is not a picture');
     ctx.db.prepare("DELETE FROM settings WHERE key = 'ai.paused'").run();
     queueRerunFor(ctx, {});

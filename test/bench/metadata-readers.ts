@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readExifrTags } from '../../main/library/metadata-exifr';
 import { readExifToolTags } from '../../main/library/metadata-exiftool';
 import { exifrReads, readPhotoMeta } from '../../main/library/metadata';
-import { sniffFormat } from '../../main/library/formats';
+import { sniffFormat } from '../../main/media/sniff';
 import { closeExifTool } from '../../main/media/exiftool';
 import { realPhotosDir } from '../support/real-photos';
 

@@ -85,12 +85,12 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(market).toMatchObject({ format: 'webp', cameraMake: 'FUJIFILM', cameraModel: 'X-T4', width: 96, height: 64, lat: null });
 
     // Thumbnails: EXIF-rotated WebP; the grid size keeps its short side, never enlarged.
-    const media = resolveMedia(lib.ctx, 'thumb', beach.id)!;
+    const media = (await resolveMedia(lib.ctx, 'thumb', beach.id))!;
     expect(media.mime).toBe('image/webp');
     const meta = await sharp(media.file).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 64, 96]);
-    expect(resolveMedia(lib.ctx, 'photo', beach.id)).toEqual({ file: path.join(photos, 'beach.jpg'), mime: 'image/jpeg' });
-    expect(resolveMedia(lib.ctx, 'preview', 999_999)).toBeNull();
+    expect(await resolveMedia(lib.ctx, 'photo', beach.id)).toEqual({ file: path.join(photos, 'beach.jpg'), mime: 'image/jpeg' });
+    expect(await resolveMedia(lib.ctx, 'preview', 999_999)).toBeNull();
     expect(photoRows(lib.ctx).every((r) => /^[0-9a-f]{16}$/.test(r.phash ?? ''))).toBe(true);
   });
 
@@ -166,8 +166,8 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(byRel(lib.ctx, 'beach.jpg')).toMatchObject({ id: beach.id, status: 'offline' });
     expect(await lib.service['library.status']({})).toMatchObject({ photos: 4, offline: 1, errors: 0, thumbnails: 4 });
     expect((await lib.service['photos.list']({ limit: 10 })).items.find((p) => p.id === beach.id)?.status).toBe('offline');
-    expect(resolveMedia(lib.ctx, 'photo', beach.id)).toBeNull();
-    expect(resolveMedia(lib.ctx, 'thumb', beach.id)).not.toBeNull();
+    expect(await resolveMedia(lib.ctx, 'photo', beach.id)).toBeNull();
+    expect(await resolveMedia(lib.ctx, 'thumb', beach.id)).not.toBeNull();
 
     await fs.rename(path.join(outside, 'beach.jpg'), path.join(photos, 'beach.jpg'));
     const back = await scanUntouched();

@@ -122,7 +122,7 @@ describe('two faulty endpoints and the local fallback', () => {
     for (const r of rows) {
       if (r.backend === 'openai') {
         // The answer about this very photo: nothing was mixed up between concurrent requests.
-        const file = captionImagePath(ctx, r.id, path.join(photos, r.rel));
+        const file = await captionImagePath(ctx, r.id, path.join(photos, r.rel));
         expect(r.text).toBe(answerFor(await tileDataUrl(file, tile), false));
         expect(['one', 'two']).toContain(r.endpoint);
         expect(r.model).toBe('smolvlm-remote');

@@ -1,13 +1,15 @@
 // CLI commands that talk to SmolVLM directly: caption, ask, chat; and `engines`, the endpoints it may run on. Each runs in the inference process
 // (child_process.fork) of the --data-dir's context; --model/--device/--dtype apply to this run only.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { CliCommand, CliIo } from '../types';
 import type { EngineChatTurn, EngineClient } from '../../engine/client';
 import type { CaptionStyle } from '../../../shared/contract/chat';
 import { DEVICES, DTYPES, type Device, type Dtype } from '../../../shared/contract/models';
+import { isImageName } from '../../../shared/media';
+import { listFiles } from '../../media/walk';
+import { writeFileAtomic } from '../../media/atomic-write';
 import { AppError, EXIT_CODE_OF_KIND, kindOf } from '../../../shared/errors';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -17,8 +19,6 @@ const engineOptions = {
   device: { type: 'string' },
   dtype: { type: 'string' },
 } as const;
-
-const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|avif|tiff?|gif|heic|heif)$/i;
 
 
 function str(values: Values, key: string): string | undefined {
@@ -50,20 +50,13 @@ async function engineFor(values: Values, io: CliIo): Promise<EngineClient> {
   return engine;
 }
 
-/** Files given, and image files inside folders given (recursively), in a stable order. */
-export function expandImagePaths(inputs: string[]): string[] {
+/** Files given, and image files inside folders given (recursively, the library's walker), in a stable order. */
+export async function expandImagePaths(inputs: string[]): Promise<string[]> {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && IMAGE_EXT.test(entry.name)) out.push(full);
-    }
-  };
   for (const input of inputs) {
     const abs = path.resolve(input);
     if (!existsSync(abs)) throw new AppError('input', `Not found: ${input}`);
-    if (statSync(abs).isDirectory()) walk(abs);
+    if (statSync(abs).isDirectory()) out.push(...await listFiles(abs, { accept: isImageName }));
     else out.push(abs);
   }
   return out;
@@ -73,12 +66,11 @@ export function expandImagePaths(inputs: string[]): string[] {
 async function writeTxt(imageFile: string, text: string): Promise<'written' | 'skipped'> {
   const txt = path.join(path.dirname(imageFile), `${path.parse(imageFile).name}.txt`);
   if (existsSync(txt)) return 'skipped';
-  const tmp = `${txt}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, `${text}\n`, { encoding: 'utf8', flag: 'wx' });
-    await rename(tmp, txt);
-  } finally {
-    await rm(tmp, { force: true });
+    await writeFileAtomic(txt, `${text}\n`, { noReplace: true });
+  } catch (err) {
+    if (kindOf(err) === 'conflict') return 'skipped'; // appeared meanwhile: still never replaced
+    throw err;
   }
   return 'written';
 }
@@ -102,7 +94,7 @@ export const captionCommand: CliCommand = {
       const prompt = str(values, 'prompt');
       if (style === 'custom' && !prompt?.trim()) throw new AppError('input', '--style custom needs --prompt "..."');
       if (!positionals.length) throw new AppError('input', 'Give at least one image file or folder');
-      const files = expandImagePaths(positionals);
+      const files = await expandImagePaths(positionals);
       if (!files.length) throw new AppError('input', 'No images found');
       const maxNewTokens = num(values, 'max-new-tokens', 1, 4096);
       const engine = await engineFor(values, io);

@@ -30,7 +30,7 @@ function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c
       case 'orientation':
         return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}><option value="landscape">{t('rule.landscape')}</option><option value="portrait">{t('rule.portrait')}</option></select>;
       case 'status':
-        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{['ok', 'offline', 'error'].map((s) => <option key={s} value={s}>{s}</option>)}</select>;
+        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{['ok', 'damaged', 'offline', 'error'].map((s) => <option key={s} value={s}>{s}</option>)}</select>;
       case 'year': case 'month':
         return <input {...common} type="number" min={c.kind === 'year' ? 1800 : 1} max={c.kind === 'year' ? 3000 : 12} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })} />;
       default:

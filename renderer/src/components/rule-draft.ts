@@ -44,7 +44,7 @@ export function toCondition(d: DraftCondition): RuleCondition | null {
     case 'month': { const n = Number(v); return v && Number.isInteger(n) && n >= 1 && n <= 12 ? { kind: 'month', value: n } : null; }
     case 'hasGps': return { kind: 'hasGps', value: v !== 'false' };
     case 'orientation': return { kind: 'orientation', value: v === 'portrait' ? 'portrait' : 'landscape' };
-    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' ? v : 'ok' };
+    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' || v === 'damaged' ? v : 'ok' };
     case 'rating': { const n = Number(v); return v && Number.isInteger(n) && n >= 0 && n <= 5 ? { kind: 'rating', value: n } : null; }
     case 'favourite': case 'damaged': return { kind: d.kind, value: v !== 'false' };
     case 'label': return v ? { kind: 'label', value: v } : null;

@@ -3,6 +3,7 @@
 // Desktop passes paths; web mode uploads the files first (checked and stored temporarily by the server).
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../../../shared/contract/chat';
+import { IMAGE_ACCEPT } from '../../../../shared/media';
 import { api, platform, uploadFiles } from '../../api';
 import { useEvent } from '../../hooks/useEvent';
 import { useT } from '../../i18n';
@@ -176,7 +177,7 @@ export default function CaptionView() {
         <span>{t('caption.drop')}</span>
         <label className="caption-pick">
           {t('caption.pickFiles')}
-          <input type="file" multiple accept="image/*" data-testid="caption-file-input"
+          <input type="file" multiple accept={IMAGE_ACCEPT} data-testid="caption-file-input"
             onChange={(e) => { void start({ files: [...(e.target.files ?? [])], paths: [] }); e.target.value = ''; }} />
         </label>
         {platform.pickFolders ? (

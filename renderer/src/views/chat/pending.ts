@@ -2,6 +2,7 @@
 // desktop → the file's path (main copies it), web → an upload id, library → the photo id.
 import { mediaUrl, platform, uploadFiles } from '../../api';
 import type { Input } from '../../../../shared/api';
+import { isImageName } from '../../../../shared/media';
 
 export type AttachmentRef = NonNullable<Input<'chat.send'>['attachments']>[number];
 
@@ -17,7 +18,8 @@ export interface PendingAttachment {
 let counter = 0;
 const nextKey = () => `p${++counter}`;
 
-export const isImageFile = (f: File): boolean => f.type.startsWith('image/') || /\.(jpe?g|png|webp|gif|tiff?|avif|heic|heif)$/i.test(f.name);
+/** A browser may give HEIC no MIME type: the name counts too (the server checks the content). */
+export const isImageFile = (f: File): boolean => f.type.startsWith('image/') || isImageName(f.name);
 
 export function pendingFromFiles(files: Iterable<File>): PendingAttachment[] {
   return [...files].filter(isImageFile).map((file) => ({ key: nextKey(), name: file.name, preview: URL.createObjectURL(file), file }));

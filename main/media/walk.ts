@@ -1,10 +1,11 @@
-// Recursive walk of one root, yielding candidate files in batches.
-// Symlinks are never followed: whatever they point at inside the root is indexed at its real path,
+// The one folder walker: a recursive walk of one root (a library folder, a folder dropped on the
+// caption view, a CLI argument), yielding candidate files in batches. Hidden and system files are
+// skipped everywhere by the same rule. Symlinks are never followed: whatever they point at inside the root is indexed at its real path,
 // and anything outside would leave the root. Directories are also remembered by device+inode, so a
 // bind mount or other loop cannot make the walk go round forever.
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { isCandidateName } from './formats';
+import { isCandidateName } from '../../shared/media';
 
 export interface WalkEntry {
   /** Path relative to the root, always with '/' separators. */
@@ -23,6 +24,8 @@ export interface WalkOptions {
   /** A folder that could not be read; its known photos are left as they are. */
   onDirError?(issue: WalkIssue): void;
   signal?: AbortSignal;
+  /** Which file names are candidates (default: library candidates, see shared/media.ts). */
+  accept?(name: string): boolean;
 }
 
 const SYSTEM_NAMES = new Set([
@@ -44,9 +47,12 @@ export const toRel = (root: string, abs: string): string => path.relative(root, 
 export const fromRel = (root: string, rel: string): string => path.join(root, ...rel.split('/'));
 
 const STAT_CHUNK = 32;
+/** Name order as a person reads it (IMG_2 before IMG_10). */
+const byName = new Intl.Collator(undefined, { numeric: true });
 
 export async function* walkRoot(root: string, opts: WalkOptions = {}): AsyncGenerator<WalkEntry[]> {
   const batchSize = opts.batchSize ?? 500;
+  const accept = opts.accept ?? isCandidateName;
   const seenDirs = new Set<string>();
   const stack: string[] = [''];
   let batch: WalkEntry[] = [];
@@ -65,7 +71,7 @@ export async function* walkRoot(root: string, opts: WalkOptions = {}): AsyncGene
       opts.onDirError?.({ rel: relDir, message: describeFsError(err) });
       continue;
     }
-    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    dirents.sort((a, b) => byName.compare(a.name, b.name));
     const files: string[] = [];
     const subdirs: string[] = [];
     for (const d of dirents) {
@@ -74,7 +80,7 @@ export async function* walkRoot(root: string, opts: WalkOptions = {}): AsyncGene
       let kind = d.isDirectory() ? 'dir' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'unknown';
       if (kind === 'unknown') kind = await lstatKind(path.join(absDir, d.name));
       if (kind === 'dir') subdirs.push(rel);
-      else if (kind === 'file' && isCandidateName(d.name)) files.push(rel);
+      else if (kind === 'file' && accept(d.name)) files.push(rel);
     }
     // Depth-first in name order: push in reverse so the first name is walked first.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
@@ -113,4 +119,20 @@ export function describeFsError(err: unknown): string {
     case 'EIO': return 'input/output error (disk or network problem)';
     default: return e.message ?? String(err);
   }
+}
+
+/**
+ * Absolute paths of the accepted files below `dir` in walk order (hidden/system files skipped,
+ * links not followed), at most `limit` (the caller reports "too many" when it gets more).
+ */
+export async function listFiles(dir: string, opts: { accept?(name: string): boolean; limit?: number; onDirError?(issue: WalkIssue): void } = {}): Promise<string[]> {
+  const out: string[] = [];
+  const limit = opts.limit ?? Infinity;
+  for await (const batch of walkRoot(dir, { accept: opts.accept, onDirError: opts.onDirError, batchSize: 256 })) {
+    for (const e of batch) {
+      out.push(fromRel(dir, e.rel));
+      if (out.length > limit) return out;
+    }
+  }
+  return out;
 }
