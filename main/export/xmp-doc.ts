@@ -21,7 +21,7 @@ export interface XmpFields {
   subjects: string[];
   /** digiKam:TagsList ('/'-separated hierarchy). */
   tagsList: string[];
-  /** lr:HierarchicalSubject ('|'-separated hierarchy). */
+  /** lr:hierarchicalSubject ('|'-separated hierarchy). */
   hierarchical: string[];
 }
 
@@ -122,7 +122,7 @@ export function readXmpFields(xml: string): XmpFields {
         if (text.trim()) fields.description = text.trim();
       } else if (is(prop, ps, NS.dc, 'subject')) fields.subjects.push(...items());
       else if (is(prop, ps, NS.digiKam, 'TagsList')) fields.tagsList.push(...items());
-      else if (is(prop, ps, NS.lr, 'HierarchicalSubject')) fields.hierarchical.push(...items());
+      else if (is(prop, ps, NS.lr, 'hierarchicalSubject')) fields.hierarchical.push(...items());
     }
   }
   return fields;
@@ -140,7 +140,9 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>
 `;
 
-const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'HierarchicalSubject']];
+// Property names are case-sensitive: Lightroom's (and exiftool's) is lr:hierarchicalSubject. exiftool
+// reads a wrongly cased property under the same tag name, so test/export/export.test.ts checks raw names.
+const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'hierarchicalSubject']];
 
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
@@ -204,7 +206,7 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
   if (tags.length) {
     added.push({ [`${declare('dc')}:subject`]: [container('Bag', tags.map((t) => li(t)))] });
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
-    added.push({ [`${declare('lr')}:HierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
+    added.push({ [`${declare('lr')}:hierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
   }
   const list = kids(target);
   const trailing = list.length && typeof list.at(-1)!['#text'] === 'string' && !String(list.at(-1)!['#text']).trim() ? list.pop()! : null;
