@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, DEFAULT_MODEL_REVISION } from '../../shared/constants';
 import { startHubMirror, type HubMirror } from '../support/hub-mirror';
 import { tinyModelDir } from '../support/models';
-import { launchBrowser, rendererBuilt, startServe, tempDir, unnamedControls, type BrowserSession, type Served } from './support';
+import { launchBrowser, requireRenderer, startServe, tempDir, unnamedControls, type BrowserSession, type Served } from './support';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let mirror: HubMirror;
 let served: Served;
@@ -34,7 +34,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-run('model download in Settings', () => {
+describe('model download in Settings', () => {
   it('downloads with a progress bar, lists the model and hands it to the engine', async () => {
     const page = session.page;
     await page.goto(`${served.url}#/settings`);
