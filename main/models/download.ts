@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { networkFailure } from './hub-errors';
 
 export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
 
@@ -20,12 +21,26 @@ export class ChecksumError extends Error {
   constructor(message: string) { super(message); this.name = 'ChecksumError'; }
 }
 
+/** A retry about to happen, as progress reports it. */
+export interface RetryNotice {
+  /** The attempt that comes next (2 = the first retry). */
+  attempt: number;
+  /** Attempts in all (the first plus the retries). */
+  of: number;
+  /** Why the previous attempt failed. */
+  reason: string;
+  /** Wait before the next attempt. */
+  delayMs: number;
+}
+
 export interface RetryOptions {
   /** Further attempts after the first (default 5). */
   retries: number;
   /** First backoff delay; doubles each attempt, capped at 30 s (default 1000 ms). */
   backoffMs: number;
   signal?: AbortSignal;
+  /** Told before each wait, so a person sees the retries as they happen. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface BlobDownload extends RetryOptions {
@@ -45,7 +60,15 @@ const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError' || (err 
 function isRetryable(err: unknown): boolean {
   if (err instanceof ChecksumError || isAbort(err)) return false;
   if (err instanceof HttpError) return err.retryable;
-  return true; // network errors: reset, refused, terminated mid-body
+  // No DNS, nothing listening, a bad certificate: another try in a second will not help; say so at once.
+  const net = networkFailure(err);
+  if (net) return net.transient;
+  return true; // the body cut short (terminated mid-body, connection closed early)
+}
+
+function reasonOf(err: unknown): string {
+  const net = networkFailure(err);
+  return net ? net.what : (err as Error)?.message ?? String(err);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -64,7 +87,9 @@ export async function withRetries<T>(opts: RetryOptions, fn: (attempt: number) =
       return await fn(attempt);
     } catch (err) {
       if (!isRetryable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
-      await sleep(Math.min(30_000, opts.backoffMs * 2 ** attempt), opts.signal);
+      const delayMs = Math.min(30_000, opts.backoffMs * 2 ** attempt);
+      opts.onRetry?.({ attempt: attempt + 2, of: opts.retries + 1, reason: reasonOf(err), delayMs });
+      await sleep(delayMs, opts.signal);
     }
   }
 }
