@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Native modules (better-sqlite3, sharp, onnxruntime-node) and child processes: run files in forks.
@@ -11,5 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default'],
+    // One packed gazetteer (main/places/places-data.ts) for every test library, built once.
+    env: { SMOLALBUM_CACHE_DIR: path.resolve('.cache/test-cache') },
   },
 });

@@ -14,6 +14,19 @@ export const ruleCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hasGps'), value: z.boolean() }).strict(),
   z.object({ kind: z.literal('orientation'), value: z.enum(['landscape', 'portrait']) }).strict(),
   z.object({ kind: z.literal('status'), value: z.enum(['ok', 'offline', 'error']) }).strict(),
+  // Places (issue 11): a country by code or name (English/Chinese), a region or city by name, or
+  // within `km` of a point or of a city ("Kyoto, JP").
+  z.object({ kind: z.literal('country'), value: z.string().trim().min(1) }).strict(),
+  z.object({ kind: z.literal('region'), value: z.string().trim().min(1) }).strict(),
+  z.object({ kind: z.literal('city'), value: z.string().trim().min(1) }).strict(),
+  z.object({
+    kind: z.literal('near'),
+    km: z.number().positive().max(20_000),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+    city: z.string().trim().min(1).optional(),
+  }).strict().refine((c) => (c.city !== undefined) !== (c.lat !== undefined && c.lon !== undefined)
+    && (c.lat === undefined) === (c.lon === undefined), 'near needs either lat and lon, or city'),
 ]);
 export type RuleCondition = z.infer<typeof ruleCondition>;
 

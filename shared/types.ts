@@ -2,7 +2,7 @@
 
 export type PhotoStatus = 'ok' | 'offline' | 'error';
 export type Provenance = 'ai' | 'xmp' | 'user';
-export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'ai';
+export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'places' | 'ai';
 
 export interface Root {
   id: number;
@@ -57,6 +57,8 @@ export interface PhotoDetail extends PhotoSummary {
   /** The effective caption first (user > xmp > ai), then the others. */
   captions: CaptionInfo[];
   tags: TagInfo[];
+  /** Where it was taken (issue 11): from its GPS or set by a person; null when unknown. */
+  place: PhotoPlace | null;
   prevId: number | null;
   nextId: number | null;
 }
@@ -137,4 +139,59 @@ export interface ScanSummary {
   ms: number;
   /** Folder-level problems; per-photo errors are recorded on the photos (status 'error'). */
   issues: ScanIssue[];
+}
+
+// ── Places (issue 11) ────────────────────────────────────────────────────────────────────────────
+
+/** 'gps': reverse-geocoded from the photo's coordinates; 'user': chosen by a person (wins). */
+export type PlaceSource = 'gps' | 'user';
+
+export interface PhotoPlace {
+  source: PlaceSource;
+  /** The point the place stands for: the photo's GPS, or the chosen city's coordinates. */
+  lat: number;
+  lon: number;
+  city: string | null;
+  region: string | null;
+  /** ISO 3166-1 alpha-2; null at sea. Names are localised by the caller (shared/country-names.ts). */
+  countryCode: string | null;
+}
+
+/** One row of the places view or `places`: a country, a region in it, or a city in that. */
+export interface PlaceCount {
+  countryCode: string | null;
+  region: string | null;
+  city: string | null;
+  count: number;
+  /** The newest photo of the place (its cover). */
+  coverId: number;
+}
+
+/** A city of the gazetteer, for setting a place by hand. */
+export interface CityChoice {
+  id: number;
+  city: string;
+  region: string | null;
+  countryCode: string;
+  lat: number;
+  lon: number;
+}
+
+/** A map marker: one photo, or a cluster of them (count > 1). */
+export interface MapCluster {
+  /** Cluster id for `places.clusterPhotos` (valid with this `version`); for a single photo, null. */
+  clusterId: number | null;
+  lat: number;
+  lon: number;
+  count: number;
+  coverId: number;
+  /** Zoom at which this cluster splits (null for a single photo). */
+  expansionZoom: number | null;
+}
+
+export interface MapClusters {
+  clusters: MapCluster[];
+  /** Changes whenever the set of geotagged photos does; cluster ids belong to one version. */
+  version: number;
+  total: number;
 }

@@ -4,10 +4,12 @@ import type { Db } from '../db/connection';
 import type { RuleGroup } from '../../shared/rules';
 import { compileRule, parseRule, type CompiledRule } from './rule-sql';
 import { rootRows } from '../db/roots';
+import { geocoder } from '../places/geocoder';
+import { placesCacheDirOf } from '../places/cache-dir';
 
-/** Compiles a rule against the library's current folders. */
+/** Compiles a rule against the library's current folders (and, for `near` a city, the gazetteer). */
 export function compileRuleFor(db: Db, rule: RuleGroup): CompiledRule {
-  return compileRule(rule, rootRows(db));
+  return compileRule(rule, rootRows(db), (name) => geocoder(placesCacheDirOf(db)).search(name, 1)[0] ?? null);
 }
 
 export class AlbumNotFoundError extends Error {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { isRuleGroup, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
 import { toFtsQuery } from '../db/fts-query';
+import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
+import { AppError } from '../../shared/errors';
 
 export class InvalidRuleError extends Error {
   readonly status = 400;
@@ -27,24 +29,32 @@ export function parseRule(raw: unknown): RuleGroup {
   return result.data;
 }
 
-/** `roots`: the library's folders, so folder conditions become index ranges (pass the current ones). */
-export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = []): CompiledRule {
+/** Coordinates of a city named like "Kyoto, JP" (for `near` a city); null when there is none. */
+export type CityResolver = (name: string) => { lat: number; lon: number } | null;
+
+/**
+ * `roots`: the library's folders, so folder conditions become index ranges (pass the current ones).
+ * `resolveCity`: for `near` conditions given a city.
+ */
+export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = [], resolveCity?: CityResolver): CompiledRule {
   const params: (string | number)[] = [];
-  const where = compileGroup(rule, params, 0, roots);
+  const where = compileGroup(rule, params, 0, { roots, resolveCity });
   return { where, params };
 }
 
+interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver }
+
 const MAX_DEPTH = 16;
 
-function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, roots: readonly RootRef[]): string {
+function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, env: CompileEnv): string {
   if (depth > MAX_DEPTH) throw new InvalidRuleError(`groups nest deeper than ${MAX_DEPTH} levels`);
   if (!group.items.length) throw new InvalidRuleError('a rule group needs at least one condition');
-  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, roots) : compileCondition(item, params, roots)));
+  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, env) : compileCondition(item, params, env)));
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
 }
 
 /** sort_date is ISO-8601 (local date first), so date bounds compare as strings and use the index. */
-function compileCondition(c: RuleCondition, params: (string | number)[], roots: readonly RootRef[]): string {
+function compileCondition(c: RuleCondition, params: (string | number)[], env: CompileEnv): string {
   switch (c.kind) {
     case 'text': {
       const match = toFtsQuery(c.value);
@@ -70,7 +80,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], roots: 
       params.push(String(c.value).padStart(2, '0'));
       return 'substr(p.sort_date, 6, 2) = ?';
     case 'folder':
-      return compileFolder(c.value, params, roots);
+      return compileFolder(c.value, params, env.roots);
     case 'camera':
       params.push(c.value.toLowerCase());
       return "instr(lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')), ?) > 0";
@@ -82,7 +92,34 @@ function compileCondition(c: RuleCondition, params: (string | number)[], roots: 
     case 'status':
       params.push(c.value);
       return 'p.status = ?';
+    case 'country': return sqlPart(() => placeIsSql({ country: c.value }), params);
+    case 'region': return sqlPart(() => placeIsSql({ region: c.value }), params);
+    case 'city': {
+      // "Kyoto" or "Kyoto, JP" / "Kyoto, Japan".
+      const comma = c.value.lastIndexOf(',');
+      const place = comma > 0 ? { city: c.value.slice(0, comma), country: c.value.slice(comma + 1).trim() } : { city: c.value };
+      return sqlPart(() => placeIsSql(place), params);
+    }
+    case 'near': {
+      let point = c.lat !== undefined && c.lon !== undefined ? { lat: c.lat, lon: c.lon } : null;
+      if (c.city !== undefined) {
+        point = env.resolveCity?.(c.city) ?? null;
+        if (!point) throw new InvalidRuleError(`near: no city matches "${c.city}"`);
+      }
+      return sqlPart(() => nearSql(point!.lat, point!.lon, c.km), params);
+    }
   }
+}
+
+/** A place condition's SQL, with its input errors reported as rule errors. */
+function sqlPart(make: () => SqlPart, params: (string | number)[]): string {
+  let part: SqlPart;
+  try { part = make(); } catch (err) {
+    if (err instanceof AppError && err.kind === 'input') throw new InvalidRuleError(err.message);
+    throw err;
+  }
+  params.push(...part.params);
+  return part.sql;
 }
 
 export interface RootRef { id: number; path: string }

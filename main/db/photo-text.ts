@@ -1,5 +1,5 @@
 // Keeps photo_text (the FTS5 external content) in step with a photo's file name, folder, camera,
-// effective caption and tags. Call inside the same transaction as the change it reflects.
+// effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
 
 /** Effective caption: user > xmp > ai (DESIGN §2 source priority). */
@@ -9,19 +9,20 @@ export const EFFECTIVE_CAPTION_SQL = `
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
   const stmt = db.prepare(`
-    INSERT INTO photo_text (photo_id, caption, tags, file_name, folder, camera)
+    INSERT INTO photo_text (photo_id, caption, tags, file_name, folder, camera, place)
     SELECT p.id,
            COALESCE(${EFFECTIVE_CAPTION_SQL}, ''),
            COALESCE((SELECT group_concat(name, ' ') FROM (
                SELECT DISTINCT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id)), ''),
            p.file_name, p.folder,
-           trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '') || ' ' || COALESCE(p.lens, ''))
+           trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '') || ' ' || COALESCE(p.lens, '')),
+           COALESCE((SELECT pl.search_text FROM photo_places pl WHERE pl.photo_id = p.id), '')
     FROM photos p WHERE p.id = ?
     ON CONFLICT(photo_id) DO UPDATE SET
       caption = excluded.caption, tags = excluded.tags, file_name = excluded.file_name,
-      folder = excluded.folder, camera = excluded.camera
+      folder = excluded.folder, camera = excluded.camera, place = excluded.place
     WHERE photo_text.caption IS NOT excluded.caption OR photo_text.tags IS NOT excluded.tags
        OR photo_text.file_name IS NOT excluded.file_name OR photo_text.folder IS NOT excluded.folder
-       OR photo_text.camera IS NOT excluded.camera`);
+       OR photo_text.camera IS NOT excluded.camera OR photo_text.place IS NOT excluded.place`);
   for (const id of photoIds) stmt.run(id);
 }

@@ -90,32 +90,34 @@ export const migrations: Migration[] = [
 
       -- The searchable text of a photo, one row per photo, kept current by the repositories;
       -- photos_fts indexes it as external content through triggers.
+      -- place: city, region, country (English and Chinese) and code, from photo_places (issue 11).
       CREATE TABLE photo_text (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
         caption TEXT NOT NULL DEFAULT '',
         tags TEXT NOT NULL DEFAULT '',
         file_name TEXT NOT NULL DEFAULT '',
         folder TEXT NOT NULL DEFAULT '',
-        camera TEXT NOT NULL DEFAULT ''
+        camera TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT ''
       );
       CREATE VIRTUAL TABLE photos_fts USING fts5(
-        caption, tags, file_name, folder, camera,
+        caption, tags, file_name, folder, camera, place,
         content='photo_text', content_rowid='photo_id',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
       END;
       CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
       END;
       CREATE TRIGGER photo_text_au AFTER UPDATE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera);
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
+        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
+        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
       END;
 
       CREATE TABLE albums (
@@ -193,6 +195,29 @@ export const migrations: Migration[] = [
         bytes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (repo, revision, dtype)
       );
+
+      -- ── Places (issue 11) ──────────────────────────────────────────────────────────────────
+      -- Where a photo was taken: reverse-geocoded from its GPS (source 'gps', redone when the
+      -- gazetteer's data_version changes or the GPS does) or chosen by a person (source 'user', which
+      -- wins and survives rescans). lat/lon: the coordinates the place stands for (the photo's GPS,
+      -- or the chosen city's). A GPS photo at sea keeps a row with no names, so it is not redone.
+      -- search_text feeds photo_text.place (city, region, country in English and Chinese, code).
+      CREATE TABLE photo_places (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('gps','user')),
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        city TEXT,
+        region TEXT,
+        country_code TEXT,
+        search_text TEXT NOT NULL DEFAULT '',
+        data_version TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- Places view (country → region → city counts) and place filters, from the index alone.
+      CREATE INDEX photo_places_where ON photo_places(country_code, region, city, photo_id);
+      -- "near": a latitude band first, then the exact distance.
+      CREATE INDEX photo_places_lat ON photo_places(lat, lon, photo_id);
     `);
   },
 ];

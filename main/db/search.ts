@@ -1,5 +1,5 @@
-// Photo search: FTS5 over caption, tags, file name, folder and camera, ranked by bm25 with captions
-// and tags weighing most; filters are applied on photos joined by rowid. An empty query is the
+// Photo search: FTS5 over caption, tags, file name, folder, camera and place, ranked by bm25 with
+// captions and tags weighing most; filters are applied on photos joined by rowid. An empty query is the
 // filtered listing, newest first.
 import path from 'node:path';
 import type { Db } from './connection';
@@ -11,8 +11,8 @@ import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../l
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
 
-/** Column weights in photos_fts order: caption, tags, file_name, folder, camera. */
-export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0)`;
+/** Column weights in photos_fts order: caption, tags, file_name, folder, camera, place. */
+export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0, 6.0)`;
 
 export interface SearchOptions {
   query: string;
@@ -59,6 +59,11 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.from !== undefined) { out.sql.push('p.sort_date >= ?'); out.params.push(f.from); }
   if (f.to !== undefined) { out.sql.push(`p.sort_date < date(?, '+1 day')`); out.params.push(f.to); }
   if (f.hasGps !== undefined) out.sql.push(f.hasGps ? 'p.lat IS NOT NULL' : 'p.lat IS NULL');
+  if (f.place !== undefined) {
+    const words = toFtsWords(f.place);
+    if (words) out.fts.push(`(${words.map((w) => `place : "${w}"*`).join(' AND ')})`);
+    else out.sql.push('0');
+  }
   return out;
 }
 
@@ -152,7 +157,7 @@ function rankedFiltered(db: Db, match: string, filters: FilterParts, limit: numb
 }
 
 function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: FilterParts, total: number, from: TierCursor): SearchResult {
-  const inText = `{caption tags} : (${query})`;
+  const inText = `{caption tags place} : (${query})`;
   const tiers = [
     [inText, ...filters.fts].join(' AND '),
     `(${[`(${query})`, ...filters.fts].join(' AND ')}) NOT (${inText})`,
@@ -163,7 +168,7 @@ function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: Filte
   for (;;) {
     const want = opts.limit + 1 - rows.length;
     const got = listingRows(db, filters, tiers[tier]!, keyset, want);
-    // Score says which tier a hit came from: 1 = caption/tag match, 0 = name/folder/camera match.
+    // Score says which tier a hit came from: 1 = caption/tag/place match, 0 = name/folder/camera match.
     for (const r of got) rows.push({ ...r, score: 1 - tier, tier });
     if (rows.length > opts.limit || tier === 1) break;
     tier = 1;

@@ -1,5 +1,6 @@
 // The indexing pipeline (DESIGN §3): discover (walk + stat diff, written at once so a crash forgets
-// nothing) → read pending photos (hash, metadata, thumbnails; bounded concurrency) → batched writes.
+// nothing) → read pending photos (hash, metadata, thumbnails; bounded concurrency) → batched writes
+// → places (offline reverse geocoding of GPS photos, main/places/stage.ts).
 // Missing files go offline, never away; a new file with the content of an offline photo is that
 // photo, moved. Every write is a transaction, so a crash leaves a library the next run resumes.
 import { promises as fs } from 'node:fs';
@@ -19,6 +20,7 @@ import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
 import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
+import { runPlacesStage } from '../places/stage';
 
 export interface ScanOptions {
   /** Only these roots (default: every enabled root). */
@@ -49,6 +51,7 @@ async function runScan(ctx: AppContext, opts: ScanOptions): Promise<ScanSummary>
     discover.finish();
     run.emitChanged();
     if (roots.length && !opts.signal?.aborted) await run.process(pendingIn(ctx.db, roots.map((r) => r.id)));
+    if (!opts.signal?.aborted) await runPlacesStage(ctx, { signal: opts.signal });
   } finally {
     libraryState(ctx).progress = null;
   }
@@ -88,7 +91,10 @@ export function indexPaths(ctx: AppContext, absFilePaths: readonly string[], opt
     }
     run.emitChanged();
     try {
-      if (pendingIds.size) await run.process(pendingByIds(ctx.db, [...pendingIds]));
+      if (pendingIds.size) {
+        await run.process(pendingByIds(ctx.db, [...pendingIds]));
+        await runPlacesStage(ctx, { signal: opts.signal });
+      }
     } finally {
       libraryState(ctx).progress = null;
     }

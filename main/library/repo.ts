@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
 } from '../../shared/types';
+import { photoPlace } from '../places/place-queries';
 
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
@@ -138,6 +139,7 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     error: row.error,
     captions,
     tags,
+    place: photoPlace(db, id),
     prevId: prev?.id ?? null,
     nextId: next?.id ?? null,
   };

@@ -16,6 +16,8 @@ export const searchFilters = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
   hasGps: z.boolean().optional(),
+  /** Words of a place name (city, region, country in English or Chinese), each by prefix. */
+  place: z.string().min(1).optional(),
 }).strict();
 export type SearchFilters = z.infer<typeof searchFilters>;
 

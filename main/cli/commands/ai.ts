@@ -130,23 +130,31 @@ export const aiCommand: CliCommand = {
 export const editCommand: CliCommand = {
   name: 'edit',
   summary: 'Set a photo\'s caption or add/remove tags by hand (kept over AI and XMP text)',
-  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]...',
+  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place]',
   options: {
     caption: { type: 'string' },
     tag: { type: 'string', multiple: true },
     untag: { type: 'string', multiple: true },
+    place: { type: 'string' },
+    'clear-place': { type: 'boolean' },
   },
   async run({ positionals, values }, io) {
     const tags = (values.tag as string[] | undefined) ?? [];
     const untags = (values.untag as string[] | undefined) ?? [];
-    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length)) {
-      io.log('Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]...');
+    const place = typeof values.place === 'string' ? values.place : undefined;
+    const clearPlace = values['clear-place'] === true;
+    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && place === undefined && !clearPlace)) {
+      io.log('Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place]');
       return 2;
     }
     const { ids, missing } = photoIdsForPaths(io.ctx().db, positionals);
     for (const m of missing) io.log(`Not in the library: ${m}`);
     const service = io.service();
     const results: unknown[] = [];
+    // One place for all the photos: a city name is looked up once (places.set takes them together).
+    if (ids.length && (place !== undefined || clearPlace)) {
+      await invoke(service, 'places.set', { photoIds: ids, to: clearPlace ? null : { city: place! } });
+    }
     for (const id of ids) {
       if (typeof values.caption === 'string') await invoke(service, 'photos.setCaption', { id, text: values.caption });
       if (tags.length) await invoke(service, 'photos.addTags', { id, tags });

@@ -7,11 +7,12 @@ import { albumsCommand, duplicatesCommand } from './albums';
 import { exportCommand } from './export';
 import { modelsCommand } from './models';
 import { engineCommands } from './engine';
+import { placesCommand } from './places';
 
 export const commands: CliCommand[] = [
   ...libraryCommands,
   serveCommand,
-  aiCommand, editCommand, albumsCommand, duplicatesCommand, exportCommand,
+  aiCommand, editCommand, albumsCommand, duplicatesCommand, exportCommand, placesCommand,
   modelsCommand,
   ...engineCommands,
 ];

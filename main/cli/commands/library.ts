@@ -16,7 +16,7 @@ function formatDuration(ms: number | null): string {
 }
 
 const STAGE_LABEL: Record<Progress['stage'], string> = {
-  discover: 'Finding photos', metadata: 'Reading metadata', thumbnail: 'Metadata + thumbnails', ai: 'AI captions',
+  discover: 'Finding photos', metadata: 'Reading metadata', thumbnail: 'Metadata + thumbnails', places: 'Places', ai: 'AI captions',
 };
 
 /** A live bar on a terminal; on pipes only stage changes, so logs stay short. */
@@ -104,10 +104,10 @@ async function findContainingRoot(io: CliIo, abs: string): Promise<number | null
 
 const searchCommand: CliCommand = {
   name: 'search',
-  summary: 'Search captions, tags, file names, folders and cameras (prefix match per word)',
-  usage: 'search <query> [--tag T] [--camera C] [--folder F] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gps] [--limit N]',
+  summary: 'Search captions, tags, file names, folders, cameras and places (prefix match per word)',
+  usage: 'search <query> [--tag T] [--camera C] [--folder F] [--place NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gps] [--limit N]',
   options: {
-    tag: { type: 'string' }, camera: { type: 'string' }, folder: { type: 'string' },
+    tag: { type: 'string' }, camera: { type: 'string' }, folder: { type: 'string' }, place: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, gps: { type: 'boolean' }, limit: { type: 'string' },
   },
   async run({ positionals, values }, io) {
@@ -117,7 +117,7 @@ const searchCommand: CliCommand = {
     const filters = {
       tag: str('tag'), camera: str('camera'),
       folder: folder && (folder.startsWith('.') || folder.startsWith('~')) ? path.resolve(folder) : folder,
-      from: str('from'), to: str('to'), hasGps: values.gps === true ? true : undefined,
+      from: str('from'), to: str('to'), hasGps: values.gps === true ? true : undefined, place: str('place'),
     };
     const result = await invoke(io.service(), 'photos.search', {
       query: positionals.join(' '),

@@ -4,16 +4,16 @@
 import type { RuleCondition, RuleGroup } from '../../../shared/rules';
 
 export type Kind = RuleCondition['kind'];
-export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status'];
+export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status', 'country', 'region', 'city', 'near'];
 
-/** Editable form of a condition: every field as text, so half-typed values are representable. */
-export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string }
+/** Editable form of a condition: every field as text, so half-typed values are representable. `km`: radius of `near`. */
+export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string; km?: string }
 export interface DraftGroup { op: 'and' | 'or'; items: (DraftGroup | DraftCondition)[] }
 export const isDraftGroup = (x: DraftGroup | DraftCondition): x is DraftGroup => 'items' in x;
 const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in x;
 
 export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
-  kind, op: 'is', from: '', to: '',
+  kind, op: 'is', from: '', to: '', km: kind === 'near' ? '10' : '',
   value: kind === 'hasGps' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : '',
 });
 export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition()] });
@@ -22,7 +22,17 @@ export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition(
 export function toCondition(d: DraftCondition): RuleCondition | null {
   const v = d.value.trim();
   switch (d.kind) {
-    case 'text': case 'folder': case 'camera': return v ? { kind: d.kind, value: v } : null;
+    case 'text': case 'folder': case 'camera': case 'country': case 'region': case 'city': return v ? { kind: d.kind, value: v } : null;
+    case 'near': {
+      // A city ("Kyoto, JP") or a point ("35.01, 135.77").
+      const km = Number(d.km);
+      if (!v || !(km > 0)) return null;
+      const point = /^(-?\d+(?:\.\d+)?)\s*[, ]\s*(-?\d+(?:\.\d+)?)$/.exec(v);
+      if (!point) return { kind: 'near', city: v, km };
+      const lat = Number(point[1]);
+      const lon = Number(point[2]);
+      return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? { kind: 'near', lat, lon, km } : null;
+    }
     case 'tag': return v ? { kind: 'tag', op: d.op, value: v } : null;
     case 'dateRange': {
       const from = /^\d{4}-\d{2}-\d{2}$/.test(d.from) ? d.from : undefined;
@@ -53,6 +63,7 @@ export function fromRule(rule: RuleGroup): DraftGroup {
       const d = emptyCondition(it.kind);
       if (it.kind === 'dateRange') return { ...d, from: it.from ?? '', to: it.to ?? '' };
       if (it.kind === 'tag') return { ...d, op: it.op, value: it.value };
+      if (it.kind === 'near') return { ...d, km: String(it.km), value: it.city ?? `${it.lat}, ${it.lon}` };
       return { ...d, value: String(it.value) };
     }),
   };
