@@ -13,6 +13,8 @@ import { createService } from '../../main/service/index';
 import { startServer, type WebServer } from '../../main/server/server';
 import { modelHandlers } from '../../main/models/handlers';
 import { AppError } from '../../shared/errors';
+import { registerMethodHandlers, type InvokeEventLike } from '../../main/app/ipc-handlers';
+import { methodChannel } from '../../preload/channels';
 import type { DownloadProgress } from '../../shared/contract/models';
 import { makeModelFolder, tempDir } from './fixture';
 
@@ -113,6 +115,16 @@ describe('over the adapters', () => {
     const body = JSON.parse(res.body) as { error: string };
     expect(body.error).toMatch(/^Cannot reach the model hub at .*\(ECONNREFUSED\)/);
     expect(body.error).toMatch(ADVICE);
+  });
+
+  it('IPC: a failed result carrying the message and kind unavailable (503)', async () => {
+    const handlers = new Map<string, (event: InvokeEventLike, input?: unknown) => unknown>();
+    registerMethodHandlers({ handle: (c, l) => { handlers.set(c, l); }, removeHandler: (c) => { handlers.delete(c); } }, createService(ctx), () => {});
+    const result = await handlers.get(methodChannel('models.pull'))!({ senderFrame: { url: 'smolalbum://app/index.html', parent: null } }, { repo: REPO });
+    expect(result).toMatchObject({ ok: false, error: { status: 503 } });
+    const text = JSON.stringify(result);
+    expect(text).toMatch(/Cannot reach the model hub at .*\(ECONNREFUSED\)/);
+    expect(text).toMatch(/HF_ENDPOINT/);
   });
 
   it('CLI: exit 1 with the cause and the advice on stderr, and no retries', async () => {
