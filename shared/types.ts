@@ -88,9 +88,15 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[];
+  /** Exact up to SEARCH_COUNT_CAP matches; beyond it, SEARCH_COUNT_CAP with `totalCapped` (shown as "10,000+"). */
   total: number;
+  /** True when more than `total` photos match (counting them all would cost more than the search). */
+  totalCapped: boolean;
   nextCursor: string | null;
 }
+
+/** Search counts matches exactly up to this many (a broad word over a million photos stays fast). */
+export const SEARCH_COUNT_CAP = 10_000;
 
 export interface Progress {
   stage: Stage;

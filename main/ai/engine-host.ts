@@ -81,7 +81,7 @@ export class EngineHost implements EngineClient {
   /** Folder the current process loads (resolved when it was spawned). */
   private pendingModelDir: string | null = null;
   private readonly listeners = new Set<(s: EngineStatus) => void>();
-  private state: EngineStatus = { state: 'stopped', model: null, device: null, dtype: null, fallbackReasons: [], restarts: 0, lastError: null };
+  private state: EngineStatus = { state: 'stopped', model: null, device: null, dtype: null, dtypeReason: null, fallbackReasons: [], restarts: 0, lastError: null };
 
   constructor(private readonly opts: EngineHostOptions) {
     this.config = { model: DEFAULT_MODEL, device: 'auto', dtype: 'auto', ...opts.config };
@@ -247,7 +247,7 @@ export class EngineHost implements EngineClient {
     this.pendingModelDir = modelDir;
     port.onMessage((m) => { if (this.proc === proc) this.onMessage(m); });
     port.onExit((e) => this.onExit(proc, e));
-    this.setStatus({ state: 'starting', model: this.config.model, device: null, dtype: null, fallbackReasons: [] });
+    this.setStatus({ state: 'starting', model: this.config.model, device: null, dtype: null, dtypeReason: null, fallbackReasons: [] });
     return true;
   }
 
@@ -290,7 +290,7 @@ export class EngineHost implements EngineClient {
       const info = m.result as LoadResult;
       this.crashesInARow = 0;
       if (this.proc) this.proc.loaded = true;
-      this.setStatus({ state: 'ready', device: info.device, dtype: info.dtype, fallbackReasons: info.fallbackReasons, lastError: null });
+      this.setStatus({ state: 'ready', device: info.device, dtype: info.dtype, dtypeReason: info.dtypeReason, fallbackReasons: info.fallbackReasons, lastError: null });
     } else if (m.type === 'error') {
       // Nothing can run without the model: fail what waits, and start clean next time.
       this.failAll(new EngineRequestError(m.error.message, m.error.code));
@@ -356,6 +356,6 @@ export class EngineHost implements EngineClient {
       proc.port.onExit(() => { clearTimeout(timer); resolve(); });
       proc.port.postMessage({ type: 'exit' });
     });
-    if (!this.closed && this.state.state !== 'crashed') this.setStatus({ state: 'stopped', device: null, dtype: null });
+    if (!this.closed && this.state.state !== 'crashed') this.setStatus({ state: 'stopped', device: null, dtype: null, dtypeReason: null });
   }
 }

@@ -1,6 +1,7 @@
 // The durable AI queue: one `caption` job row per photo in `jobs` (queued → running → done | failed,
 // or cancelled). Pure SQL, no coupling with the indexer: photos whose thumbnail is done and that have
 // no current job are enqueued by `enqueueMissing`, which is safe to call at any time.
+import { countersWithPrefix } from '../db/counters';
 import type { Db } from '../db/connection';
 import { nowIso } from '../db/connection';
 import { saveAiResult, type AiResult } from './provenance';
@@ -127,11 +128,9 @@ export function queueRerun(db: Db, photoIds: readonly number[] | null, model: st
 }
 
 export function jobCounts(db: Db): JobCounts {
-  const counts: JobCounts = { done: 0, queued: 0, running: 0, failed: 0, cancelled: 0 };
-  for (const r of db.prepare(`SELECT state, count(*) AS n FROM jobs WHERE kind = '${CAPTION_JOB}' GROUP BY state`).all() as { state: keyof JobCounts; n: number }[]) {
-    counts[r.state] = r.n;
-  }
-  return counts;
+  // Kept by triggers (main/db/counters.ts): no count over every job of a big library.
+  const c = countersWithPrefix(db, `jobs:${CAPTION_JOB}:`);
+  return { done: c.done ?? 0, queued: c.queued ?? 0, running: c.running ?? 0, failed: c.failed ?? 0, cancelled: c.cancelled ?? 0 };
 }
 
 /** Absolute path of the photo a job captions, or null when it is gone or offline. */

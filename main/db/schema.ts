@@ -219,6 +219,55 @@ export const migrations: Migration[] = [
       -- "near": a latitude band first, then the exact distance.
       CREATE INDEX photo_places_lat ON photo_places(lat, lon, photo_id);
     `);
+
+    // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of
+    // counting a million photos; the triggers keep them current on every write path (cascades from a
+    // removed folder included). Names: 'photos:<status>', 'month:<YYYY-MM>' (the grid's month
+    // groups), 'thumbnails', 'jobs:<kind>:<state>'.
+    db.exec(`
+      CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER photos_count_ai AFTER INSERT ON photos BEGIN
+        INSERT INTO counters (name, n) VALUES ('photos:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+        INSERT INTO counters (name, n) VALUES ('month:' || substr(new.sort_date, 1, 7), 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER photos_count_ad AFTER DELETE ON photos BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'photos:' || old.status;
+        UPDATE counters SET n = n - 1 WHERE name = 'month:' || substr(old.sort_date, 1, 7);
+      END;
+      CREATE TRIGGER photos_month_au AFTER UPDATE OF sort_date ON photos
+        WHEN substr(old.sort_date, 1, 7) IS NOT substr(new.sort_date, 1, 7) BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'month:' || substr(old.sort_date, 1, 7);
+        INSERT INTO counters (name, n) VALUES ('month:' || substr(new.sort_date, 1, 7), 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER photos_count_au AFTER UPDATE OF status ON photos WHEN old.status IS NOT new.status BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'photos:' || old.status;
+        INSERT INTO counters (name, n) VALUES ('photos:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER stage_count_ai AFTER INSERT ON photo_stage WHEN new.stage = 'thumbnail' AND new.done_at IS NOT NULL BEGIN
+        INSERT INTO counters (name, n) VALUES ('thumbnails', 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER stage_count_ad AFTER DELETE ON photo_stage WHEN old.stage = 'thumbnail' AND old.done_at IS NOT NULL BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'thumbnails';
+      END;
+      CREATE TRIGGER stage_count_au AFTER UPDATE ON photo_stage
+        WHEN (old.stage = 'thumbnail' AND old.done_at IS NOT NULL) IS NOT (new.stage = 'thumbnail' AND new.done_at IS NOT NULL) BEGIN
+        INSERT INTO counters (name, n) VALUES ('thumbnails', CASE WHEN new.stage = 'thumbnail' AND new.done_at IS NOT NULL THEN 1 ELSE -1 END)
+          ON CONFLICT (name) DO UPDATE SET n = n + excluded.n;
+      END;
+      CREATE TRIGGER jobs_count_ai AFTER INSERT ON jobs BEGIN
+        INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER jobs_count_ad AFTER DELETE ON jobs BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
+      END;
+      CREATE TRIGGER jobs_count_au AFTER UPDATE OF kind, state ON jobs WHEN old.kind IS NOT new.kind OR old.state IS NOT new.state BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
+        INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+    `);
   },
 ];
 

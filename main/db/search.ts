@@ -6,7 +6,7 @@ import type { Db } from './connection';
 import { toFtsQuery, toFtsWords } from './fts-query';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
-import type { SearchHit, SearchResult } from '../../shared/types';
+import { SEARCH_COUNT_CAP, type SearchHit, type SearchResult } from '../../shared/types';
 import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
@@ -137,7 +137,7 @@ function ftsSearch(db: Db, opts: SearchOptions, query: string, match: string, fi
   const rows = filters.sql.length ? rankedFiltered(db, match, filters, opts.limit + 1, offset) : ranked(db, match, opts.limit + 1, offset);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
-  return { hits: toHits(db, page), total, nextCursor: more ? encodeCursor({ o: offset + opts.limit }) : null };
+  return { hits: toHits(db, page), ...capped(total), nextCursor: more ? encodeCursor({ o: offset + opts.limit }) : null };
 }
 
 /** Ranks inside FTS alone, then joins only the page's rows (not every match) to photos. */
@@ -179,16 +179,21 @@ function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: Filte
   const last = page[page.length - 1];
   return {
     hits: toHits(db, page),
-    total,
+    ...capped(total),
     nextCursor: more && last ? encodeCursor({ t: last.tier, k: [last.sort_date, last.id] } satisfies TierCursor) : null,
   };
 }
 
+/** Matches counted up to SEARCH_COUNT_CAP + 1 (the +1 says "more"): bounded work for a broad word. */
 function countMatches(db: Db, match: string, filters: FilterParts): number {
-  if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM photos_fts WHERE photos_fts MATCH ?`).get(match) as { n: number }).n;
-  return (cachedStatement(db, `SELECT count(*) AS n FROM photos_fts f CROSS JOIN photos p ON p.id = f.rowid
-    WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')}`).get(match, ...filters.params) as { n: number }).n;
+  const cap = SEARCH_COUNT_CAP + 1;
+  if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ? LIMIT ${cap})`).get(match) as { n: number }).n;
+  return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts f CROSS JOIN photos p ON p.id = f.rowid
+    WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')} LIMIT ${cap})`).get(match, ...filters.params) as { n: number }).n;
 }
+
+/** The result's total and whether it was capped, from a count made with countMatches' cap. */
+const capped = (n: number) => ({ total: Math.min(n, SEARCH_COUNT_CAP), totalCapped: n > SEARCH_COUNT_CAP });
 
 /** One newest-first page of photos passing the filters (and in the FTS match set, when given). */
 function listingRows(db: Db, filters: FilterParts, match: string | null, after: [string, number] | null, limit: number): HitRow[] {
@@ -211,13 +216,14 @@ function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, matc
   const scopeParams = [...(match !== null ? [match] : []), ...filters.params];
   const total = match !== null && !filters.sql.length
     ? countMatches(db, match, filters)
-    : (cachedStatement(db, `SELECT count(*) AS n FROM photos p ${scopeWhere.length ? `WHERE ${scopeWhere.join(' AND ')}` : ''}`).get(...scopeParams) as { n: number }).n;
+    : (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p ${scopeWhere.length ? `WHERE ${scopeWhere.join(' AND ')}` : ''}
+        LIMIT ${SEARCH_COUNT_CAP + 1})`).get(...scopeParams) as { n: number }).n;
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor, isKeyset) : null;
   const rows = listingRows(db, filters, match, after, opts.limit + 1);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const last = page[page.length - 1];
-  return { hits: toHits(db, page), total, nextCursor: more && last ? encodeCursor([last.sort_date, last.id]) : null };
+  return { hits: toHits(db, page), ...capped(total), nextCursor: more && last ? encodeCursor([last.sort_date, last.id]) : null };
 }
 
 function toHits(db: Db, rows: HitRow[]): SearchHit[] {

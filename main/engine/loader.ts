@@ -7,6 +7,7 @@ import { AutoModelForVision2Seq, AutoProcessor, env, LogLevel, type PreTrainedMo
 import type { Device, Dtype } from '../../shared/contract/models';
 import { inspectLayout, REQUIRED_CONFIG_FILES } from '../models/layout';
 import { DTYPE_SUFFIX, SESSION_NAMES, sessionDtypes, type ConcreteDtype, type SessionDtypes } from '../models/dtypes';
+import { cpuDtypes } from './cpu-dtypes';
 import { EngineError, type LoadParams, type LoadResult } from './protocol';
 
 /** Accelerators `auto` tries on this platform, best first (CPU is always last). */
@@ -199,8 +200,11 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
     candidates = [params.device];
   }
 
+  // On the CPU the int8 kernels are checked first (./cpu-dtypes.ts): correctness, then speed.
+  const cpu = candidates.includes('cpu') ? await cpuDtypes(params.dtype, files, dir, params.cacheDir, () => chooseDtypes('cpu', params.dtype, files, dir)) : null;
   for (const device of candidates) {
-    const dtypes = chooseDtypes(device, params.dtype, files, dir);
+    const dtypes = device === 'cpu' && cpu ? cpu.dtypes : chooseDtypes(device, params.dtype, files, dir);
+    const dtypeReason = device === 'cpu' && cpu ? cpu.reason : `${params.dtype === 'auto' ? 'the default' : 'chosen in Settings:'} precision for ${device}`;
     try {
       const model = await AutoModelForVision2Seq.from_pretrained(dir, {
         device: device as never,
@@ -216,7 +220,7 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
       const contextLimit = contextLimitOf(config, processor);
       return {
         model, processor, config, contextLimit,
-        info: { modelDir: dir, device, dtype: { ...dtypes }, fallbackReasons, ms: Math.round(performance.now() - t0) },
+        info: { modelDir: dir, device, dtype: { ...dtypes }, dtypeReason, fallbackReasons, ms: Math.round(performance.now() - t0) },
       };
     } catch (err) {
       if (err instanceof EngineError) throw err;

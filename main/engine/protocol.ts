@@ -18,6 +18,8 @@ export interface LoadResult {
   device: string;
   /** dtype per session file (vision_encoder, embed_tokens, decoder_model_merged). */
   dtype: Record<string, string>;
+  /** Why these dtypes (the int8 check and measured speed on the CPU, ./cpu-dtypes.ts). */
+  dtypeReason: string;
   /** Why faster providers were not used, one line each ("cuda: …"). */
   fallbackReasons: string[];
   ms: number;

@@ -1,7 +1,7 @@
 // What an export writes per photo: effective caption (user > xmp > ai) with its provenance, the
-// photo's tags (highest-priority source first), date, camera and GPS — one streamed SQL query.
+// photo's tags (highest-priority source first), date, camera, GPS and place — one streamed SQL query.
 import type { Db } from '../db/connection';
-import type { PhotoStatus, Provenance } from '../../shared/types';
+import type { PhotoStatus, PlaceSource, Provenance } from '../../shared/types';
 import { absolutePath } from '../library/repo';
 
 export interface ExportRow {
@@ -19,11 +19,14 @@ export interface ExportRow {
   camera: string | null;
   lat: number | null;
   lon: number | null;
+  /** Where it was taken (photo_places): GPS-derived or set by a person. */
+  place: { source: PlaceSource; lat: number; lon: number; city: string | null; region: string | null; countryCode: string | null } | null;
 }
 
 interface Raw {
   id: number; root_id: number; root_path: string; rel_path: string; status: PhotoStatus; caption: string | null;
   source: Provenance | null; model: string | null; tags: string; taken_at: string | null; camera: string; lat: number | null; lon: number | null;
+  pl_source: PlaceSource | null; pl_lat: number | null; pl_lon: number | null; city: string | null; region: string | null; country_code: string | null;
 }
 
 const RANK = (col: string) => `CASE ${col} WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
@@ -35,8 +38,9 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
            (SELECT json_group_array(name) FROM (
               SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id
               GROUP BY t.id ORDER BY min(${RANK('pt.source')}), min(pt.rowid))) AS tags,
-           p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon
-    FROM photos p JOIN roots r ON r.id = p.root_id
+           p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon,
+           pl.source AS pl_source, pl.lat AS pl_lat, pl.lon AS pl_lon, pl.city, pl.region, pl.country_code
+    FROM photos p JOIN roots r ON r.id = p.root_id LEFT JOIN photo_places pl ON pl.photo_id = p.id
     LEFT JOIN captions c ON c.id = (SELECT c2.id FROM captions c2 WHERE c2.photo_id = p.id ORDER BY ${RANK('c2.source')} LIMIT 1)
     ${filter}
     ORDER BY p.root_id, p.rel_path`);
@@ -46,6 +50,7 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
       id: r.id, rootId: r.root_id, rootPath: r.root_path, relPath: r.rel_path, path: absolutePath(r.root_path, r.rel_path),
       status: r.status, caption: r.caption, source: r.source, model: r.model, tags: JSON.parse(r.tags) as string[],
       takenAt: r.taken_at, camera: r.camera || null, lat: r.lat, lon: r.lon,
+      place: r.pl_source ? { source: r.pl_source, lat: r.pl_lat!, lon: r.pl_lon!, city: r.city, region: r.region, countryCode: r.country_code } : null,
     };
   }
 }

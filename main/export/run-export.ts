@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import type { ExportSummary } from '../../shared/contract/export';
 import { exportRows, type ExportRow } from './export-rows';
-import { mergeXmp, MalformedXmpError } from './xmp-doc';
+import { mergeXmp, MalformedXmpError, type XmpPlace } from './xmp-doc';
+import { countryName } from '../../shared/country-names';
 import { SidecarPlanner } from './sidecar-paths';
 import { writeFileAtomic } from './atomic-write';
 import { csvTable, jsonlTable } from './table-format';
@@ -39,7 +40,8 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    if (row.status !== 'ok' || (!row.caption && !tags.length)) { summary.skipped++; continue; }
+    // Nothing to say: no caption, no tags (and, for XMP, no place).
+    if (row.status !== 'ok' || (!row.caption && !tags.length && (opts.kind !== 'xmp' || !xmpPlace(row)))) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {
@@ -80,7 +82,7 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   const existing = await readIfExists(file);
   let xml: string;
   try {
-    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags });
+    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, place: xmpPlace(row) });
   } catch (err) {
     if (err instanceof MalformedXmpError) throw new Error(`the existing sidecar ${file} is malformed (${err.message}); left unchanged`);
     throw err;
@@ -88,6 +90,17 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   if (xml === existing) return 'unchanged';
   await writeFileAtomic(file, xml, { mkdirs });
   return 'written';
+}
+
+/** The place as written to XMP: names always, coordinates only for a place a person set. */
+function xmpPlace(row: ExportRow): XmpPlace | null {
+  const p = row.place;
+  if (!p || (!p.city && !p.countryCode)) return null;
+  return {
+    city: p.city, region: p.region, countryCode: p.countryCode,
+    country: p.countryCode ? countryName(p.countryCode, 'en') : null,
+    gps: p.source === 'user' ? { lat: p.lat, lon: p.lon } : null,
+  };
 }
 
 async function writeTxtSidecar(file: string, text: string, overwrite: boolean, mkdirs: boolean): Promise<'written' | 'unchanged'> {

@@ -1,8 +1,8 @@
 // CSV (RFC 4180) and JSONL renderings of export rows: path, caption, tags, source, model, taken
-// date, camera and GPS.
+// date, camera, GPS and place (city, region, country code).
 import type { ExportRow } from './export-rows';
 
-const HEADER = ['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon'];
+const HEADER = ['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon', 'city', 'region', 'country'];
 
 function csvField(v: string | number | null): string {
   if (v === null) return '';
@@ -14,7 +14,8 @@ function csvField(v: string | number | null): string {
 export function csvTable(rows: readonly ExportRow[]): string {
   const lines = [HEADER.join(',')];
   for (const r of rows) {
-    lines.push([r.path, r.caption, r.tags.join('; '), r.source, r.model, r.takenAt, r.camera, r.lat, r.lon].map(csvField).join(','));
+    lines.push([r.path, r.caption, r.tags.join('; '), r.source, r.model, r.takenAt, r.camera, r.lat, r.lon,
+      r.place?.city ?? null, r.place?.region ?? null, r.place?.countryCode ?? null].map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -29,5 +30,8 @@ export function jsonlTable(rows: readonly ExportRow[]): string {
     takenAt: r.takenAt,
     camera: r.camera,
     gps: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
+    city: r.place?.city ?? null,
+    region: r.place?.region ?? null,
+    country: r.place?.countryCode ?? null,
   })).join('\n') + (rows.length ? '\n' : '');
 }

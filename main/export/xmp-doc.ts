@@ -8,6 +8,9 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   digiKam: 'http://www.digikam.org/ns/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  Iptc4xmpCore: 'http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/',
+  exif: 'http://ns.adobe.com/exif/1.0/',
 } as const;
 
 export class MalformedXmpError extends Error {
@@ -143,13 +146,38 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 // Property names are case-sensitive: Lightroom's (and exiftool's) is lr:hierarchicalSubject. exiftool
 // reads a wrongly cased property under the same tag name, so test/export/export.test.ts checks raw names.
 const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'hierarchicalSubject']];
+/** Place properties: ours only when the photo has a place (a sidecar's place from another tool is kept otherwise). */
+const PLACE_OWNED: [keyof typeof NS, string][] = [['photoshop', 'City'], ['photoshop', 'State'], ['photoshop', 'Country'], ['Iptc4xmpCore', 'CountryCode']];
+/** GPS: written only for a place a person set (the file's own GPS is already in the file). */
+const GPS_OWNED: [keyof typeof NS, string][] = [['exif', 'GPSLatitude'], ['exif', 'GPSLongitude']];
+
+/** What a sidecar says about where the photo was taken. */
+export interface XmpPlace {
+  city: string | null;
+  region: string | null;
+  /** English country name (photoshop:Country is free text; the code goes to Iptc4xmpCore:CountryCode). */
+  country: string | null;
+  countryCode: string | null;
+  /** Set only for a place a person chose. */
+  gps: { lat: number; lon: number } | null;
+}
+
+/** XMP GPS coordinate "DDD,MM.mmmmmmK" (XMP spec, part 2: GPSCoordinate). */
+export function xmpGpsCoordinate(value: number, axis: 'lat' | 'lon'): string {
+  const ref = axis === 'lat' ? (value < 0 ? 'S' : 'N') : (value < 0 ? 'W' : 'E');
+  const abs = Math.abs(value);
+  const deg = Math.floor(abs);
+  const min = (abs - deg) * 60;
+  return `${deg},${min.toFixed(6)}${ref}`;
+}
 
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
  * Our four properties are replaced wherever they were; a property with no value is removed.
  * Throws MalformedXmpError when the existing text is not a usable XMP packet.
  */
-export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[] }): string {
+export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[]; place?: XmpPlace | null }): string {
+  const owned = [...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : [])];
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
   if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
@@ -167,7 +195,7 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     const list = kids(desc);
     for (let i = list.length - 1; i >= 0; i--) {
       const prop = list[i]!;
-      if (OWNED.some(([ns, local]) => is(prop, scopeOf(prop, ds), NS[ns], local))) {
+      if (owned.some(([ns, local]) => is(prop, scopeOf(prop, ds), NS[ns], local))) {
         list.splice(i, 1);
         const prev = list[i - 1];
         if (prev && typeof prev['#text'] === 'string' && !prev['#text'].trim()) list.splice(i - 1, 1);
@@ -177,7 +205,7 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     for (const key of Object.keys(attrs)) {
       if (key.startsWith('@_xmlns')) continue;
       const r = resolve(key.slice(2), ds);
-      if (OWNED.some(([ns, local]) => r.uri === NS[ns] && r.local === local)) delete attrs[key];
+      if (owned.some(([ns, local]) => r.uri === NS[ns] && r.local === local)) delete attrs[key];
     }
   }
   if (!target) {
@@ -207,6 +235,19 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     added.push({ [`${declare('dc')}:subject`]: [container('Bag', tags.map((t) => li(t)))] });
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
     added.push({ [`${declare('lr')}:hierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
+  }
+  const simple = (ns: keyof typeof NS, local: string, value: string | null | undefined) => {
+    if (value) added.push({ [`${declare(ns)}:${local}`]: [{ '#text': xmlSafe(value) }] });
+  };
+  if (data.place) {
+    simple('photoshop', 'City', data.place.city);
+    simple('photoshop', 'State', data.place.region);
+    simple('photoshop', 'Country', data.place.country);
+    simple('Iptc4xmpCore', 'CountryCode', data.place.countryCode);
+    if (data.place.gps) {
+      simple('exif', 'GPSLatitude', xmpGpsCoordinate(data.place.gps.lat, 'lat'));
+      simple('exif', 'GPSLongitude', xmpGpsCoordinate(data.place.gps.lon, 'lon'));
+    }
   }
   const list = kids(target);
   const trailing = list.length && typeof list.at(-1)!['#text'] === 'string' && !String(list.at(-1)!['#text']).trim() ? list.pop()! : null;

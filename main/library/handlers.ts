@@ -42,9 +42,10 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
         indexing: libraryState(ctx).progress,
       };
     },
-    'photos.list': async ({ cursor, limit, albumId }) => {
+    'photos.list': async ({ cursor, offset, limit, albumId }) => {
+      if (cursor !== undefined && offset !== undefined) throw new LibraryError(400, 'Give either cursor or offset, not both');
       const scope = albumId !== undefined ? albumFilter(db, albumId) : undefined;
-      return listPhotos(db, { cursor, limit, scope });
+      return listPhotos(db, { cursor, offset, limit, scope });
     },
     'photos.get': async ({ id }) => {
       const photo = getPhotoDetail(db, id);

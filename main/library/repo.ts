@@ -2,6 +2,7 @@
 // listing grouped by month, photo detail and library counts.
 import path from 'node:path';
 import type { Db } from '../db/connection';
+import { countersWithPrefix } from '../db/counters';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
@@ -53,6 +54,8 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
 export interface ListOptions {
   cursor?: string;
   limit: number;
+  /** Start at this position of the listing (instead of a cursor). */
+  offset?: number;
   /** Restricts the listing (e.g. an album): a boolean SQL expression over `p` with its parameters. */
   scope?: { where: string; params: readonly unknown[] };
 }
@@ -72,9 +75,20 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
     where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
     params.push(date, date, id);
   }
+  let skip = 0;
+  if (opts.offset !== undefined) {
+    // Seek to the month holding that position on the date index, then skip within the month only:
+    // a few thousand index entries at most, instead of every photo before it.
+    const at = monthAt(groups, opts.offset);
+    if (at) {
+      where.push('p.sort_date < ?');
+      params.push(`${at.month}~`); // '~' sorts after every character of an ISO date: the whole month
+      skip = opts.offset - at.start;
+    } else skip = opts.offset;
+  }
   const rows = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS} FROM ${PHOTO_SUMMARY_FROM}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`)
-    .all(...params, opts.limit + 1) as PhotoSummaryRow[];
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ? OFFSET ?`)
+    .all(...params, opts.limit + 1, skip) as PhotoSummaryRow[];
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const last = page[page.length - 1];
@@ -86,22 +100,25 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
   };
 }
 
+/** The month group holding listing position `index`, with the position of its first photo. */
+export function monthAt(groups: readonly MonthGroup[], index: number): { month: string; start: number } | null {
+  let start = 0;
+  for (const g of groups) {
+    if (index < start + g.count) return { month: g.month, start };
+    start += g.count;
+  }
+  return null;
+}
+
 function monthGroups(db: Db, scope: string, params: unknown[]): MonthGroup[] {
   return db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p ${scope}
     GROUP BY month ORDER BY month DESC`).all(...params) as MonthGroup[];
 }
 
-// The whole library's month groups are asked for with every page; recount only after a write.
-// data_version moves when another connection commits, total_changes when this one writes.
-const groupsMemo = new WeakMap<Db, { version: string; groups: MonthGroup[] }>();
-
+/** The whole library's month groups, newest first, from the counters the triggers keep (no count of every photo). */
 function unscopedMonthGroups(db: Db): MonthGroup[] {
-  const version = `${db.pragma('data_version', { simple: true })}:${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
-  const memo = groupsMemo.get(db);
-  if (memo?.version === version) return memo.groups.map((g) => ({ ...g }));
-  const groups = monthGroups(db, '', []);
-  groupsMemo.set(db, { version, groups });
-  return groups.map((g) => ({ ...g }));
+  const months = countersWithPrefix(db, 'month:');
+  return Object.keys(months).filter((m) => months[m]! > 0).sort().reverse().map((month) => ({ month, count: months[month]! }));
 }
 
 const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
@@ -153,17 +170,16 @@ export interface LibraryCounts {
   ai: { done: number; queued: number; running: number; failed: number };
 }
 
+/** From the counters the triggers keep (main/db/counters.ts): constant time at any library size. */
 export function libraryCounts(db: Db): LibraryCounts {
-  const p = db.prepare(`SELECT count(*) AS photos,
-      coalesce(sum(status = 'offline'), 0) AS offline, coalesce(sum(status = 'error'), 0) AS errors FROM photos`).get() as
-    { photos: number; offline: number; errors: number };
-  const thumbs = db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get() as { n: number };
-  const jobs = db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all() as { state: string; n: number }[];
-  const job = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
+  const photos = countersWithPrefix(db, 'photos:');
+  const jobs = countersWithPrefix(db, 'jobs:caption:');
   return {
-    ...p,
-    thumbnails: thumbs.n,
-    ai: { done: job('done'), queued: job('queued'), running: job('running'), failed: job('failed') },
+    photos: Object.values(photos).reduce((a, b) => a + b, 0),
+    offline: photos.offline ?? 0,
+    errors: photos.error ?? 0,
+    thumbnails: countersWithPrefix(db, 'thumbnails')[''] ?? 0,
+    ai: { done: jobs.done ?? 0, queued: jobs.queued ?? 0, running: jobs.running ?? 0, failed: jobs.failed ?? 0 },
   };
 }
 

@@ -15,6 +15,9 @@ import { useWindowFileDrop } from './views/caption/drop-handoff';
 const ChatView = lazy(() => import('./views/chat/ChatView'));
 const CaptionView = lazy(() => import('./views/caption/CaptionView'));
 // Settings reads the model/device lists from the contract (zod schemas): kept out of the first bundle.
+// Places and the map carry the world's shapes (world-atlas, d3-geo): loaded when first opened.
+const PlacesView = lazy(() => import('./views/places/PlacesView').then((m) => ({ default: m.PlacesView })));
+const MapView = lazy(() => import('./views/places/MapView').then((m) => ({ default: m.MapView })));
 const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
 
 function View({ route }: { route: Route }) {
@@ -27,6 +30,8 @@ function View({ route }: { route: Route }) {
     case 'chat': return <ChatView />;
     case 'caption': return <CaptionView />;
     case 'settings': return <SettingsView />;
+    case 'places': return <PlacesView path={route.path} />;
+    case 'map': return <MapView />;
   }
 }
 
@@ -52,7 +57,7 @@ export function App() {
       if (e.key === 'g') { pendingG = Date.now(); return; }
       if (Date.now() - pendingG < 1500) {
         pendingG = 0;
-        const to = { l: href.library(), a: href.albums(), c: href.chat(), s: href.settings() }[e.key];
+        const to = { l: href.library(), a: href.albums(), c: href.chat(), s: href.settings(), p: href.places([]), m: href.map() }[e.key];
         if (to) { e.preventDefault(); navigate(to); }
       }
     };

@@ -1,4 +1,5 @@
-// Hash routes: #/library, #/search?q=…, #/albums, #/albums/:id, #/photo/:id, #/chat, #/caption, #/settings.
+// Hash routes: #/library, #/search?q=…, #/albums, #/albums/:id, #/photo/:id, #/chat, #/caption, #/settings,
+// #/places[/country[/region[/city]]], #/map.
 // Parsing and building them is pure (unit-tested under Node); router.ts adds navigation and the hook.
 
 export type Route =
@@ -9,7 +10,9 @@ export type Route =
   | { name: 'photo'; id: number; params: URLSearchParams }
   | { name: 'chat'; params: URLSearchParams }
   | { name: 'caption'; params: URLSearchParams }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'places'; path: string[] }
+  | { name: 'map' };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/library';
@@ -28,6 +31,8 @@ export function parseHash(hash: string): Route {
     case 'chat': return { name: 'chat', params };
     case 'caption': return { name: 'caption', params };
     case 'settings': return { name: 'settings' };
+    case 'places': return { name: 'places', path: parts.slice(1, 4) };
+    case 'map': return { name: 'map' };
     default: return { name: 'library' };
   }
 }
@@ -41,4 +46,7 @@ export const href = {
   chat: (photoId?: number) => `#/chat${photoId ? `?photo=${photoId}` : ''}`,
   caption: () => '#/caption',
   settings: () => '#/settings',
+  /** [] → countries; [CC] → its regions; [CC, region] → its cities; [CC, region, city] → its photos. */
+  places: (path: string[]) => `#/places${path.map((p) => `/${encodeURIComponent(p)}`).join('')}`,
+  map: () => '#/map',
 };

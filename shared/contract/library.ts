@@ -28,9 +28,11 @@ export const libraryMethods = {
   /** Scan all roots (or one); resolves when metadata and thumbnails are done. */
   'library.rescan': method<ScanSummary>()(z.object({ rootId: z.number().int().positive().optional() }).strict()),
   'library.status': method<LibraryStatus>()(z.object({}).strict()),
-  /** Newest first, grouped by month; cursor is opaque. */
+  /** Newest first, grouped by month; cursor is opaque. `offset` starts the page at that position of
+   *  the listing instead (a jump deep into the grid without paging through everything before it). */
   'photos.list': method<PhotoPage>()(z.object({
     cursor: z.string().optional(),
+    offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).default(200),
     albumId: z.number().int().positive().optional(),
   }).strict()),

@@ -27,6 +27,8 @@ export interface EngineStatus {
   /** Execution provider actually running (cpu, cuda, …). */
   device: string | null;
   dtype: Record<string, string> | null;
+  /** Why these dtypes: on the CPU, whether its int8 kernels are right and which format ran fastest. */
+  dtypeReason: string | null;
   /** Why faster providers were not used (empty when the first choice worked). */
   fallbackReasons: string[];
   restarts: number;

@@ -1,22 +1,33 @@
-// `npm run bench -- library [--json]`: a library of 100,000 synthetic photos with captions and 5–10
-// tags each, built through the real schema and photo_text refresh; measures search latency (the
-// photos.search path), smart-album evaluation (3-condition rules, count + first page) and XMP
-// sidecar export throughput on a 2,000-photo subset (fresh sidecars, then merging into them).
+// `npm run bench -- library [--photos N] [--json]`: a library of N (default 100,000) synthetic photos
+// with captions and 5–10 tags each, GPS on a third, built through the real schema and photo_text
+// refresh (cached under .cache/bench-library/, so reruns skip the build); measures search latency
+// (the photos.search path), smart-album evaluation (3-condition rules, count + first page),
+// library.status, the event loop's delay while a real folder is indexed and searches run at once,
+// and XMP sidecar export throughput on a 2,000-photo subset (fresh sidecars, then merging into them).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
+import { schemaHash } from './schema-hash';
 import { fileURLToPath } from 'node:url';
 import { createContext } from '../../main/service/context';
+import { createService } from '../../main/service/index';
+import { makePhotos } from '../support/photos';
 import { openDb, type Db } from '../../main/db/connection';
 import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { searchPhotos } from '../../main/db/search';
+import { listPhotos } from '../../main/library/repo';
 import { albumPhotos } from '../../main/albums/album-repo';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { runExport } from '../../main/export/run-export';
 import type { RuleGroup } from '../../shared/rules';
 
-const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 100_000);
+const DEFAULT_PHOTOS = Number(process.env.BENCH_PHOTOS ?? 100_000);
+/** Bump when the synthetic library changes, so a cached one of the old shape is not reused. */
+const LIBRARY_VERSION = 2;
+/** Real photos indexed (metadata + thumbnails) while searches run, for the event-loop measurement. */
+const INDEX_PHOTOS = 300;
 const EXPORT_SUBSET = 2_000;
 /** The synthetic library is built once and cached (gitignored .cache/), each run works on a copy. */
 const CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/bench-library');
@@ -57,9 +68,17 @@ const takeCpu = () => stats(cpuMs.splice(0));
 const resetCpu = () => { cpuMs.length = 0; };
 
 /** Builds the synthetic library into `file` (through the real schema and photo_text refresh). */
-function buildLibrary(file: string, rand: () => number): void {
+function buildLibrary(file: string, rand: () => number, count: number, log: (s: string) => void): void {
   const db = openDb(file);
+  // A throwaway file until it is renamed into the cache: no need to survive a crash mid-build. Bulk
+  // load the way databases do: secondary indexes and the FTS insert trigger are dropped and made
+  // again at the end (one sort, one FTS rebuild) instead of millions of random b-tree inserts.
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -400000');
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
+  const deferred = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
+    AND ((type = 'index' AND tbl_name IN ('photos', 'photo_tags')) OR (type = 'trigger' AND name = 'photo_text_ai'))`).all() as { type: string; name: string; sql: string }[];
+  for (const d of deferred) db.exec(`DROP ${d.type === 'index' ? 'INDEX' : 'TRIGGER'} ${d.name}`);
   try {
     const rootId = Number(db.prepare('INSERT INTO roots (path, added_at, enabled) VALUES (?, ?, 1)').run('/bench/photos', nowIso()).lastInsertRowid);
     const insertPhoto = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, width, height, format,
@@ -71,11 +90,11 @@ function buildLibrary(file: string, rand: () => number): void {
     for (const t of [...NOUNS, ...ADJ, ...EXTRA_TAGS]) tagIds.set(t, Number(insertTag.run(t).lastInsertRowid));
     const insertPhotoTag = db.prepare(`INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at) VALUES (?, ?, 'ai', NULL, 'bench-model', ?)`);
     const now = nowIso();
-    const BATCH = 5_000;
-    for (let start = 0; start < PHOTOS; start += BATCH) {
+    const BATCH = 20_000;
+    for (let start = 0; start < count; start += BATCH) {
       db.transaction(() => {
         const ids: number[] = [];
-        for (let i = start; i < Math.min(PHOTOS, start + BATCH); i++) {
+        for (let i = start; i < Math.min(count, start + BATCH); i++) {
           const year = 2010 + Math.floor(rand() * 16);
           const month = 1 + Math.floor(rand() * 12);
           const day = 1 + Math.floor(rand() * 28);
@@ -83,7 +102,7 @@ function buildLibrary(file: string, rand: () => number): void {
           const folder = `${year}/${String(month).padStart(2, '0')}`;
           const name = `IMG_${String(i).padStart(6, '0')}.jpg`;
           const [make, model] = pick(CAMERAS);
-          const gps = rand() < 0.4;
+          const gps = rand() < 1 / 3;
           const portrait = rand() < 0.3;
           const phash = Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
           const id = Number(insertPhoto.run(rootId, `${folder}/${name}`, name, `photos/${folder}`, portrait ? 3000 : 4000, portrait ? 4000 : 3000,
@@ -98,7 +117,12 @@ function buildLibrary(file: string, rand: () => number): void {
         }
         refreshPhotoText(db, ids);
       })();
+      if ((start / BATCH) % 5 === 4) log(`  ${(start + BATCH).toLocaleString('en')} photos…`);
     }
+    log('  indexes and full-text index…');
+    for (const d of deferred) db.exec(d.sql);
+    db.exec(`INSERT INTO photos_fts(photos_fts) VALUES ('rebuild')`);
+    db.exec('ANALYZE');
     db.pragma('optimize');
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -106,21 +130,33 @@ function buildLibrary(file: string, rand: () => number): void {
   }
 }
 
-export async function run({ json }: { json: boolean }): Promise<void> {
+function photosArg(args: string[]): number {
+  const i = args.indexOf('--photos');
+  if (i < 0) return DEFAULT_PHOTOS;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1000) throw new Error('--photos takes a whole number ≥ 1000');
+  return n;
+}
+
+export async function run({ json, args = [] }: { json: boolean; args?: string[] }): Promise<void> {
+  const PHOTOS = photosArg(args);
   const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
+  const t0 = Date.now();
   const rand = rng(7);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
-  const cached = path.join(CACHE, `library-${PHOTOS}.sqlite`);
+  const cached = path.join(CACHE, `library-v${LIBRARY_VERSION}-${schemaHash()}-${PHOTOS}.sqlite`);
   let buildMs: number | null = null;
   if (!existsSync(cached)) {
     mkdirSync(CACHE, { recursive: true });
     const t = Date.now();
     const tmp = `${cached}.${process.pid}.tmp`;
-    buildLibrary(tmp, rng(1));
+    log(`Building a ${PHOTOS.toLocaleString('en')}-photo library (once; cached in ${CACHE})…`);
+    buildLibrary(tmp, rng(1), PHOTOS, log);
     renameSync(tmp, cached);
     buildMs = Date.now() - t;
     log(`Built ${PHOTOS} photos with captions and tags in ${(buildMs / 1000).toFixed(1)}s (cached in ${CACHE})`);
   }
+  if (args.includes('--build-only')) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-bench-library-'));
   mkdirSync(path.join(dir, 'data'));
   copyFileSync(cached, path.join(dir, 'data', 'library.sqlite'));
@@ -169,6 +205,62 @@ export async function run({ json }: { json: boolean }): Promise<void> {
     log(`Smart album, 3 conditions (count + first 200 photos): p50 ${smartAlbum.p50} ms, p95 ${smartAlbum.p95} ms (CPU p95 ${albumCpu.p95} ms; avg ${(matched / rules.length).toFixed(0)} photos)`);
     log(`Smart album count only: p50 ${smartCount.p50} ms, p95 ${smartCount.p95} ms`);
 
+    // --- library.status (the status bar polls it; web mode's one event loop serves everything) ---
+    const service = createService(ctx);
+    await service['library.status']({});
+    const statusMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      await service['library.status']({});
+      statusMs.push(performance.now() - t);
+    }
+    const status = stats(statusMs);
+    // Side by side: the counts library.status and the grid's month groups made before the counters
+    // (the same SQL the old code ran on every call).
+    const recountMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      recountMs.push(time(() => {
+        db.prepare(`SELECT count(*) AS photos, coalesce(sum(status = 'offline'), 0), coalesce(sum(status = 'error'), 0) FROM photos`).get();
+        db.prepare(`SELECT count(*) AS n FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL`).get();
+        db.prepare(`SELECT state, count(*) AS n FROM jobs GROUP BY state`).all();
+        db.prepare(`SELECT state, count(*) AS n FROM jobs WHERE kind = 'caption' GROUP BY state`).all();
+      }));
+    }
+    const monthsRecountMs = [0, 1, 2].map(() => time(() => db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS count FROM photos p GROUP BY month ORDER BY month DESC`).all()));
+    resetCpu();
+    const statusBefore = stats(recountMs);
+    const monthsBefore = stats(monthsRecountMs);
+    const firstPageMs = stats([0, 1, 2, 3, 4].map(() => time(() => listPhotos(db, { limit: 300 }))));
+    const oldestPageMs = stats([0, 1, 2, 3, 4].map(() => time(() => listPhotos(db, { offset: PHOTOS - 1000, limit: 1000 }))));
+    resetCpu();
+    log(`library.status: p50 ${status.p50} ms, p95 ${status.p95} ms (recounting as before: p50 ${statusBefore.p50} ms; month groups recounted: p50 ${monthsBefore.p50} ms)`);
+    log(`photos.list first page (300): p50 ${firstPageMs.p50} ms; the oldest page by offset (1000): p50 ${oldestPageMs.p50} ms`);
+
+    // --- The event loop while a real folder is indexed and searches run at once ----------------
+    const newDir = path.join(dir, 'new-photos');
+    await makePhotos(newDir, Array.from({ length: INDEX_PHOTOS }, (_, i) => ({ rel: `day${Math.floor(i / 50)}/n${i}.jpg`, width: 640, height: 480, seed: i + 1 })));
+    const root = await service['roots.add']({ path: newDir });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    let indexing = true;
+    const indexed = service['library.rescan']({ rootId: root.id }).finally(() => { indexing = false; });
+    const busyMs: number[] = [];
+    const indexT0 = performance.now();
+    while (indexing) {
+      const t = performance.now();
+      await service['photos.search']({ query: pick(NOUNS), filters: {}, limit: 100 });
+      busyMs.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 25)); // someone typing: a query every ~25 ms plus its own time
+    }
+    const summary = await indexed;
+    const indexSec = (performance.now() - indexT0) / 1000;
+    loop.disable();
+    const eventLoop = {
+      p50: +(loop.percentile(50) / 1e6).toFixed(1), p99: +(loop.percentile(99) / 1e6).toFixed(1), max: +(loop.max / 1e6).toFixed(1),
+      indexed: summary.added, indexSeconds: +indexSec.toFixed(1), searches: stats(busyMs), targetP99Ms: 50,
+    };
+    log(`Event-loop delay while indexing ${summary.added} photos (${indexSec.toFixed(1)} s) and searching (${busyMs.length} searches, p95 ${eventLoop.searches.p95} ms): p50 ${eventLoop.p50} ms, p99 ${eventLoop.p99} ms, max ${eventLoop.max} ms`);
+
     // --- XMP export throughput on a subset ----------------------------------------------------
     const subset = (db.prepare('SELECT id, rel_path FROM photos ORDER BY id LIMIT ?').all(EXPORT_SUBSET) as { id: number; rel_path: string }[]);
     for (const folder of new Set(subset.map((r) => path.dirname(r.rel_path)))) mkdirSync(path.join(rootPath, folder), { recursive: true });
@@ -190,14 +282,16 @@ export async function run({ json }: { json: boolean }): Promise<void> {
 
     const result = {
       photos: PHOTOS, buildMs, loadAverage: os.loadavg()[0], cores: os.cpus().length,
-      searchMs: search, searchCpuMs: searchCpu, searchTargetP95Ms: 10, searchTargetMet: search.p95 <= 10,
+      searchMs: search, searchCpuMs: searchCpu, searchTargetP95Ms: PHOTOS >= 1_000_000 ? 50 : 10, searchTargetMet: search.p95 <= (PHOTOS >= 1_000_000 ? 50 : 10),
       smartAlbumMs: smartAlbum, smartAlbumCpuMs: albumCpu, smartAlbumCountMs: smartCount,
+      statusMs: status, statusRecountBeforeMs: statusBefore, monthGroupsRecountBeforeMs: monthsBefore, listFirstPageMs: firstPageMs, listOldestPageMs: oldestPageMs, eventLoopDelayMs: eventLoop,
       xmpExport,
     };
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else log(`Search p95 target ≤ 10 ms: ${result.searchTargetMet ? 'met' : 'NOT met'} (load average ${result.loadAverage.toFixed(1)} on ${result.cores} cores)`);
+    else log(`Search p95 target ≤ ${result.searchTargetP95Ms} ms: ${result.searchTargetMet ? 'met' : 'NOT met'} (load average ${result.loadAverage.toFixed(1)} on ${result.cores} cores)`);
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
+    log(`(bench ran ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
 }

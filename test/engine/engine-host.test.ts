@@ -1,20 +1,26 @@
 // The real path: EngineHost → child_process.fork → transformers.js + onnxruntime-node on the forged
 // tiny model. Image-token counts are worked out by hand from the tiny model's facts (4 tokens per
 // 32-px tile, images resized to 64 px on the long edge, then cut into 32-px tiles + a global view).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY, tinyModelDir } from '../support/models';
 import type { EngineHost } from '../../main/ai/engine-host';
 import type { EngineChatTurn, GenerateResult } from '../../main/engine/client';
-import { hostFor, makePhotos, removeTempDirs, type Photos } from './support';
+import { chooseCpuDtypes } from '../../main/engine/dtype-choice';
+import { availableDtypes } from '../../main/models/dtypes';
+import { hostFor, makePhotos, removeTempDirs, tempDir, type Photos } from './support';
 
 let photos: Photos;
 let model: string;
 let host: EngineHost;
+let cacheDir: string;
 const seq = TINY.imageSeqLen;
 
 beforeAll(async () => {
   [photos, model] = await Promise.all([makePhotos(), tinyModelDir()]);
-  host = hostFor(model);
+  cacheDir = tempDir('engine-host-cache');
+  host = hostFor(model, { cacheDir });
   await host.load();
 });
 afterAll(async () => {
@@ -32,7 +38,13 @@ describe('engine on the tiny model', () => {
     const s = host.status();
     expect(s.state).toBe('ready');
     expect(s.device).toBe('cpu');
-    expect(s.dtype).toEqual({ vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q8' });
+    // 'auto' on the CPU: what the int8 probe measured in this process's cache folder decides.
+    const { measured } = JSON.parse(readFileSync(path.join(cacheDir, 'int8-probe.json'), 'utf8'));
+    const files = readdirSync(path.join(model, 'onnx')).map((f) => `onnx/${f}`);
+    const expected = chooseCpuDtypes({ measured, available: availableDtypes(files), q8WeightType: 'int8' })!;
+    expect(s.dtype).toEqual(expected.dtypes);
+    expect(s.dtype).toMatchObject({ vision_encoder: 'fp32', embed_tokens: 'fp32' });
+    expect(s.dtypeReason).toBe(expected.reason);
     expect(host.pid).not.toBe(process.pid);
   });
 
@@ -94,9 +106,10 @@ describe('engine on the tiny model', () => {
     // The KV cache of earlier turns was reused (at least the first image and question) …
     expect(t2.cachedTokens).toBeGreaterThan(t1.promptTokens - 3);
     expect(t3.cachedTokens).toBeGreaterThan(t2.promptTokens - 3);
-    // A full recompute on the q8 decoder is numerically a different path (dynamic quantisation scales
-    // activations per call, and int8 kernels may saturate on AVX2 without VNNI), so here only its
-    // structure is asserted; token equality is asserted on the fp32 host below.
+    // A full recompute on a quantised decoder (q8 or q4, whichever 'auto' chose here) is numerically
+    // a different path (dynamic quantisation scales activations per call; int8 kernels may saturate
+    // on AVX2 without VNNI), so here only its structure is asserted; token equality is asserted on
+    // the fp32 host below.
     const fresh = await host.chat({ messages: turns, maxNewTokens: 6 });
     expect(fresh.cachedTokens).toBe(0);
     expect(fresh.promptTokens).toBe(t3.promptTokens);

@@ -3,7 +3,7 @@
 // hand winning over GPS across rescans, data-version re-runs, the places tree and map clusters, and
 // the CLI (`places`, `search --place`, `edit --place`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { makePhotos, writeExif } from '../support/photos';
@@ -177,6 +177,31 @@ describe('places tree and map', () => {
     const kyoto = japanNear.find((c) => c.count === 3)!;
     const photos = await lib.service['places.photos']({ cluster: { version: near.version, id: kyoto.clusterId! }, limit: 10 }) as PhotoPage;
     expect(photos.items.map((p) => path.basename(p.path)).sort()).toEqual(['kyoto-station.jpg', 'kyoto-temple.jpg', 'no-gps.jpg']);
+  });
+});
+
+describe('export', () => {
+  it('writes city, region, country and code to XMP (and a person-set place\'s GPS), read back by exiftool; CSV/JSONL gain the place', async () => {
+    const out = path.join(tmp, 'export');
+    await fs.mkdir(out);
+    const summary = await lib.service['export.run']({ kind: 'xmp', out, txtFormat: 'caption', overwrite: false, photoIds: [id['no-gps.jpg']!, id['paris.jpg']!] });
+    expect(summary.errors).toEqual([]);
+    const sidecars = (await fs.readdir(out, { recursive: true })).filter((f) => f.endsWith('.xmp')).map((f) => path.join(out, f));
+    expect(sidecars).toHaveLength(2);
+    const read = JSON.parse(execFileSync('exiftool', ['-j', '-n', '-XMP:all', ...sidecars], { encoding: 'utf8' })) as Record<string, unknown>[];
+    const byName = (n: string) => read.find((r) => String(r.SourceFile).includes(n))!;
+    // Set by hand: names and the city's coordinates.
+    expect(byName('no-gps')).toMatchObject({ City: 'Kyoto', State: 'Kyoto', Country: 'Japan', CountryCode: 'JP' });
+    expect(byName('no-gps').GPSLatitude as number).toBeCloseTo(35.02107, 4);
+    expect(byName('no-gps').GPSLongitude as number).toBeCloseTo(135.75385, 4);
+    // From the file's GPS: names only (the coordinates are in the photo already).
+    expect(byName('paris')).toMatchObject({ State: 'Île-de-France', Country: 'France', CountryCode: 'FR' });
+    expect(byName('paris').GPSLatitude).toBeUndefined();
+    const csvFile = path.join(tmp, 'places.csv');
+    await lib.service['export.run']({ kind: 'csv', out: csvFile, txtFormat: 'caption', overwrite: false, photoIds: [id['no-gps.jpg']!] });
+    const [header, row] = (await fs.readFile(csvFile, 'utf8')).trim().split('\r\n');
+    expect(header!.split(',').slice(-3)).toEqual(['city', 'region', 'country']);
+    expect(row!.split(',').slice(-3)).toEqual(['Kyoto', 'Kyoto', 'JP']);
   });
 });
 

@@ -45,6 +45,7 @@ async function engineFor(values: Values, io: CliIo): Promise<EngineClient> {
   await engine.configure({ model: model && existsSync(model) ? path.resolve(model) : model, device: device as Device | undefined, dtype: dtype as Dtype | undefined });
   const s = await engine.load();
   io.log(`SmolVLM ${s.model} on ${s.device} (${Object.entries(s.dtype ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+  if (s.dtypeReason) io.log(`  precision: ${s.dtypeReason}`);
   for (const reason of s.fallbackReasons) io.log(`  not used: ${reason}`);
   return engine;
 }

@@ -1,12 +1,12 @@
-// Search filter chips (date range, folder, camera, tag, has GPS), kept in the #/search URL so a
+// Search filter chips (date range, folder, camera, tag, place, has GPS), kept in the #/search URL so a
 // search can be bookmarked and the back button works.
 import { useState, type FormEvent } from 'react';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 
-export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'gps';
+export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps';
 const LABELS: Record<FilterKey, MessageKey> = {
-  from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', gps: 'filters.hasGps',
+  from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', place: 'filters.place', gps: 'filters.hasGps',
 };
 export const FILTER_KEYS = Object.keys(LABELS) as FilterKey[];
 

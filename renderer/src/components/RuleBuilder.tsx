@@ -32,6 +32,14 @@ function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c
       case 'year': case 'month':
         return <input {...common} type="number" min={c.kind === 'year' ? 1800 : 1} max={c.kind === 'year' ? 3000 : 12} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })} />;
       default:
+        if (c.kind === 'near') {
+          return (
+            <>
+              <input type="number" min={0.1} step="any" value={c.km ?? ''} onChange={(e) => onChange({ ...c, km: e.target.value })} aria-label={t('rule.km')} data-testid="rule-km" />
+              <input {...common} type="text" placeholder={t('rule.nearPlaceholder')} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })} />
+            </>
+          );
+        }
         return <input {...common} type="text" value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })} />;
     }
   };

@@ -6,6 +6,7 @@ import { api } from '../api';
 import { useT } from '../i18n';
 import { errorText } from '../format';
 import { NameForm } from './NameForm';
+import { PlaceEditor } from '../views/places/PlaceEditor';
 
 export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   selection: ReadonlySet<number>; onClear(): void; albumId?: number; onRemoved?(): void;
@@ -14,6 +15,7 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   const [albums, setAlbums] = useState<Album[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [naming, setNaming] = useState(false);
+  const [placing, setPlacing] = useState(false);
   const active = selection.size > 0;
   useEffect(() => {
     if (!active) return;
@@ -50,6 +52,9 @@ export function SelectionBar({ selection, onClear, albumId, onRemoved }: {
   return (
     <div className="selection-bar" role="toolbar" aria-label={t('select.count', { count: ids.length })} data-testid="selection-bar">
       <strong>{t('select.count', { count: ids.length })}</strong>
+      {placing
+        ? <PlaceEditor photoIds={ids} current={null} onDone={() => { setPlacing(false); onClear(); }} />
+        : <button type="button" onClick={() => setPlacing(true)} data-testid="selection-set-place">{t('select.setPlace')}</button>}
       <label>
         <span className="sr-only">{t('select.addTo')}</span>
         <select value="" onChange={(e) => { void addTo(e.target.value); }} aria-label={t('select.addTo')}>

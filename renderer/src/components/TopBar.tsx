@@ -4,9 +4,11 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useT } from '../i18n';
 import { href, navigate, parseHash, type Route } from '../router';
 
-const NAV: { name: Route['name']; to: string; key: 'nav.library' | 'nav.albums' | 'nav.chat' | 'nav.caption' | 'nav.settings' }[] = [
+const NAV: { name: Route['name']; to: string; key: 'nav.library' | 'nav.albums' | 'nav.places' | 'nav.map' | 'nav.chat' | 'nav.caption' | 'nav.settings' }[] = [
   { name: 'library', to: href.library(), key: 'nav.library' },
   { name: 'albums', to: href.albums(), key: 'nav.albums' },
+  { name: 'places', to: href.places([]), key: 'nav.places' },
+  { name: 'map', to: href.map(), key: 'nav.map' },
   { name: 'chat', to: href.chat(), key: 'nav.chat' },
   { name: 'caption', to: href.caption(), key: 'nav.caption' },
   { name: 'settings', to: href.settings(), key: 'nav.settings' },

@@ -23,7 +23,9 @@ export function LibraryView() {
   const [rootsError, setRootsError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
   const fetchPage = useCallback((cursor: string | undefined) => api['photos.list']({ cursor, limit: cursor ? PAGE : FIRST_PAGE }), []);
-  const paged = usePaged<PhotoSummary>(fetchPage, 'library');
+  // A jump deep into the list (End, the scrollbar dragged to the oldest month) loads where it lands.
+  const random = useMemo(() => ({ fetchAt: (offset: number) => api['photos.list']({ offset, limit: PAGE }), size: PAGE }), []);
+  const paged = usePaged<PhotoSummary>(fetchPage, 'library', random);
   const items = useMemo(() => paged.items.map(summaryToItem), [paged.items]);
 
   const loadRoots = useCallback(() => {

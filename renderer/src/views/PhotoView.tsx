@@ -1,17 +1,40 @@
 // #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
 // place; EXIF details; previous/next (← →); "Ask about this photo" opens chat with it attached.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PhotoDetail, Provenance } from '../../../shared/types';
 import { api, mediaUrl } from '../api';
 import { useEvent } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { errorText, formatBytes, formatDate } from '../format';
+import { placeLabel } from './places/place-format';
+import { PlaceEditor } from './places/PlaceEditor';
+
+// The small map carries the world's shapes: loaded with the first photo that has a place.
+const MiniMap = lazy(() => import('./places/MiniMap'));
 
 /** Back to wherever the photo was opened from (grid, search, album), or the library. */
 function goBack(): void {
   if (window.history.length > 1) window.history.back();
   else navigate(href.library());
+}
+
+function PlaceSection({ photo, onChanged }: { photo: PhotoDetail; onChanged(): void }) {
+  const { t, lang } = useI18n();
+  const [editing, setEditing] = useState(false);
+  useEffect(() => setEditing(false), [photo.id]);
+  const place = photo.place;
+  const label = place ? placeLabel(place, lang) : null;
+  return (
+    <section aria-labelledby="place-title" data-testid="place-section">
+      <h2 id="place-title">{t('photo.place')} {place ? <span className="badge" data-testid="place-source">{t(`place.source.${place.source}`)}</span> : null}</h2>
+      <p data-testid="photo-place">{label ?? <span className="muted">{place ? t('place.atSea') : t('place.none')}</span>}</p>
+      {place ? <Suspense fallback={null}><MiniMap lat={place.lat} lon={place.lon} label={label ?? t('photo.place')} /></Suspense> : null}
+      {editing
+        ? <PlaceEditor photoIds={[photo.id]} current={place} onDone={() => { setEditing(false); onChanged(); }} />
+        : <button type="button" className="small" onClick={() => setEditing(true)} data-testid="place-edit">{t('place.set')}</button>}
+    </section>
+  );
 }
 
 function SourceBadge({ source }: { source: Provenance }) {
@@ -140,6 +163,7 @@ export function PhotoView({ id }: { id: number }) {
         <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t('photo.ask')}</button>
         <CaptionEditor photo={photo} onSaved={setPhoto} />
         <TagEditor photo={photo} onSaved={setPhoto} />
+        <PlaceSection photo={photo} onChanged={() => api['photos.get']({ id: photo.id }).then(setPhoto, () => undefined)} />
         <section aria-labelledby="details-title">
           <h2 id="details-title">{t('photo.details')}</h2>
           <dl className="exif" data-testid="exif">

@@ -1,7 +1,7 @@
 // #/search?q=…&tag=…: results as you type (debounced), filter chips, result count, same grid as the library.
 import { useCallback, useMemo, useState } from 'react';
 import type { SearchFilters } from '../../../shared/contract/library';
-import type { SearchHit } from '../../../shared/types';
+import { SEARCH_COUNT_CAP, type SearchHit } from '../../../shared/types';
 import { api } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { FilterChips } from '../components/FilterChips';
@@ -22,17 +22,18 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
   if (date(params.get('from'))) f.from = date(params.get('from'));
   if (date(params.get('to'))) f.to = date(params.get('to'));
   if (params.get('gps') === '1') f.hasGps = true;
+  if (params.get('place')) f.place = params.get('place')!;
   return f;
 }
 
 export function SearchView({ params }: { params: URLSearchParams }) {
-  const { t, tn } = useI18n();
+  const { t, tn, lang } = useI18n();
   const [selection, setSelection] = useState<Set<number>>(new Set());
   const request = useDebounced(useMemo(() => ({ query: params.get('q') ?? '', filters: filtersFrom(params) }), [params]), 150);
   const key = JSON.stringify(request);
   const fetchPage = useCallback(async (cursor: string | undefined) => {
     const r = await api['photos.search']({ ...request, cursor, limit: 200 });
-    return { items: r.hits, total: r.total, nextCursor: r.nextCursor };
+    return { items: r.hits, total: r.total, totalCapped: r.totalCapped, nextCursor: r.nextCursor };
   }, [request]);
   const paged = usePaged<SearchHit>(fetchPage, key);
   const items = useMemo(() => paged.items.map(hitToItem), [paged.items]);
@@ -44,7 +45,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
       <div className="view-head">
         <h1>{t('search.label')}</h1>
         <span className="muted" role="status" data-testid="search-count">
-          {paged.loaded ? tn('search.results', paged.total) : t('grid.loading')}
+          {!paged.loaded ? t('grid.loading')
+            : paged.totalCapped ? t('search.resultsCapped', { count: SEARCH_COUNT_CAP.toLocaleString(lang) }) : tn('search.results', paged.total)}
         </span>
         <SelectionBar selection={selection} onClear={() => setSelection(new Set())} />
       </div>

@@ -154,6 +154,7 @@ function Model() {
           <dt>{t('settings.modelSize')}</dt><dd data-testid="engine-model">{engine.model ?? chosen ?? '—'}</dd>
           <dt>{t('settings.engineState')}</dt><dd>{engine.state}</dd>
           <dt>{t('settings.engineDevice')}</dt><dd data-testid="engine-device">{engine.device ?? '—'}{engine.dtype ? ` (${Object.entries(engine.dtype).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}</dd>
+          {engine.dtypeReason ? <><dt>{t('settings.engineDtypeReason')}</dt><dd data-testid="engine-dtype-reason">{engine.dtypeReason}</dd></> : null}
           {engine.fallbackReasons.length ? <><dt>{t('settings.engineFallback')}</dt><dd><ul>{engine.fallbackReasons.map((r) => <li key={r}>{r}</li>)}</ul></dd></> : null}
           {engine.lastError ? <><dt>{t('settings.engineError')}</dt><dd className="error-text">{engine.lastError}</dd></> : null}
         </dl>
@@ -226,6 +227,23 @@ function General() {
   );
 }
 
+/** Settings ▸ About: what the app is made of, and the attributions its data needs (GeoNames is CC BY 4.0). */
+function About() {
+  const { t } = useI18n();
+  return (
+    <section className="card" aria-labelledby="about-title" data-testid="settings-about">
+      <h2 id="about-title">{t('settings.about')}</h2>
+      <p>{t('settings.aboutText')}</p>
+      <p data-testid="geonames-attribution">
+        {t('settings.attributionPlaces')}{' '}
+        <a href="https://www.geonames.org" target="_blank" rel="noreferrer">GeoNames</a>{' '}
+        (<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noreferrer">CC BY 4.0</a>).
+      </p>
+      <p className="muted">{t('settings.attributionMap')}</p>
+    </section>
+  );
+}
+
 export function SettingsView() {
   const { t } = useI18n();
   return (
@@ -234,6 +252,7 @@ export function SettingsView() {
       <Folders />
       <Model />
       <General />
+      <About />
     </div>
   );
 }
