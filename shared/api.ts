@@ -8,6 +8,7 @@ import { exportMethods } from './contract/export';
 import { placeMethods } from './contract/places';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
+import { engineMethods } from './contract/engines';
 import type { AiStatus, Progress } from './types';
 
 export const methods = {
@@ -18,6 +19,7 @@ export const methods = {
   ...placeMethods,
   ...modelMethods,
   ...chatMethods,
+  ...engineMethods,
 };
 
 export type Methods = typeof methods;

@@ -1,4 +1,5 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
+import type { BackendStatus } from './contract/engines';
 
 export type PhotoStatus = 'ok' | 'offline' | 'error';
 export type Provenance = 'ai' | 'xmp' | 'user';
@@ -115,6 +116,8 @@ export interface AiStatus {
   model: string | null;
   /** Why background captioning stopped (e.g. no model downloaded); null while it works. */
   lastError: string | null;
+  /** Per backend (local engine, endpoints) state and throughput, while endpoints are configured. */
+  backends?: BackendStatus[];
 }
 
 export interface LibraryStatus {

@@ -35,6 +35,9 @@ export interface AiResult {
   tags: readonly string[];
   model: string;
   prompt: string | null;
+  /** Which backend wrote it ('local' or 'openai') and the endpoint's name ('local' for the local engine). */
+  backend?: 'local' | 'openai';
+  endpoint?: string;
 }
 
 /**
@@ -45,10 +48,10 @@ export interface AiResult {
 export function saveAiResult(db: Db, photoId: number, r: AiResult): void {
   const now = nowIso();
   db.prepare(`
-    INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'ai', ?, ?, ?)
+    INSERT INTO captions (photo_id, text, source, model, prompt, created_at, backend, endpoint) VALUES (?, ?, 'ai', ?, ?, ?, ?, ?)
     ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, model = excluded.model,
-      prompt = excluded.prompt, created_at = excluded.created_at`)
-    .run(photoId, r.caption.trim(), r.model, r.prompt, now);
+      prompt = excluded.prompt, created_at = excluded.created_at, backend = excluded.backend, endpoint = excluded.endpoint`)
+    .run(photoId, r.caption.trim(), r.model, r.prompt, now, r.backend ?? 'local', r.endpoint ?? 'local');
   replaceSourceTags(db, photoId, 'ai', r.tags, r.model, now);
   refreshPhotoText(db, [photoId]);
 }

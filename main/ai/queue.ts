@@ -56,15 +56,20 @@ export function claimNext(db: Db): Job | null {
     RETURNING id, photo_id, attempts, model`).get(nowIso()) as Job | undefined) ?? null;
 }
 
-/** Stores the caption and tags and marks the job done in ONE transaction: a kill leaves either both or neither. */
-export function completeJob(db: Db, job: Job, result: AiResult): void {
-  db.transaction(() => {
+/**
+ * Stores the caption and tags and marks the job done in ONE transaction: a kill leaves either both or
+ * neither. Only a job still running is completed (false otherwise): a job finishes exactly once.
+ */
+export function completeJob(db: Db, job: Job, result: AiResult): boolean {
+  return db.transaction(() => {
     const now = nowIso();
+    const claimed = db.prepare("UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ? AND state = 'running'").run(result.model, now, job.id);
+    if (claimed.changes === 0) return false;
     saveAiResult(db, job.photo_id, result);
-    db.prepare("UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ?").run(result.model, now, job.id);
     db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', ?, ?, NULL)
       ON CONFLICT(photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = excluded.attempts, error = NULL`)
       .run(job.photo_id, now, job.attempts);
+    return true;
   })();
 }
 

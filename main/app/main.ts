@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createContext, type AppContext } from '../service/context';
+import { safeStorageCodec } from './secret-codec';
 import { startLibraryServices } from '../service/launch';
 import { createService } from '../service/index';
 import { invoke } from '../service/invoke';
@@ -82,7 +83,7 @@ function start(): void {
     useNativeBinding(process.env.SMOLALBUM_SQLITE_BINDING
       ? path.resolve(process.env.SMOLALBUM_SQLITE_BINDING)
       : electronSqliteBinding(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
-    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log) });
+    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log), secretCodec: safeStorageCodec() });
     ctx = context;
     const service = createService(context);
     // Startup scan, live watching and background captioning, as in web mode.

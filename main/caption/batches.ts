@@ -1,6 +1,8 @@
 // Caption batches: a queue of files captioned one after another through the engine, each item
 // reported with `caption.item` as it changes. A bad file fails alone; cancel stops the running item
 // and marks the rest. Batches live in memory (they are a working list, not library data).
+import { endpointBackend } from '../engine/backends';
+import { findEndpoint } from '../engine/endpoints';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../service/context';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../shared/contract/chat';
@@ -14,6 +16,8 @@ export interface BatchOptions {
   prompt?: string;
   prefix: string;
   suffix: string;
+  /** Endpoint name; undefined: the local engine. */
+  engine?: string;
 }
 
 /** Provenance of a caption, for adding it to the library. */
@@ -136,7 +140,8 @@ export class CaptionBatches {
         await inspectImage(input.file, input.name);
         await decodeCheck(input.file, input.name);
         const prompt = s.opts.style === 'custom' ? fillPrompt(s.opts.prompt ?? '', { filename: input.name, folder: input.folder }) : undefined;
-        const result = await this.ctx.engine().caption({ path: input.file, style: s.opts.style, prompt, signal });
+        const engine = s.opts.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, s.opts.engine)) : this.ctx.engine();
+        const result = await engine.caption({ path: input.file, style: s.opts.style, prompt, signal });
         const text = s.opts.style === 'tags' && result.tags.length ? result.tags.join(', ') : result.caption;
         item.caption = wrapCaption(text, s.opts.prefix, s.opts.suffix);
         item.tags = result.tags;

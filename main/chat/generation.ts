@@ -1,6 +1,8 @@
 // Runs one answer: sends the whole branch (every turn, every image) to the engine, streams tokens as
 // `chat.token` events, stores the result (partial when stopped) and announces it with `chat.done`.
 // One answer at a time per conversation; the engine reuses its KV cache through the session key.
+import { endpointBackend } from '../engine/backends';
+import { findEndpoint } from '../engine/endpoints';
 import type { AppContext } from '../service/context';
 import type { EngineChatTurn } from '../engine/client';
 import type { ChatRepo, StoredContent } from './repo';
@@ -80,7 +82,9 @@ export class ChatGenerator {
     try {
       const settings = this.repo.conversation(conversationId).settings;
       const messages = this.turns(row.parent_id, settings.systemPrompt);
-      const result = await this.ctx.engine().chat({
+      // The conversation's endpoint (streamed over SSE, Stop aborts the request), else the local engine.
+      const engine = settings.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, settings.engine)) : this.ctx.engine();
+      const result = await engine.chat({
         messages,
         maxNewTokens: settings.maxNewTokens,
         temperature: settings.temperature,

@@ -5,7 +5,7 @@ import { commands } from './commands/index';
 import { createContext, type AppContext } from '../service/context';
 import { createService } from '../service/index';
 import { defaultDataDir } from '../service/paths';
-import { nodeEngineFactory } from '../ai/engine-factory';
+import { nodeEngineFactory } from '../engine/factory';
 import type { CliIo } from './types';
 import type { Service } from '../../shared/api';
 

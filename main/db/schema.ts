@@ -218,6 +218,10 @@ export const migrations: Migration[] = [
       CREATE INDEX photo_places_where ON photo_places(country_code, region, city, photo_id);
       -- "near": a latitude band first, then the exact distance.
       CREATE INDEX photo_places_lat ON photo_places(lat, lon, photo_id);
+
+      -- Remote engines: which backend (local | openai) and endpoint wrote an ai caption.
+      ALTER TABLE captions ADD COLUMN backend TEXT;
+      ALTER TABLE captions ADD COLUMN endpoint TEXT;
     `);
 
     // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of

@@ -1,4 +1,4 @@
-// What the rest of main uses to talk to the inference process (implemented in main/ai/engine-host.ts).
+// What the rest of main uses to talk to the inference process (implemented in main/engine/host.ts).
 // Paths and ids cross the process boundary, never image bytes.
 import type { CaptionStyle } from '../../shared/contract/chat';
 import type { Device, Dtype, EngineStatus } from '../../shared/contract/models';

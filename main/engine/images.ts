@@ -3,7 +3,7 @@
 // engine sees exactly the pixels a bare transformers.js run sees.
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { RawImage } from '@huggingface/transformers';
+import { RawImage } from './transformers';
 import { EngineError } from './protocol';
 
 export interface ImageKey {
@@ -40,6 +40,26 @@ export async function readImage(path: string): Promise<RawImage> {
   }
 }
 
+/**
+ * The RGB bytes of one square tile (size × size, interleaved): rotated by EXIF, sRGB, no alpha,
+ * Lanczos. The local engine normalises these; remote endpoints get them as a lossless PNG
+ * (main/engine/tile-image.ts), so both see the same pixels.
+ */
+export async function tileRgb(path: string, size: number): Promise<Buffer> {
+  await imageKey(path);
+  try {
+    return await sharp(path)
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+  }
+}
+
 export interface TileNorm {
   /** Side of the square encoder input (max_image_size.longest_edge). */
   size: number;
@@ -56,19 +76,7 @@ export interface TileNorm {
  * Returns CHW float32 [3, size, size], rescaled and normalised as the preprocessor config says.
  */
 export async function readTile(path: string, norm: TileNorm): Promise<Float32Array> {
-  await imageKey(path);
-  let data: Buffer;
-  try {
-    data = await sharp(path)
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .resize(norm.size, norm.size, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-  } catch (err) {
-    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
-  }
+  const data = await tileRgb(path, norm.size);
   const plane = norm.size * norm.size;
   if (data.length !== 3 * plane) throw new EngineError(`Cannot convert image ${path} to RGB`, 'image');
   const out = new Float32Array(3 * plane);

@@ -12,6 +12,7 @@ import { handleMedia, isMediaPath } from './media-route';
 import { defaultStaticDir, handleStatic } from './static-route';
 import { createEventsSocket } from './events-socket';
 import { extraRoutes, type Route } from './routes';
+import { createOpenAiApi, type OpenAiApiOptions } from './openai-api';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -24,6 +25,8 @@ export interface ServerOptions {
   staticDir?: string;
   routes?: Route[];
   log?: (line: string) => void;
+  /** Also serve the OpenAI-compatible API under /v1 (its own key; see ./openai-api.ts). */
+  api?: OpenAiApiOptions;
 }
 
 export interface WebServer {
@@ -47,6 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
   const routes = opts.routes ?? extraRoutes;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const events = createEventsSocket(opts.ctx.events, token);
+  const api = opts.api ? createOpenAiApi(opts.ctx, opts.api) : null;
 
   const server = http.createServer((req, res) => {
     setSecurityHeaders(res);
@@ -58,6 +62,10 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
       return;
     }
     const pathname = url.pathname;
+    if (api && (pathname === '/v1' || pathname.startsWith('/v1/'))) {
+      void api(req, res, pathname).catch((err: unknown) => { log(`${req.method} ${pathname}: ${String(err)}`); if (!res.headersSent) sendError(res, 500, 'Internal error'); });
+      return;
+    }
     const needsToken = pathname.startsWith('/api/') || pathname === '/api' || isMediaPath(pathname) || pathname === '/events';
     if (!needsToken) { handleStatic(req, res, staticDir, pathname); return; }
     if (!tokenMatches(requestToken(req, url), token)) { sendError(res, 401, 'Missing or wrong access token'); return; }

@@ -3,12 +3,15 @@ import { openDb, type Db } from '../db/connection';
 import { EventBus } from './events';
 import { dataPaths, type DataPaths } from './paths';
 import type { EngineClient } from '../engine/client';
+import { createSecretStore, secretsFile, type SecretCodec, type SecretStore } from '../engine/secrets';
 
 export interface ContextOptions {
   dataDir: string;
   /** Creates the engine client lazily (child_process fork for Node, utilityProcess in Electron). */
   engineFactory?: (ctx: AppContext) => EngineClient;
   env?: NodeJS.ProcessEnv;
+  /** How secrets are sealed in DATA/secrets.json (Electron safeStorage in the desktop app; plain in a 0600 file otherwise). */
+  secretCodec?: SecretCodec;
 }
 
 export interface AppContext {
@@ -16,6 +19,8 @@ export interface AppContext {
   readonly db: Db;
   readonly events: EventBus;
   readonly env: NodeJS.ProcessEnv;
+  /** API keys (endpoints, the own API): never in settings, never sent to the renderer. */
+  readonly secrets: SecretStore;
   /** The inference process client, started on first use. */
   engine(): EngineClient;
   /** Registered by areas that hold resources (watchers, engine, timers). */
@@ -32,6 +37,7 @@ export function createContext(opts: ContextOptions): AppContext {
   let engine: EngineClient | null = null;
   const ctx: AppContext = {
     paths, db, events, env,
+    secrets: createSecretStore(secretsFile(paths.root), opts.secretCodec),
     engine() {
       if (!engine) {
         if (!opts.engineFactory) throw new Error('No inference engine is available in this process.');

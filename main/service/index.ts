@@ -9,6 +9,7 @@ import { placeHandlers } from '../places/handlers';
 import { modelHandlers } from '../models/handlers';
 import { chatHandlers } from '../chat/handlers';
 import { captionHandlers } from '../caption/handlers';
+import { engineHandlers } from '../engine/handlers';
 
 export function createService(ctx: AppContext): Service {
   return {
@@ -20,5 +21,6 @@ export function createService(ctx: AppContext): Service {
     ...modelHandlers(ctx),
     ...chatHandlers(ctx),
     ...captionHandlers(ctx),
+    ...engineHandlers(ctx),
   };
 }

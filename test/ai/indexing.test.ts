@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { addRoot } from '../../main/library/roots';
 import { scanRoots } from '../../main/library/indexer';
 import { resolveMedia } from '../../main/library/media';

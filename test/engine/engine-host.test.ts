@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY, tinyModelDir } from '../support/models';
-import type { EngineHost } from '../../main/ai/engine-host';
+import type { EngineHost } from '../../main/engine/host';
 import type { EngineChatTurn, GenerateResult } from '../../main/engine/client';
 import { chooseCpuDtypes } from '../../main/engine/dtype-choice';
 import { availableDtypes } from '../../main/models/dtypes';

@@ -1,4 +1,4 @@
-// CLI commands that talk to SmolVLM directly: caption, ask, chat. Each runs in the inference process
+// CLI commands that talk to SmolVLM directly: caption, ask, chat; and `engines`, the endpoints it may run on. Each runs in the inference process
 // (child_process.fork) of the --data-dir's context; --model/--device/--dtype apply to this run only.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
@@ -240,4 +240,73 @@ export const chatCommand: CliCommand = {
   },
 };
 
-export const engineCommands: CliCommand[] = [captionCommand, askCommand, chatCommand];
+const ENGINES_USAGE = 'engines list | add URL [--name N] [--model M] [--api-key-env VAR] [--concurrency N] [--jpeg Q] | rm NAME | test NAME';
+
+/** `engines`: the OpenAI-compatible endpoints captions and chats may run on. Keys come from an environment variable, never the command line. */
+export const enginesCommand: CliCommand = {
+  name: 'engines',
+  summary: 'Inference endpoints (vLLM, llama-server, LM Studio, Ollama, another SmolAlbum)',
+  usage: ENGINES_USAGE,
+  options: {
+    name: { type: 'string' },
+    model: { type: 'string' },
+    'api-key-env': { type: 'string' },
+    concurrency: { type: 'string' },
+    jpeg: { type: 'string' },
+  },
+  async run({ positionals, values }, io) {
+    const [sub, arg] = positionals;
+    const service = io.service();
+    try {
+      if (sub === 'list' || sub === undefined) {
+        const r = await service['engines.list']({});
+        if (io.json) { io.printJson(r); return 0; }
+        if (!r.endpoints.length) io.print('No endpoints: everything runs on the local engine. Add one with `engines add URL`.');
+        for (const e of r.endpoints) {
+          io.print(`${e.name}\t${e.baseUrl}\tmodel ${e.model ?? '(first listed)'}\tconcurrency ${e.concurrency}\t${e.enabled ? 'enabled' : 'disabled'}\t${e.hasKey ? 'key set' : 'no key'}\t${e.imageFormat === 'png' ? 'png' : `jpeg q${e.jpegQuality}`}`);
+        }
+        io.print(`local engine as fallback: ${r.localFallback ? 'on' : 'off'}`);
+        return 0;
+      }
+      if (sub === 'add') {
+        if (!arg) throw new UsageError(`Usage: ${ENGINES_USAGE}`);
+        const keyVar = str(values, 'api-key-env');
+        let apiKey: string | undefined;
+        if (keyVar !== undefined) {
+          apiKey = process.env[keyVar];
+          if (!apiKey) throw new UsageError(`--api-key-env ${keyVar}: that environment variable is empty or unset`);
+        }
+        const concurrency = num(values, 'concurrency', 1, 64);
+        const jpeg = num(values, 'jpeg', 1, 100);
+        const e = await service['engines.add']({
+          url: arg, name: str(values, 'name'), model: str(values, 'model'), concurrency, apiKey,
+          ...(jpeg !== undefined ? { imageFormat: 'jpeg' as const, jpegQuality: jpeg } : {}),
+        });
+        if (io.json) io.printJson(e);
+        else io.print(`Added ${e.name} (${e.baseUrl})${e.hasKey ? ' with its key' : ''}`);
+        return 0;
+      }
+      if (sub === 'rm' || sub === 'remove') {
+        if (!arg) throw new UsageError(`Usage: ${ENGINES_USAGE}`);
+        await service['engines.remove']({ name: arg });
+        if (io.json) io.printJson({ removed: arg });
+        else io.print(`Removed ${arg}`);
+        return 0;
+      }
+      if (sub === 'test') {
+        if (!arg) throw new UsageError(`Usage: ${ENGINES_USAGE}`);
+        const t = await service['engines.test']({ name: arg });
+        if (io.json) io.printJson(t);
+        else if (t.ok) io.print(`${t.name}: ok — models ${t.models.join(', ')}; caption by ${t.model} in ${t.latencyMs} ms: ${t.caption}`);
+        else io.print(`${t.name}: FAILED — ${t.error}${t.models.length ? ` (models: ${t.models.join(', ')})` : ''}`);
+        return t.ok ? 0 : 1;
+      }
+      throw new UsageError(`Unknown subcommand "${sub}". Usage: ${ENGINES_USAGE}`);
+    } catch (err) {
+      if (err instanceof UsageError) { io.log(err.message); return 2; }
+      throw err;
+    }
+  },
+};
+
+export const engineCommands: CliCommand[] = [captionCommand, askCommand, chatCommand, enginesCommand];

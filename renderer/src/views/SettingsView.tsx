@@ -10,6 +10,7 @@ import { LANGS, useI18n, type Lang } from '../i18n';
 import { errorText, formatBytes, formatDuration } from '../format';
 import { ProgressBar } from '../components/ProgressBar';
 import { FolderPicker } from './FirstRun';
+import { EnginesSettings } from './EnginesSettings';
 
 function Folders() {
   const { t, tn } = useI18n();
@@ -251,6 +252,7 @@ export function SettingsView() {
       <div className="view-head"><h1>{t('settings.title')}</h1></div>
       <Folders />
       <Model />
+      <EnginesSettings />
       <General />
       <About />
     </div>
