@@ -5,6 +5,7 @@ import { libraryMethods } from './contract/library';
 import { aiMethods } from './contract/ai';
 import { albumMethods } from './contract/albums';
 import { exportMethods } from './contract/export';
+import { ratingMethods } from './contract/ratings';
 import { placeMethods } from './contract/places';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
@@ -16,6 +17,7 @@ export const methods = {
   ...aiMethods,
   ...albumMethods,
   ...exportMethods,
+  ...ratingMethods,
   ...placeMethods,
   ...modelMethods,
   ...chatMethods,

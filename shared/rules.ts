@@ -14,6 +14,11 @@ export const ruleCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hasGps'), value: z.boolean() }).strict(),
   z.object({ kind: z.literal('orientation'), value: z.enum(['landscape', 'portrait']) }).strict(),
   z.object({ kind: z.literal('status'), value: z.enum(['ok', 'offline', 'error']) }).strict(),
+  // Ratings and favourites (issue 10): at least `value` stars; favourite or not; label; damaged files.
+  z.object({ kind: z.literal('rating'), value: z.number().int().min(0).max(5) }).strict(),
+  z.object({ kind: z.literal('favourite'), value: z.boolean() }).strict(),
+  z.object({ kind: z.literal('label'), value: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('damaged'), value: z.boolean() }).strict(),
   // Places (issue 11): a country by code or name (English/Chinese), a region or city by name, or
   // within `km` of a point or of a city ("Kyoto, JP").
   z.object({ kind: z.literal('country'), value: z.string().trim().min(1) }).strict(),

@@ -28,6 +28,9 @@ export interface PhotoSummary {
   status: PhotoStatus;
   caption: string | null;
   hasThumb: boolean;
+  /** Effective stars 0–5 (a person's rating over the file's). */
+  rating: number;
+  favourite: boolean;
 }
 
 export interface CaptionInfo {
@@ -54,6 +57,14 @@ export interface PhotoDetail extends PhotoSummary {
   lat: number | null;
   lon: number | null;
   orientation: number | null;
+  /** GPS altitude in metres. */
+  altitude: number | null;
+  /** Effective label (xmp:Label / digiKam colour label). */
+  label: string | null;
+  /** digiKam pick label from the file. */
+  pick: 'rejected' | 'pending' | 'accepted' | null;
+  /** Whose rating shows: the person's ('user') or the file's ('xmp'); null when nobody rated. */
+  ratingSource: Provenance | null;
   error: string | null;
   /** The effective caption first (user > xmp > ai), then the others. */
   captions: CaptionInfo[];
@@ -85,6 +96,16 @@ export interface SearchHit {
   caption: string | null;
   tags: string[];
   score: number;
+  rating: number;
+  favourite: boolean;
+}
+
+/** A photo's effective rating, favourite flag and label. */
+export interface PhotoRating {
+  id: number;
+  rating: number;
+  favourite: boolean;
+  label: string | null;
 }
 
 export interface SearchResult {

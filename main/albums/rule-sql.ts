@@ -92,6 +92,16 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
     case 'status':
       params.push(c.value);
       return 'p.status = ?';
+    case 'rating':
+      params.push(c.value);
+      return 'p.rating >= ?';
+    case 'favourite':
+      return c.value ? 'p.favourite = 1' : 'p.favourite = 0';
+    case 'label':
+      params.push(c.value.trim().toLowerCase());
+      return 'lower(p.label) = ?';
+    case 'damaged':
+      return c.value ? "p.status = 'damaged'" : "p.status <> 'damaged'";
     case 'country': return sqlPart(() => placeIsSql({ country: c.value }), params);
     case 'region': return sqlPart(() => placeIsSql({ region: c.value }), params);
     case 'city': {

@@ -2,10 +2,16 @@
 // effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
 
-/** Effective caption: user > xmp > ai (DESIGN §2 source priority). */
+/**
+ * Source priority (user > xmp > ai; DESIGN §2): the rank of the source in `column`, lowest wins.
+ * Captions, tags and ratings all order by this one expression.
+ */
+export const sourceRankSql = (column: string): string => `CASE ${column} WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
+
+/** Effective caption: the best-ranked source's text. */
 export const EFFECTIVE_CAPTION_SQL = `
   (SELECT c.text FROM captions c WHERE c.photo_id = p.id
-   ORDER BY CASE c.source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END LIMIT 1)`;
+   ORDER BY ${sourceRankSql('c.source')} LIMIT 1)`;
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
   const stmt = db.prepare(`

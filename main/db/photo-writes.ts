@@ -6,6 +6,7 @@ import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
 import type { ImageFormat } from '../library/formats';
+import { saveFileRating } from './ratings';
 
 export interface KnownPhoto {
   id: number;
@@ -130,11 +131,9 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
   const m = r.meta;
   const now = nowIso();
   db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = ?, width = ?, height = ?, format = ?,
-      taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?, orientation = ?,
-      phash = ?, xmp_json = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
-    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
-      m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.orientation, r.phash,
-      m.embedded ? JSON.stringify(m.embedded) : null, now, id);
+      phash = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
+    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, r.phash, now, id);
+  applyMeta(db, id, m, r.mtimeMs);
   const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, NULL)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
   stage.run(id, 'metadata', now);
@@ -144,10 +143,25 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
   refreshPhotoText(db, [id]);
 }
 
-export function applyError(db: Db, id: number, e: { message: string; size: number; mtimeMs: number; hash: string | null }): void {
+/** The metadata columns of a read (also for files whose pixels could not be decoded). */
+function applyMeta(db: Db, id: number, m: PhotoMeta, mtimeMs: number): void {
+  db.prepare(`UPDATE photos SET taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?,
+      altitude = ?, orientation = ?, xmp_json = ? WHERE id = ?`)
+    .run(m.takenAt, sortDate(m.takenAt, mtimeMs), m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.altitude, m.orientation,
+      m.embedded ? JSON.stringify(m.embedded) : null, id);
+  saveFileRating(db, id, m);
+}
+
+export function applyError(db: Db, id: number, e: { message: string; size: number; mtimeMs: number; hash: string | null; meta?: PhotoMeta }): void {
   const now = nowIso();
   db.prepare(`UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
       updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
+  // Metadata is kept even when the pixels cannot be decoded (date, camera, GPS of an unreadable photo).
+  if (e.meta) {
+    db.prepare('UPDATE photos SET width = ?, height = ? WHERE id = ?').run(e.meta.width, e.meta.height, id);
+    applyMeta(db, id, e.meta, e.mtimeMs);
+    refreshPhotoText(db, [id]);
+  }
   db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'metadata', NULL, 1, ?)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = NULL, attempts = attempts + 1, error = excluded.error`).run(id, e.message);
 }

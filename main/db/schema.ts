@@ -37,7 +37,7 @@ export const migrations: Migration[] = [
         orientation INTEGER,
         phash TEXT,
         xmp_json TEXT,
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error')),
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error','damaged')),
         error TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
@@ -222,6 +222,31 @@ export const migrations: Migration[] = [
       -- Remote engines: which backend (local | openai) and endpoint wrote an ai caption.
       ALTER TABLE captions ADD COLUMN backend TEXT;
       ALTER TABLE captions ADD COLUMN endpoint TEXT;
+    `);
+
+    // ── Metadata as ExifTool reads it, ratings and favourites (issue 10, items 5–6) ──────────────
+    // GPS altitude; the effective rating / favourite / label of each photo, kept by
+    // main/db/ratings.ts from photo_ratings with the one source priority (user > xmp).
+    db.exec(`
+      ALTER TABLE photos ADD COLUMN altitude REAL;
+      ALTER TABLE photos ADD COLUMN rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5);
+      ALTER TABLE photos ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+      ALTER TABLE photos ADD COLUMN label TEXT;
+      CREATE INDEX photos_rating ON photos(rating, sort_date DESC, id DESC) WHERE rating > 0;
+      CREATE INDEX photos_favourite ON photos(sort_date DESC, id DESC) WHERE favourite = 1;
+
+      -- Each source's say: 'xmp' is what the file carries (rewritten on every read), 'user' a person's
+      -- choice (never touched by scans). NULL = this source says nothing about that field.
+      CREATE TABLE photo_ratings (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('xmp','user')),
+        stars INTEGER CHECK (stars BETWEEN 0 AND 5),
+        favourite INTEGER CHECK (favourite IN (0, 1)),
+        label TEXT,
+        pick TEXT CHECK (pick IN ('rejected','pending','accepted')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (photo_id, source)
+      );
     `);
 
     // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of

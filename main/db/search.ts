@@ -59,6 +59,9 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.from !== undefined) { out.sql.push('p.sort_date >= ?'); out.params.push(f.from); }
   if (f.to !== undefined) { out.sql.push(`p.sort_date < date(?, '+1 day')`); out.params.push(f.to); }
   if (f.hasGps !== undefined) out.sql.push(f.hasGps ? 'p.lat IS NOT NULL' : 'p.lat IS NULL');
+  if (f.minRating !== undefined) { out.sql.push('p.rating >= ?'); out.params.push(f.minRating); }
+  if (f.favourite !== undefined) out.sql.push(f.favourite ? 'p.favourite = 1' : 'p.favourite = 0');
+  if (f.label !== undefined) { out.sql.push('lower(p.label) = ?'); out.params.push(f.label.trim().toLowerCase()); }
   if (f.place !== undefined) {
     const words = toFtsWords(f.place);
     if (words) out.fts.push(`(${words.map((w) => `place : "${w}"*`).join(' AND ')})`);
@@ -94,6 +97,8 @@ interface HitRow {
   camera_model: string | null;
   caption: string | null;
   score: number;
+  rating: number;
+  favourite: number;
 }
 
 // CROSS JOIN fixes the join order (SQLite's rule): the match set or the photos_sort index drives,
@@ -101,7 +106,7 @@ interface HitRow {
 const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN roots r ON r.id = p.root_id
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
-const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption`;
+const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption, p.rating, p.favourite`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
   const query = toFtsQuery(opts.query);
@@ -246,5 +251,7 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
     caption: r.caption ? r.caption : null,
     tags: tagsById.get(r.id) ?? [],
     score: Math.round(r.score * 1000) / 1000,
+    rating: r.rating,
+    favourite: r.favourite === 1,
   }));
 }

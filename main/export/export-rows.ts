@@ -19,6 +19,9 @@ export interface ExportRow {
   camera: string | null;
   lat: number | null;
   lon: number | null;
+  /** Effective stars; null when neither a person nor the file rated the photo. */
+  rating: number | null;
+  label: string | null;
   /** Where it was taken (photo_places): GPS-derived or set by a person. */
   place: { source: PlaceSource; lat: number; lon: number; city: string | null; region: string | null; countryCode: string | null } | null;
 }
@@ -26,6 +29,7 @@ export interface ExportRow {
 interface Raw {
   id: number; root_id: number; root_path: string; rel_path: string; status: PhotoStatus; caption: string | null;
   source: Provenance | null; model: string | null; tags: string; taken_at: string | null; camera: string; lat: number | null; lon: number | null;
+  rating: number; rated: number; label: string | null;
   pl_source: PlaceSource | null; pl_lat: number | null; pl_lon: number | null; city: string | null; region: string | null; country_code: string | null;
 }
 
@@ -39,6 +43,7 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
               SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id
               GROUP BY t.id ORDER BY min(${RANK('pt.source')}), min(pt.rowid))) AS tags,
            p.taken_at, trim(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) AS camera, p.lat, p.lon,
+           p.rating, EXISTS (SELECT 1 FROM photo_ratings pr WHERE pr.photo_id = p.id AND pr.stars IS NOT NULL) AS rated, p.label,
            pl.source AS pl_source, pl.lat AS pl_lat, pl.lon AS pl_lon, pl.city, pl.region, pl.country_code
     FROM photos p JOIN roots r ON r.id = p.root_id LEFT JOIN photo_places pl ON pl.photo_id = p.id
     LEFT JOIN captions c ON c.id = (SELECT c2.id FROM captions c2 WHERE c2.photo_id = p.id ORDER BY ${RANK('c2.source')} LIMIT 1)
@@ -50,6 +55,7 @@ export function* exportRows(db: Db, photoIds?: readonly number[]): Generator<Exp
       id: r.id, rootId: r.root_id, rootPath: r.root_path, relPath: r.rel_path, path: absolutePath(r.root_path, r.rel_path),
       status: r.status, caption: r.caption, source: r.source, model: r.model, tags: JSON.parse(r.tags) as string[],
       takenAt: r.taken_at, camera: r.camera || null, lat: r.lat, lon: r.lon,
+      rating: r.rated ? r.rating : null, label: r.label,
       place: r.pl_source ? { source: r.pl_source, lat: r.pl_lat!, lon: r.pl_lon!, city: r.city, region: r.region, countryCode: r.country_code } : null,
     };
   }

@@ -40,8 +40,9 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    // Nothing to say: no caption, no tags (and, for XMP, no place).
-    if (row.status !== 'ok' || (!row.caption && !tags.length && (opts.kind !== 'xmp' || !xmpPlace(row)))) { summary.skipped++; continue; }
+    // Nothing to say: no caption, no tags (and, for XMP, no place, rating or label).
+    const xmpOnly = opts.kind === 'xmp' && (!!xmpPlace(row) || row.rating !== null || row.label !== null);
+    if (row.status !== 'ok' || (!row.caption && !tags.length && !xmpOnly)) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {
@@ -82,7 +83,7 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   const existing = await readIfExists(file);
   let xml: string;
   try {
-    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, place: xmpPlace(row) });
+    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, place: xmpPlace(row), rating: row.rating, label: row.label });
   } catch (err) {
     if (err instanceof MalformedXmpError) throw new Error(`the existing sidecar ${file} is malformed (${err.message}); left unchanged`);
     throw err;

@@ -8,6 +8,7 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   digiKam: 'http://www.digikam.org/ns/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
+  xmp: 'http://ns.adobe.com/xap/1.0/',
   photoshop: 'http://ns.adobe.com/photoshop/1.0/',
   Iptc4xmpCore: 'http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/',
   exif: 'http://ns.adobe.com/exif/1.0/',
@@ -171,13 +172,28 @@ export function xmpGpsCoordinate(value: number, axis: 'lat' | 'lon'): string {
   return `${deg},${min.toFixed(6)}${ref}`;
 }
 
+export interface XmpData {
+  caption: string | null;
+  tags: readonly string[];
+  place?: XmpPlace | null;
+  /** xmp:Rating 0–5; null leaves whatever the sidecar says (another tool's rating is not erased). */
+  rating?: number | null;
+  /** xmp:Label; null leaves the sidecar's. */
+  label?: string | null;
+}
+
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
  * Our four properties are replaced wherever they were; a property with no value is removed.
+ * xmp:Rating and xmp:Label are replaced when we have a value, and left as they are otherwise.
  * Throws MalformedXmpError when the existing text is not a usable XMP packet.
  */
-export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[]; place?: XmpPlace | null }): string {
-  const owned = [...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : [])];
+export function mergeXmp(existing: string | null, data: XmpData): string {
+  const owned: [keyof typeof NS, string][] = [
+    ...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : []),
+    ...(data.rating !== undefined && data.rating !== null ? [['xmp', 'Rating'] as [keyof typeof NS, string]] : []),
+    ...(data.label ? [['xmp', 'Label'] as [keyof typeof NS, string]] : []),
+  ];
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
   if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
@@ -236,6 +252,9 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
     added.push({ [`${declare('lr')}:hierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
   }
+  if (data.rating !== undefined && data.rating !== null) added.push({ [`${declare('xmp')}:Rating`]: [{ '#text': String(data.rating) }] });
+  const label = data.label?.trim();
+  if (label) added.push({ [`${declare('xmp')}:Label`]: [{ '#text': xmlSafe(label) }] });
   const simple = (ns: keyof typeof NS, local: string, value: string | null | undefined) => {
     if (value) added.push({ [`${declare(ns)}:${local}`]: [{ '#text': xmlSafe(value) }] });
   };

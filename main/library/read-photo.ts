@@ -14,7 +14,7 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export type ReadOutcome =
   | { kind: 'missing' }
-  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null }
+  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; meta?: PhotoMeta }
   | {
       kind: 'ok'; size: number; mtimeMs: number; hash: string; format: ImageFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
@@ -30,6 +30,7 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
+  let bytes: { buf: Buffer; format: ImageFormat } | null = null;
   try {
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
@@ -41,20 +42,23 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     const format = sniffFormat(buf.subarray(0, 32));
     if (!format) throw new PhotoReadError(notAnImage(abs, buf));
     hash = createHash('sha256').update(buf).digest('hex');
+    bytes = { buf, format };
     const header = await decodeStep(format, () => sharp(buf, { limitInputPixels: false }).metadata());
     const w = header.width ?? 0;
     const h = header.height ?? 0;
     if (w * h > MAX_INPUT_PIXELS) {
       throw new PhotoReadError(`image is ${w}×${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit: refused as a possible decompression bomb`);
     }
-    const meta = await readPhotoMeta(buf, header);
+    const meta = await readPhotoMeta({ path: abs, buf, format, header });
     const thumbs = await gate(() => decodeStep(format, () => ensureThumbnails(thumbsDir, hash!, buf)));
     return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     const message = err instanceof PhotoReadError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
-    return { kind: 'error', message, size, mtimeMs, hash };
+    // The pixels failed, the metadata need not: date, camera and GPS are kept for the photo.
+    const meta = bytes ? await readPhotoMeta({ path: abs, ...bytes, header: null }).catch(() => undefined) : undefined;
+    return { kind: 'error', message, size, mtimeMs, hash, meta };
   }
 }
 

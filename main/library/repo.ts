@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { countersWithPrefix } from '../db/counters';
+import { ratingDetail } from '../db/ratings';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
@@ -11,7 +12,7 @@ import { photoPlace } from '../places/place-queries';
 
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
-  p.width, p.height, p.status, pt.caption AS caption,
+  p.width, p.height, p.status, pt.caption AS caption, p.rating, p.favourite,
   EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
@@ -31,6 +32,8 @@ export interface PhotoSummaryRow {
   status: PhotoStatus;
   caption: string | null;
   has_thumb: number;
+  rating: number;
+  favourite: number;
 }
 
 export const absolutePath = (rootPath: string, rel: string): string => path.join(rootPath, ...rel.split('/'));
@@ -48,6 +51,8 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
     status: row.status,
     caption: row.caption ? row.caption : null,
     hasThumb: row.has_thumb === 1,
+    rating: row.rating,
+    favourite: row.favourite === 1,
   };
 }
 
@@ -125,10 +130,11 @@ const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END
 
 export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
   const row = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS}, p.size, p.mtime_ms, p.format, p.camera_make, p.camera_model,
-      p.lens, p.lat, p.lon, p.orientation, p.error
+      p.lens, p.lat, p.lon, p.altitude, p.orientation, p.label, p.error
     FROM ${PHOTO_SUMMARY_FROM} WHERE p.id = ?`).get(id) as (PhotoSummaryRow & {
       size: number; mtime_ms: number; format: string | null; camera_make: string | null; camera_model: string | null;
-      lens: string | null; lat: number | null; lon: number | null; orientation: number | null; error: string | null;
+      lens: string | null; lat: number | null; lon: number | null; altitude: number | null; orientation: number | null;
+      label: string | null; error: string | null;
     }) | undefined;
   if (!row) return null;
   const captions = (db.prepare(`SELECT text, source, model, prompt, created_at FROM captions WHERE photo_id = ?
@@ -153,6 +159,9 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     lat: row.lat,
     lon: row.lon,
     orientation: row.orientation,
+    altitude: row.altitude,
+    label: row.label,
+    ...ratingDetail(db, id),
     error: row.error,
     captions,
     tags,

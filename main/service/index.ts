@@ -5,6 +5,7 @@ import { libraryHandlers } from '../library/handlers';
 import { aiHandlers } from '../ai/handlers';
 import { albumHandlers } from '../albums/handlers';
 import { exportHandlers } from '../export/handlers';
+import { ratingHandlers } from '../library/ratings-handlers';
 import { placeHandlers } from '../places/handlers';
 import { modelHandlers } from '../models/handlers';
 import { chatHandlers } from '../chat/handlers';
@@ -17,6 +18,7 @@ export function createService(ctx: AppContext): Service {
     ...aiHandlers(ctx),
     ...albumHandlers(ctx),
     ...exportHandlers(ctx),
+    ...ratingHandlers(ctx),
     ...placeHandlers(ctx),
     ...modelHandlers(ctx),
     ...chatHandlers(ctx),

@@ -4,7 +4,8 @@
 //      same concurrency — the floor the index cannot beat; a discarded warm-up run goes first;
 //  (b) the full index of the folder (walk, stat diff, read, sha256, exifr, thumbnails, dHash, SQLite);
 //  ratio (b)/(a), target ≥ 0.90;
-//  (c) photos.search latency p50/p95 over 100,000 synthetic photos with caption-like text (target p95 ≤ 10 ms).
+//  (c) photos.search latency p50/p95 over 100,000 synthetic photos with caption-like text (target p95 ≤ 10 ms);
+//  (f) metadata ms/photo, exifr vs ExifTool (test/bench/metadata-readers.ts).
 // The 12 MP JPEGs (with EXIF) and the search database are generated once into .cache/bench/.
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { openDb, nowIso, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { searchPhotos } from '../../main/db/search';
 import type { SearchFilters } from '../../shared/contract/library';
+import { metadataReaders } from './metadata-readers';
 
 const CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/bench');
 const PHOTO_DIR = path.join(CACHE, 'photos-12mp');
@@ -222,12 +224,15 @@ export async function run(opts: { json: boolean }): Promise<object> {
     log(json, `(c) search over ${SEARCH_PHOTOS.toLocaleString('en')} photos: p50 ${search.p50Ms} ms, p95 ${search.p95Ms} ms, max ${search.maxMs} ms (${search.queries} queries, limit 100, ${search.avgHits} hits on average; target p95 ≤ 10 ms)`);
     log(json, `    CPU time per query:    p50 ${search.cpuP50Ms} ms, p95 ${search.cpuP95Ms} ms; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
+    const metadata = await metadataReaders(files, (s) => log(json, s));
+
     const result = {
       bench: 'index', count, width: meta.width, height: meta.height, concurrency, cores: os.availableParallelism(),
       thumbnailsOnly: { ms: Math.round(thumbsMs), photosPerSec: round(count / (thumbsMs / 1000), 1), runsMs: [Math.round(thumbs1), Math.round(thumbs2)] },
       index: { ms: Math.round(indexMs), photosPerSec: round(count / (indexMs / 1000), 1) },
       ratio, ratioTarget: 0.9, ratioMet: ratio >= 0.9,
       search: { photos: SEARCH_PHOTOS, ...search, p95TargetMs: 10, p95Met: search.p95Ms <= 10 },
+      metadata,
       loadAverage: os.loadavg().map((l) => round(l, 1)),
     };
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);

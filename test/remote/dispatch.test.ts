@@ -16,7 +16,7 @@ import { aiWorker } from '../../main/ai/worker';
 import { captionImagePath } from '../../main/ai/image-path';
 import { jobCounts, enqueueMissing } from '../../main/ai/queue';
 import { setSetting } from '../../main/models/settings';
-import { addEndpoint } from '../../main/engine/endpoints';
+import { addEndpoint, LOCAL_FALLBACK_KEY } from '../../main/engine/endpoints';
 import { tileDataUrl, tileSizeOf } from '../../main/engine/tile-image';
 import { startServer, type WebServer } from '../../main/server/server';
 import { apiKeyOf } from '../../main/server/openai-api';
@@ -31,7 +31,7 @@ const open: AppContext[] = [];
 interface Row { id: number; rel: string; text: string; model: string | null; backend: string | null; endpoint: string | null; tags: string | null }
 function captionsOf(ctx: AppContext): Row[] {
   return ctx.db.prepare(`SELECT p.id, p.rel_path AS rel, c.text, c.model, c.backend, c.endpoint,
-      (SELECT group_concat(t.name, ',') FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND pt.source = 'ai') AS tags
+      (SELECT group_concat(t.name, ',' ORDER BY t.name) FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND pt.source = 'ai') AS tags
     FROM captions c JOIN photos p ON p.id = c.photo_id WHERE c.source = 'ai' ORDER BY p.rel_path`).all() as Row[];
 }
 
@@ -72,7 +72,10 @@ describe('SmolAlbum A through SmolAlbum B', () => {
       expect(await aiWorker(local).run()).toMatchObject({ captioned: 5, failed: 0 });
 
       const a = await library('A', photos);
-      addEndpoint(a.db, a.secrets, { url: `${server.url}v1`, name: 'B', apiKey: apiKeyOf(b), concurrency: 2 });
+      // Only B may answer (no local fallback), however slowly a loaded machine lets it load its model.
+      setSetting(a.db, LOCAL_FALLBACK_KEY, false);
+      await b.engine().load();
+      addEndpoint(a.db, a.secrets, { url: `${server.url}v1`, name: 'B', apiKey: apiKeyOf(b), concurrency: 2, timeoutMs: 600_000 });
       expect(await aiWorker(a).run()).toMatchObject({ captioned: 5, failed: 0 });
 
       const viaB = captionsOf(a);

@@ -1,5 +1,6 @@
 // #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
-// place; EXIF details; previous/next (← →); "Ask about this photo" opens chat with it attached.
+// place; stars and favourite (click, or keys 0–5 and F); EXIF details; previous/next (← →); "Ask
+// about this photo" opens chat with it attached.
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PhotoDetail, Provenance } from '../../../shared/types';
 import { api, mediaUrl } from '../api';
@@ -7,6 +8,7 @@ import { useEvent } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { errorText, formatBytes, formatDate } from '../format';
+import { RatingControl } from '../components/RatingControl';
 import { placeLabel } from './places/place-format';
 import { PlaceEditor } from './places/PlaceEditor';
 
@@ -139,10 +141,12 @@ export function PhotoView({ id }: { id: number }) {
       if (e.key === 'ArrowLeft' && photo?.prevId) navigate(href.photo(photo.prevId), { replace: true });
       else if (e.key === 'ArrowRight' && photo?.nextId) navigate(href.photo(photo.nextId), { replace: true });
       else if (e.key === 'Escape') goBack();
+      else if (photo && !e.ctrlKey && !e.metaKey && !e.altKey && /^[0-5]$/.test(e.key)) void api['photos.rate']({ ids: [photo.id], rating: Number(e.key) }).then(load, () => {});
+      else if (photo && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key === 'f' || e.key === 'F')) void api['photos.rate']({ ids: [photo.id], favourite: !photo.favourite }).then(load, () => {});
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [photo]);
+  }, [photo, load]);
 
   if (error) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: error })}</p></div>;
   if (!photo) return <div className="view" aria-busy="true" />;
@@ -161,6 +165,9 @@ export function PhotoView({ id }: { id: number }) {
       </div>
       <aside className="photo-side">
         <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t('photo.ask')}</button>
+        <RatingControl rating={photo.rating} favourite={photo.favourite} source={photo.ratingSource} label={photo.label}
+          onRate={(rating) => { api['photos.rate']({ ids: [photo.id], rating }).then(load, (err: unknown) => setError(errorText(err))); }}
+          onFavourite={(favourite) => { api['photos.rate']({ ids: [photo.id], favourite }).then(load, (err: unknown) => setError(errorText(err))); }} />
         <CaptionEditor photo={photo} onSaved={setPhoto} />
         <TagEditor photo={photo} onSaved={setPhoto} />
         <PlaceSection photo={photo} onChanged={() => api['photos.get']({ id: photo.id }).then(setPhoto, () => undefined)} />
@@ -171,6 +178,7 @@ export function PhotoView({ id }: { id: number }) {
             {camera ? <><dt>{t('photo.camera')}</dt><dd>{camera}</dd></> : null}
             {photo.lens ? <><dt>{t('photo.lens')}</dt><dd>{photo.lens}</dd></> : null}
             {photo.lat !== null && photo.lon !== null ? <><dt>{t('photo.gps')}</dt><dd>{photo.lat.toFixed(5)}, {photo.lon.toFixed(5)}</dd></> : null}
+            {photo.altitude !== null ? <><dt>{t('photo.altitude')}</dt><dd>{Math.round(photo.altitude)} m</dd></> : null}
             <dt>{t('photo.size')}</dt><dd>{photo.width && photo.height ? `${photo.width} × ${photo.height} · ` : ''}{formatBytes(photo.size)}</dd>
             {photo.format ? <><dt>{t('photo.format')}</dt><dd>{photo.format}</dd></> : null}
             <dt>{t('photo.file')}</dt><dd className="path">{photo.path}</dd>

@@ -7,11 +7,15 @@ const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 export const summaryToItem = (p: PhotoSummary): GridItem => ({
   id: p.id,
   hasThumb: p.hasThumb,
+  rating: p.rating,
+  favourite: p.favourite,
   label: p.caption ? `${fileName(p.relPath)} — ${p.caption}` : fileName(p.relPath),
 });
 
 export const hitToItem = (h: SearchHit): GridItem => ({
   id: h.id,
   hasThumb: true,
+  rating: h.rating,
+  favourite: h.favourite,
   label: h.caption ? `${fileName(h.path)} — ${h.caption}` : fileName(h.path),
 });
