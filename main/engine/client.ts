@@ -68,6 +68,18 @@ export interface GenerateResult {
   firstTokenMs: number | null;
   /** Prompt tokens whose KV cache was reused from the previous turn of the same sessionKey. */
   cachedTokens?: number;
+  /** What the model's sessions were fed (counted at onnxruntime's boundary, see fed-counter.ts). */
+  fed?: FedStats;
+}
+
+/** Per-call inputs of one generation: vision-encoder frames, and decoder new/past tokens. */
+export interface FedStats {
+  /** Frames (tiles + global views) per vision-encoder call. */
+  visionFrames: number[];
+  /** New tokens per decoder call (the first is the prefill, then one per generated token). */
+  decoderInputTokens: number[];
+  /** Cached tokens the decoder attended to at each call. */
+  decoderPastTokens: number[];
 }
 
 export interface AskRequest {

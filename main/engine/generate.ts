@@ -2,11 +2,12 @@
 // token prefix matches (verified token by token, cut back to an image boundary), runs the vision
 // encoder only for images whose tokens are new, and streams text deltas.
 import { cacheTensors, cat, DynamicCache, full, Tensor, tokenIds, type Encoded, type InterruptableStoppingCriteria } from './transformers';
-import type { EngineChatTurn, GenerateResult } from './client';
+import type { EngineChatTurn, FedStats, GenerateResult } from './client';
 import type { LoadedModel } from './loader';
 import { dropOldestExchange, expandImages, framesOf, toTemplateMessages, type ImageLayout } from './prompt';
 import { imageKey, readImage, readTile, type TileNorm } from './images';
 import { EngineError } from './protocol';
+import { FedCounter } from './fed-counter';
 import { TextDeltaStreamer } from './streamer';
 
 /** Tokens whose keys/values sit in `cache` (prompt + generated, minus the last sampled token). */
@@ -84,8 +85,11 @@ function truncateCache(cache: DynamicCache, length: number): DynamicCache {
 export class Generator {
   /** Tile layout per image file + splitting mode: lets a later turn build its prompt without re-reading the image. */
   private readonly layouts = new Map<string, ImageLayout>();
+  private readonly fed: FedCounter;
 
-  constructor(private readonly loaded: LoadedModel) {}
+  constructor(private readonly loaded: LoadedModel) {
+    this.fed = new FedCounter((loaded.model as unknown as { sessions: ConstructorParameters<typeof FedCounter>[0] }).sessions);
+  }
 
   private get imageTokenId(): number {
     return this.loaded.config.image_token_id;
@@ -201,8 +205,10 @@ export class Generator {
 
     // 5. Generate.
     const streamer = new TextDeltaStreamer(tokenizer, o.onText);
+    let fed: FedStats;
     const sample = (o.temperature ?? 0) > 0;
     let out: Awaited<ReturnType<typeof model.generate>>;
+    this.fed.begin();
     try {
       out = await model.generate({
         input_ids: enc.input_ids,
@@ -218,6 +224,8 @@ export class Generator {
       });
     } catch (err) {
       throw new EngineError(`Generation failed: ${(err as Error).message.split('\n')[0]}`, 'internal');
+    } finally {
+      fed = this.fed.end();
     }
     const sequence = tokenIds(out.sequences);
     const tokens = sequence.slice(ids.length);
@@ -232,6 +240,7 @@ export class Generator {
       imageTokens: ids.filter((t) => t === this.imageTokenId).length,
       promptTokens: ids.length,
       cachedTokens: reuse,
+      fed,
       stopped: o.stopper.interrupted,
       droppedTurns,
       ms: Math.round(performance.now() - t0),

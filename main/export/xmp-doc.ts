@@ -24,7 +24,7 @@ export interface XmpFields {
   subjects: string[];
   /** digiKam:TagsList ('/'-separated hierarchy). */
   tagsList: string[];
-  /** lr:HierarchicalSubject ('|'-separated hierarchy). */
+  /** lr:hierarchicalSubject ('|'-separated hierarchy). */
   hierarchical: string[];
 }
 
@@ -125,7 +125,7 @@ export function readXmpFields(xml: string): XmpFields {
         if (text.trim()) fields.description = text.trim();
       } else if (is(prop, ps, NS.dc, 'subject')) fields.subjects.push(...items());
       else if (is(prop, ps, NS.digiKam, 'TagsList')) fields.tagsList.push(...items());
-      else if (is(prop, ps, NS.lr, 'HierarchicalSubject')) fields.hierarchical.push(...items());
+      else if (is(prop, ps, NS.lr, 'hierarchicalSubject')) fields.hierarchical.push(...items());
     }
   }
   return fields;
@@ -143,7 +143,9 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>
 `;
 
-const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'HierarchicalSubject']];
+// Property names are case-sensitive: Lightroom's (and exiftool's) is lr:hierarchicalSubject. exiftool
+// reads a wrongly cased property under the same tag name, so test/export/export.test.ts checks raw names.
+const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'hierarchicalSubject']];
 /** Place properties: ours only when the photo has a place (a sidecar's place from another tool is kept otherwise). */
 const PLACE_OWNED: [keyof typeof NS, string][] = [['photoshop', 'City'], ['photoshop', 'State'], ['photoshop', 'Country'], ['Iptc4xmpCore', 'CountryCode']];
 /** GPS: written only for a place a person set (the file's own GPS is already in the file). */
@@ -247,7 +249,7 @@ export function mergeXmp(existing: string | null, data: XmpData): string {
   if (tags.length) {
     added.push({ [`${declare('dc')}:subject`]: [container('Bag', tags.map((t) => li(t)))] });
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
-    added.push({ [`${declare('lr')}:HierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
+    added.push({ [`${declare('lr')}:hierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
   }
   if (data.rating !== undefined && data.rating !== null) added.push({ [`${declare('xmp')}:Rating`]: [{ '#text': String(data.rating) }] });
   const label = data.label?.trim();

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { AppError, type ErrorKind } from '../../shared/errors';
+import { networkFailure } from './hub-errors';
 
 export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
 
@@ -27,12 +28,26 @@ const httpStatusOf = (err: unknown): number | undefined => {
 /** A downloaded file whose hash is wrong: not retried (the same bytes would come again). */
 const checksumError = (message: string) => new AppError('unavailable', message, { details: { checksum: true } });
 
+/** A retry about to happen, as progress reports it. */
+export interface RetryNotice {
+  /** The attempt that comes next (2 = the first retry). */
+  attempt: number;
+  /** Attempts in all (the first plus the retries). */
+  of: number;
+  /** Why the previous attempt failed. */
+  reason: string;
+  /** Wait before the next attempt. */
+  delayMs: number;
+}
+
 export interface RetryOptions {
   /** Further attempts after the first (default 5). */
   retries: number;
   /** First backoff delay; doubles each attempt, capped at 30 s (default 1000 ms). */
   backoffMs: number;
   signal?: AbortSignal;
+  /** Told before each wait, so a person sees the retries as they happen. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface BlobDownload extends RetryOptions {
@@ -54,7 +69,15 @@ function isRetryable(err: unknown): boolean {
   // Worth another try: server trouble or rate limits, not a missing or forbidden file.
   const status = httpStatusOf(err);
   if (status !== undefined) return status >= 500 || status === 408 || status === 429;
-  return true; // network errors: reset, refused, terminated mid-body
+  // No DNS, nothing listening, a bad certificate: another try in a second will not help; say so at once.
+  const net = networkFailure(err);
+  if (net) return net.transient;
+  return true; // the body cut short (terminated mid-body, connection closed early)
+}
+
+function reasonOf(err: unknown): string {
+  const net = networkFailure(err);
+  return net ? net.what : (err as Error)?.message ?? String(err);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -73,7 +96,9 @@ export async function withRetries<T>(opts: RetryOptions, fn: (attempt: number) =
       return await fn(attempt);
     } catch (err) {
       if (!isRetryable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
-      await sleep(Math.min(30_000, opts.backoffMs * 2 ** attempt), opts.signal);
+      const delayMs = Math.min(30_000, opts.backoffMs * 2 ** attempt);
+      opts.onRetry?.({ attempt: attempt + 2, of: opts.retries + 1, reason: reasonOf(err), delayMs });
+      await sleep(delayMs, opts.signal);
     }
   }
 }

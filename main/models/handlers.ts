@@ -53,6 +53,12 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
       onProgress: (p) => ctx.events.emit('models.download', p),
     })),
 
+    'models.cancel': async ({ repo }) => {
+      const running = pulling.get(repo);
+      running?.abort();
+      return { cancelled: Boolean(running) };
+    },
+
     'models.remove': async ({ repo }) => {
       if (pulling.has(repo)) throw new AppError('conflict', `${repo} is being downloaded; wait for it or cancel it first`);
       return { removed: store.remove(repo) };

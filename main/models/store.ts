@@ -13,9 +13,10 @@ import { onnxFilesFor, sessionDtypes, SESSION_NAMES, type ConcreteDtype, type Se
 import { assertRepoId, isRepoId, listFiles, RepoCache, repoFromFolderName } from './hub-cache';
 import { fetchListing, resolveUrl, type HubFile, type RepoListing } from './hub-api';
 import { downloadBlob, type RetryOptions } from './download';
+import { hubFailing, hubUnreachable, networkFailure } from './hub-errors';
+import { AppError } from '../../shared/errors';
 import { assertSmolVlmFolder, externalDataFiles, inspectLayout, OPTIONAL_CONFIG_FILES, REQUIRED_CONFIG_FILES } from './layout';
 import { ProgressMeter } from './progress';
-import { AppError } from '../../shared/errors';
 
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
 /** Namespace of models imported from a folder (never fetched from a hub). */
@@ -126,7 +127,12 @@ export class ModelStore {
 
     const headers: Record<string, string> = { 'user-agent': 'smolalbum/0.1' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    const retry = { retries: this.opts.retries ?? 5, backoffMs: this.opts.backoffMs ?? 1000, signal: opts.signal };
+    const emit = opts.onProgress ?? (() => {});
+    let meter: ProgressMeter | null = null;
+    const retry: RetryOptions = {
+      retries: this.opts.retries ?? 5, backoffMs: this.opts.backoffMs ?? 1000, signal: opts.signal,
+      onRetry: (r) => (meter ? meter.retrying(r) : emit({ repo, file: '', bytes: 0, total: 0, bytesPerSec: 0, etaMs: null, done: false, retry: r })),
+    };
     try {
       const listing = await fetchListing(this.endpoint, repo, revision, headers, retry);
       const wanted = this.wantedFiles(listing, onnx);
@@ -136,15 +142,29 @@ export class ModelStore {
       cache.writeRef(revision, listing.commit);
 
       const total = wanted.reduce((sum, f) => sum + f.size, 0);
-      const meter = new ProgressMeter(repo, total, opts.onProgress ?? (() => {}), this.opts.progressIntervalMs);
+      meter = new ProgressMeter(repo, total, emit, this.opts.progressIntervalMs);
       await this.fetchFiles(repo, cache, listing.commit, wanted, meter, headers, retry);
       meter.report(true);
       return this.describe(repo, cache.snapshotDir(listing.commit));
     } catch (err) {
-      if (!opts.signal?.aborted) throw err;
+      if (!opts.signal?.aborted) throw this.hubError(err);
       const why = opts.signal.reason instanceof Error && opts.signal.reason.name !== 'AbortError' ? `: ${opts.signal.reason.message}` : '';
-      throw new AppError('cancelled', `The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`);
+      throw new AppError('cancelled', `The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`, { cause: err });
     }
+  }
+
+  /** A network or hub failure as an AppError naming the cause and what to do; anything else unchanged. */
+  private hubError(err: unknown): unknown {
+    const status = err instanceof AppError ? err.details?.status : undefined;
+    if (typeof status === 'number') {
+      // A hub answer that outlived the retries (5xx, 408, 429) says so and what to do.
+      if (status >= 500 || status === 408 || status === 429) return hubFailing(this.endpoint, status, (err as AppError).message, err);
+      return err;
+    }
+    if (err instanceof AppError) return err;
+    const net = networkFailure(err, this.endpoint);
+    if (net) return hubUnreachable(this.endpoint, net, err);
+    return err;
   }
 
   private async fetchFiles(

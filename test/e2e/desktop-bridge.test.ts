@@ -5,9 +5,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, rendererBuilt, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
+import { launchBrowser, requireRenderer, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let photoDir: string;
 let served: Served;
@@ -60,7 +60,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-run('renderer over the desktop bridge', () => {
+describe('renderer over the desktop bridge', () => {
   it('uses window.smolalbum: native folder picker, events, smolalbum:// images', async () => {
     const page = session.page;
     await page.addInitScript(installBridge, { origin: served.origin, token: served.token, folder: photoDir });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, tileImageState, screenshot, tempDir, writePhoto,
+  launchBrowser, loadedTileImages, requireRenderer, scrollGridCollectingLoaded, tileImageState, screenshot, tempDir, writePhoto,
   unnamedControls, type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
   openWebMode, closeWebMode,
 } from './support';
@@ -32,7 +32,7 @@ const PHOTOS: PhotoSpec[] = [
   })),
 ];
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let photoDir: string;
 let served: Served;
@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWebMode({ session, served, dir }));
 
-run('SmolAlbum in the browser (web mode)', () => {
+describe('SmolAlbum in the browser (web mode)', () => {
   it('first run: keeps the token out of the address bar and asks for folders', async () => {
     await page.goto(served.url);
     await page.getByTestId('first-run').waitFor();

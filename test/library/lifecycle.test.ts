@@ -134,6 +134,24 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(await lib.service['photos.get']({ id: now.id })).toMatchObject({ cameraMake: 'SONY', takenAt: '2018-08-08T08:08:08', width: 120, height: 80 });
   });
 
+  it('re-reads a photo rewritten in place with the same size (size alone is not enough)', async () => {
+    const file = path.join(photos, 'trip/day2/no-exif.jpg');
+    const old = byRel(lib.ctx, 'trip/day2/no-exif.jpg')!;
+    const before = await fs.readFile(file);
+    const bytes = Buffer.from(before.toString('latin1').replaceAll('ILCE-7M3', 'ILCE-7M4'), 'latin1');
+    expect(bytes.equals(before)).toBe(false);
+    expect(bytes.length).toBe(before.length);
+    const mtime = new Date(statSync(file).mtimeMs + 5_000);
+    await fs.writeFile(file, bytes);
+    await fs.utimes(file, mtime, mtime);
+    const summary = await scanUntouched();
+    expect(summary).toMatchObject({ added: 0, changed: 1, unchanged: 3 });
+    const now = byRel(lib.ctx, 'trip/day2/no-exif.jpg')!;
+    expect(now.id).toBe(old.id);
+    expect(now.content_hash).not.toBe(old.content_hash);
+    expect(await lib.service['photos.get']({ id: now.id })).toMatchObject({ cameraModel: 'ILCE-7M4' });
+  });
+
   it('keeps the id and everything attached when a photo is moved', async () => {
     const old = byRel(lib.ctx, 'trip/street.png')!;
     const db = lib.ctx.db;
