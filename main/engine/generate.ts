@@ -88,7 +88,7 @@ export class Generator {
   private readonly fed: FedCounter;
 
   constructor(private readonly loaded: LoadedModel) {
-    this.fed = new FedCounter((loaded.model as unknown as { sessions: ConstructorParameters<typeof FedCounter>[0] }).sessions);
+    this.fed = new FedCounter(loaded.model.sessions);
   }
 
   private get imageTokenId(): number {

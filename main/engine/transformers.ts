@@ -80,6 +80,14 @@ export interface VlmModel {
   /** Input names of each ONNX session (decoder_model_merged, vision_encoder, embed_tokens). */
   sessionInputNames(session: string): string[] | undefined;
   generate(args: GenerateArgs): Promise<GenerateOutput>;
+  /** The ONNX sessions by name, whose run() main/engine/fed-counter.ts wraps to count what they are fed. */
+  readonly sessions: Record<string, OrtSessionLike>;
+}
+
+/** The part of an onnxruntime InferenceSession that transformers.js calls. */
+export interface OrtSessionLike {
+  inputNames: string[];
+  run: (feed: Record<string, { dims?: readonly number[] } | undefined>, ...rest: unknown[]) => Promise<unknown>;
 }
 
 export interface LoadModelOptions {
@@ -130,8 +138,9 @@ export async function loadProcessor(dir: string): Promise<VlmProcessor> {
 }
 
 function wrapModel(m: PreTrainedModel): VlmModel {
-  const sessions = (m as unknown as { sessions: Record<string, { inputNames: string[] } | undefined> }).sessions;
+  const sessions = (m as unknown as { sessions: Record<string, OrtSessionLike> }).sessions;
   return {
+    sessions,
     sessionInputNames: (session) => sessions[session]?.inputNames,
     generate: async (args) => (await m.generate({ ...args, return_dict_in_generate: true } as never)) as unknown as GenerateOutput,
   };
