@@ -2,7 +2,7 @@
 // without keys) plus the secret store (each endpoint's API key). Nothing here ever returns a key
 // to a caller that could show it: EndpointInfo only says whether one is set.
 import type { Db } from '../db/connection';
-import { getSettings, setSetting } from '../models/settings';
+import { getSettings, storeSetting } from '../models/settings';
 import { AppError } from '../../shared/errors';
 import type { EndpointInfo, ImageFormat } from '../../shared/contract/engines';
 import type { SecretStore } from './secrets';
@@ -58,7 +58,7 @@ export function listEndpoints(db: Db): EndpointConfig[] {
 }
 
 function save(db: Db, list: EndpointConfig[]): void {
-  setSetting(db, ENDPOINTS_KEY, list);
+  storeSetting(db, ENDPOINTS_KEY, list);
 }
 
 export function localFallback(db: Db): boolean {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Service } from '../../shared/api';
 import type { AppContext } from '../service/context';
-import { setSetting } from '../models/settings';
+import { storeSetting } from '../models/settings';
 import { addEndpoint, endpointInfo, findEndpoint, listEndpoints, localFallback, LOCAL_FALLBACK_KEY, removeEndpoint, updateEndpoint } from './endpoints';
 import { endpointBackend } from './backends';
 import type { EndpointTest } from '../../shared/contract/engines';
@@ -63,7 +63,7 @@ export function engineHandlers(ctx: AppContext): EngineHandlers {
       return { removed: true };
     },
     async 'engines.setLocalFallback'({ enabled }) {
-      setSetting(ctx.db, LOCAL_FALLBACK_KEY, enabled);
+      storeSetting(ctx.db, LOCAL_FALLBACK_KEY, enabled);
       return { localFallback: enabled };
     },
     async 'engines.test'({ name }) {

@@ -30,6 +30,8 @@ const validators: Readonly<Record<string, (v: unknown) => string | null>> = {
   [SETTING_KEYS.model]: (v) => (typeof v === 'string' && v.length > 0 && v.length <= 1000 ? null : 'must be a model id or folder'),
   [SETTING_KEYS.device]: (v) => ((DEVICES as readonly unknown[]).includes(v) ? null : `must be one of ${DEVICES.join(', ')}`),
   [SETTING_KEYS.dtype]: (v) => ((DTYPES as readonly unknown[]).includes(v) ? null : `must be one of ${DTYPES.join(', ')}`),
+  // Whether the local engine takes jobs when every remote endpoint is cooling down (main/engine/endpoints.ts).
+  'engines.localFallback': (v) => (typeof v === 'boolean' ? null : 'must be true or false'),
 };
 
 export function getSettings(db: Db): Record<string, unknown> {
@@ -40,11 +42,22 @@ export function getSettings(db: Db): Record<string, unknown> {
   return out;
 }
 
-/** Stores a value (null or undefined removes the key). Throws a readable error for an invalid value. */
+/**
+ * Stores a value a caller asked for (`settings.set`; null or undefined removes the key). Only keys the
+ * app reads (validated) and view preferences (ui.*) are accepted; throws a readable error otherwise.
+ */
 export function setSetting(db: Db, key: string, value: unknown): void {
   if (!Object.hasOwn(validators, key) && !UI_KEY.test(key)) {
     throw new AppError('input', `Unknown setting "${key}": settings are ${Object.keys(validators).join(', ')} or view preferences named ui.*`);
   }
+  storeSetting(db, key, value);
+}
+
+/**
+ * Stores a value under a key owned by an area of the app that validated it itself (e.g. the engine
+ * endpoints list in main/engine/endpoints.ts). Size and nesting limits still hold.
+ */
+export function storeSetting(db: Db, key: string, value: unknown): void {
   if (value === undefined || value === null) {
     db.prepare('DELETE FROM settings WHERE key = ?').run(key);
     return;

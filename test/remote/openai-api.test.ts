@@ -129,11 +129,15 @@ describe('serve --api with the openai client', () => {
     try {
       const c = new OpenAI({ baseURL: `${busy.url}v1`, apiKey: 'k', maxRetries: 0 });
       const msg = { model: modelId, max_tokens: 30, messages: [{ role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: red } }, { type: 'text' as const, text: 'Go on.' }] }] };
-      const first = c.chat.completions.create(msg);
+      // The first request is long (the forged model never stops early) so it is surely in flight
+      // when the second arrives, however fast the machine; it is aborted once the 429 is seen.
+      const abort = new AbortController();
+      const first = c.chat.completions.create({ ...msg, max_tokens: 2000 }, { signal: abort.signal }).then(() => null, (e: unknown) => e);
       await new Promise((r) => setTimeout(r, 300));
       const second = await c.chat.completions.create(msg).then(() => null, (e: unknown) => e);
       expect(second).toBeInstanceOf(OpenAI.RateLimitError);
       expect(Number((second as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      abort.abort();
       await first;
     } finally {
       await busy.close();
