@@ -8,14 +8,20 @@ import type { RuleGroup } from '../../shared/rules';
 import { albumFilter, albumRow, autoAlbumRule, albumNotFound, compileRuleFor, type AlbumRow } from './album-filter';
 import { parseRule, type CompiledRule } from './rule-sql';
 import { photoSummaries } from './photo-summaries';
+import { HAS_THUMB_SQL } from '../library/repo';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
 
-/** How many photos the filter matches, and the newest one as cover, in one pass. */
+/**
+ * How many photos the filter matches, and the newest one that has a grid thumbnail as cover (a photo
+ * just found, or one that failed to decode, has none yet: its cover URL would be a 404).
+ */
 export function countAndCover(db: Db, f: CompiledRule): { count: number; coverId: number | null } {
-  const row = db.prepare(`SELECT p.id, count(*) OVER () AS count FROM photos p WHERE ${f.where}
-    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number; count: number } | undefined;
-  return row ? { count: row.count, coverId: row.id } : { count: 0, coverId: null };
+  const { count } = db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
+  if (count === 0) return { count: 0, coverId: null };
+  const cover = db.prepare(`SELECT p.id FROM photos p WHERE (${f.where}) AND ${HAS_THUMB_SQL}
+    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number } | undefined;
+  return { count, coverId: cover?.id ?? null };
 }
 
 export function toAlbum(db: Db, row: AlbumRow): Album {

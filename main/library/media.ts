@@ -6,7 +6,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
 import { ensurePreview, thumbFiles } from './thumbs';
-import { absolutePath } from './repo';
+import { absolutePath, HAS_THUMB_SQL } from './repo';
 import { FORMAT_MIME, type MediaFormat } from '../../shared/media';
 
 export type MediaKind = 'thumb' | 'preview' | 'photo';
@@ -28,7 +28,7 @@ interface MediaRow {
 export async function resolveMedia(ctx: AppContext, kind: MediaKind, id: number): Promise<MediaFile | null> {
   if (!Number.isInteger(id) || id <= 0) return null;
   const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
-      EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS thumb_done
+      ${HAS_THUMB_SQL} AS thumb_done
     FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id = ?`).get(id) as MediaRow | undefined;
   if (!row) return null;
   if (kind === 'thumb' || kind === 'preview') {

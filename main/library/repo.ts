@@ -12,10 +12,11 @@ import type {
 } from '../../shared/types';
 import { photoPlace } from '../places/place-queries';
 
+/** True when photo p's grid thumbnail has been made (alias p for photos). */
+export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
-  p.width, p.height, p.status, pt.caption AS caption, p.rating, p.favourite,
-  EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb`;
+  p.width, p.height, p.status, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
 export const PHOTO_SUMMARY_FROM = `photos p CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id`;

@@ -125,6 +125,10 @@ describe('albums stay current', () => {
     expect(after.coverId).toBe(added);
     const page = await service['albums.photos']({ id: album.id, limit: 10 });
     expect(page.items[0]!.id).toBe(added);
+    // A newer match whose thumbnail is not made yet counts, but the cover stays a photo that has one.
+    const unthumbed = insertPhoto(ctx.db, root.id, { relPath: 'new/just-found.jpg', takenAt: '2025-01-01T00:00:00', aiTags: ['dog'], thumb: false });
+    expect(await service['albums.get']({ id: album.id })).toMatchObject({ count: 4, coverId: added });
+    ctx.db.prepare('DELETE FROM photos WHERE id = ?').run(unthumbed);
     ctx.db.prepare('DELETE FROM photos WHERE id = ?').run(added);
     expect((await service['albums.get']({ id: album.id })).count).toBe(2);
     await service['albums.remove']({ id: album.id as number });

@@ -220,7 +220,12 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
 }
 
 export function watchProblems(page: Page, problems: string[]): void {
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`); });
+  // A failed resource load logs only its status; the location names which request it was.
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url;
+    problems.push(`console.error: ${msg.text()}${where && msg.text().startsWith('Failed to load resource') ? ` (${where.replace(/token=[^&]+/, 'token=…')})` : ''}`);
+  });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 }
 

@@ -1,7 +1,7 @@
 // #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
 // place; stars and favourite (click, or keys 0–5 and F); EXIF details; previous/next (← →); "Ask
 // about this photo" opens chat with it attached.
-import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PhotoDetail, Provenance } from '../../../shared/types';
 import { api, mediaUrl } from '../api';
 import { useEvent } from '../hooks/useEvent';
@@ -128,8 +128,13 @@ export function PhotoView({ id }: { id: number }) {
   useEffect(load, [load]);
   useEvent('library.changed', (p) => { if (!p.photoIds || p.photoIds.includes(id)) load(); });
 
+  // The key handler reads the shown photo through a ref and is registered once: a key pressed right
+  // after a photo appears (before a re-registering effect would run) must still act on that photo.
+  const shown = useRef(photo);
+  shown.current = photo;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const photo = shown.current;
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
       if (e.key === 'ArrowLeft' && photo?.prevId) navigate(href.photo(photo.prevId), { replace: true });
@@ -140,7 +145,7 @@ export function PhotoView({ id }: { id: number }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [photo, load]);
+  }, [load]);
 
   if (error) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: error })}</p></div>;
   if (!photo) return <div className="view" aria-busy="true" />;
