@@ -6,8 +6,7 @@ export const methodChannel = (name: string): string => `${METHOD_CHANNEL_PREFIX}
 export const EVENT_CHANNEL = 'smolalbum:event';
 export const PICK_FOLDERS_CHANNEL = 'smolalbum:pick-folders';
 export const OPEN_FILES_CHANNEL = 'smolalbum:open-files';
+/** Answers the contract's method names, so the preload need not bundle the contract (and zod). */
+export const METHOD_NAMES_CHANNEL = 'smolalbum:method-names';
 
-/** What crosses IPC for a call: errors travel as data so the renderer keeps their name and status. */
-export type IpcResult<T = unknown> =
-  | { ok: true; value: T }
-  | { ok: false; error: { name: string; message: string; status?: number } };
+export type { IpcResult } from '../shared/api';

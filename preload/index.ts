@@ -1,12 +1,19 @@
 // The sandboxed preload: exposes `window.smolalbum`, built from the contract's method and event names and
 // checked against PreloadBridge with `satisfies` (Actual's preload habit). The page never gets
 // ipcRenderer, events objects or anything from Node — only these functions, which accept contract
-// names only and pass plain data.
+// names only and pass plain data. It imports no schemas (they would bundle zod into it): event names
+// come from shared/events.ts, method names from main once, over METHOD_NAMES_CHANNEL.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { eventNames, isMethodName, type EventName, type Events, type Input, type MethodName, type Output, type PreloadBridge } from '../shared/api';
-import { EVENT_CHANNEL, OPEN_FILES_CHANNEL, PICK_FOLDERS_CHANNEL, methodChannel, type IpcResult } from './channels';
+import type { EventName, Events, Input, IpcResult, MethodName, Output, PreloadBridge } from '../shared/api';
+import { eventNames } from '../shared/events';
+import { EVENT_CHANNEL, METHOD_NAMES_CHANNEL, OPEN_FILES_CHANNEL, PICK_FOLDERS_CHANNEL, methodChannel } from './channels';
 
 const knownEvents: ReadonlySet<string> = new Set(eventNames);
+let knownMethods: Promise<ReadonlySet<string>> | null = null;
+/** The contract's method names, asked of main on the first call (an unanswered ask is retried next time). */
+const methodNames = (): Promise<ReadonlySet<string>> => (knownMethods ??= ipcRenderer.invoke(METHOD_NAMES_CHANNEL)
+  .then((r: IpcResult<string[]>) => new Set(r.ok ? r.value : []))
+  .catch((err: unknown) => { knownMethods = null; throw err; }));
 type Listener = (payload: unknown) => void;
 
 /** One ipcRenderer listener per channel fans out to the page's listeners (no listener leaks per subscribe). */
@@ -21,19 +28,17 @@ ipcRenderer.on(OPEN_FILES_CHANNEL, (_e: IpcRendererEvent, paths: unknown) => {
   for (const fn of openFilesListeners) fn([...paths]);
 });
 
-/** Rebuilds an Error from the data main sent, keeping its name and status for the UI. */
+/** The value, or an Error with main's message (a folder dialog's failures need no kind). */
 function unwrap<T>(result: IpcResult<T>): T {
   if (result.ok) return result.value;
-  const err = new Error(result.error.message) as Error & { status?: number };
-  err.name = result.error.name;
-  if (result.error.status !== undefined) err.status = result.error.status;
-  throw err;
+  throw new Error(result.error.message);
 }
 
 const api = {
-  async invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> {
-    if (typeof name !== 'string' || !isMethodName(name)) throw new Error(`Unknown method: ${String(name)}`);
-    return unwrap((await ipcRenderer.invoke(methodChannel(name), input)) as IpcResult<Output<K>>);
+  async invoke<K extends MethodName>(name: K, input: Input<K>): Promise<IpcResult<Output<K>>> {
+    if (typeof name !== 'string' || !(await methodNames()).has(name)) throw new Error(`Unknown method: ${String(name)}`);
+    // Returned as data: the renderer's transport rebuilds the error with its kind and status.
+    return (await ipcRenderer.invoke(methodChannel(name), input)) as IpcResult<Output<K>>;
   },
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
     if (!knownEvents.has(name)) throw new Error(`Unknown event: ${String(name)}`);

@@ -5,22 +5,27 @@ import { libraryMethods } from './contract/library';
 import { aiMethods } from './contract/ai';
 import { albumMethods } from './contract/albums';
 import { exportMethods } from './contract/export';
+import { ratingMethods } from './contract/ratings';
 import { placeMethods } from './contract/places';
 import { modelMethods, type DownloadProgress, type EngineStatus } from './contract/models';
 import { chatMethods, type CaptionItem, type ChatMessage } from './contract/chat';
 import { videoMethods } from './contract/videos';
 import type { PreviewCodec } from './video';
+import { engineMethods } from './contract/engines';
 import type { AiStatus, Progress } from './types';
+import type { ErrorPayload } from './errors';
 
 export const methods = {
   ...libraryMethods,
   ...aiMethods,
   ...albumMethods,
   ...exportMethods,
+  ...ratingMethods,
   ...placeMethods,
   ...modelMethods,
   ...chatMethods,
   ...videoMethods,
+  ...engineMethods,
 };
 
 export type Methods = typeof methods;
@@ -54,10 +59,8 @@ export interface Events {
   'video.preview': { id: number; codec: PreviewCodec; progress: number };
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = [
-  'library.progress', 'library.changed', 'ai.status', 'engine.status', 'models.download',
-  'chat.token', 'chat.done', 'caption.item', 'albums.changed', 'video.preview',
-];
+/** Every event name (shared/events.ts: a record typed by Events, so it cannot miss one). */
+export { eventNames } from './events';
 
 export type EventListener = <K extends EventName>(name: K, payload: Events[K]) => void;
 
@@ -77,12 +80,21 @@ export type { InputOf, OutputOf };
 export type HandlersFor<M> = { [K in keyof M & MethodName]: Service[K] };
 
 /**
+ * What crosses IPC for a call, and what the preload hands the page: errors travel as data (their
+ * payload plus the HTTP-like status of the kind), because an Error thrown across contextBridge keeps
+ * only its message.
+ */
+export type IpcResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: ErrorPayload & { status: number } };
+
+/**
  * What the Electron preload exposes as `window.smolalbum` (built from the contract; no raw IPC).
  * The renderer's IPC transport wraps it into an ApiClient + EventSource.
  */
 export interface PreloadBridge {
-  /** Calls one contract method over IPC (validated in main). */
-  invoke<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>>;
+  /** Calls one contract method over IPC (validated in main); failures come back as data. */
+  invoke<K extends MethodName>(name: K, input: Input<K>): Promise<IpcResult<Output<K>>>;
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
   /** Absolute path of a dropped/picked File (Electron's webUtils.getPathForFile). */
   pathForFile(file: unknown): string;

@@ -1,7 +1,17 @@
 // Domain types shared by main, preload, renderer and CLI. Dates are ISO-8601 strings.
+import type { BackendStatus } from './contract/engines';
 
-export type PhotoStatus = 'ok' | 'offline' | 'error';
-export type Provenance = 'ai' | 'xmp' | 'user';
+/** 'damaged': decoded only in part (truncated or corrupt data); shown and captioned, with the decoder's warning. */
+export type PhotoStatus = 'ok' | 'offline' | 'error' | 'damaged';
+/** Statuses whose pixels can be shown and captioned. */
+export const VIEWABLE_STATUSES: readonly PhotoStatus[] = ['ok', 'damaged'];
+/**
+ * Where a caption or tag came from, strongest first: a person's own edit, then the file's own metadata
+ * (an XMP sidecar or embedded keywords), then the model. This is the one order; SQL ranks by
+ * sourceRankSql() in main/db/source-rank.ts, built from it. A new source is added here, in its place.
+ */
+export const SOURCE_PRIORITY = ['user', 'xmp', 'ai'] as const;
+export type Provenance = (typeof SOURCE_PRIORITY)[number];
 export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'places' | 'ai';
 /** What an item of the library is: a still, a video, or a Live Photo (a still with its motion clip). */
 export type MediaKind = 'photo' | 'video' | 'live';
@@ -32,6 +42,9 @@ export interface PhotoSummary {
   mediaType: MediaKind;
   /** Length of a video (or a Live Photo's motion) in ms; null for stills. */
   durationMs: number | null;
+  /** Effective stars 0–5 (a person's rating over the file's). */
+  rating: number;
+  favourite: boolean;
 }
 
 export interface CaptionInfo {
@@ -58,6 +71,14 @@ export interface PhotoDetail extends PhotoSummary {
   lat: number | null;
   lon: number | null;
   orientation: number | null;
+  /** GPS altitude in metres. */
+  altitude: number | null;
+  /** Effective label (xmp:Label / digiKam colour label). */
+  label: string | null;
+  /** digiKam pick label from the file. */
+  pick: 'rejected' | 'pending' | 'accepted' | null;
+  /** Whose rating shows: the person's ('user') or the file's ('xmp'); null when nobody rated. */
+  ratingSource: Provenance | null;
   error: string | null;
   /** The effective caption first (user > xmp > ai), then the others. */
   captions: CaptionInfo[];
@@ -110,6 +131,16 @@ export interface SearchHit {
   score: number;
   mediaType: MediaKind;
   durationMs: number | null;
+  rating: number;
+  favourite: boolean;
+}
+
+/** A photo's effective rating, favourite flag and label. */
+export interface PhotoRating {
+  id: number;
+  rating: number;
+  favourite: boolean;
+  label: string | null;
 }
 
 export interface SearchResult {
@@ -141,6 +172,8 @@ export interface AiStatus {
   model: string | null;
   /** Why background captioning stopped (e.g. no model downloaded); null while it works. */
   lastError: string | null;
+  /** Per backend (local engine, endpoints) state and throughput, while endpoints are configured. */
+  backends?: BackendStatus[];
 }
 
 export interface LibraryStatus {

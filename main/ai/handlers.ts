@@ -10,11 +10,7 @@ import { setPaused } from './ai-settings';
 import { aiWorker } from './worker';
 import { resumeQueue } from './stage';
 import { queueRerunFor } from './rerun';
-
-export class PhotoNotFoundError extends Error {
-  readonly status = 404;
-  constructor(id: number) { super(`No photo #${id}`); this.name = 'PhotoNotFoundError'; }
-}
+import { AppError } from '../../shared/errors';
 
 export function aiHandlers(ctx: AppContext): HandlersFor<typeof aiMethods> {
   const { db } = ctx;
@@ -23,7 +19,7 @@ export function aiHandlers(ctx: AppContext): HandlersFor<typeof aiMethods> {
   /** Applies an edit in one transaction (with its photo_text refresh) and returns the photo. */
   const edit = (id: number, change: () => void): PhotoDetail => {
     const photo = db.transaction(() => {
-      if (!db.prepare('SELECT 1 FROM photos WHERE id = ?').get(id)) throw new PhotoNotFoundError(id);
+      if (!db.prepare('SELECT 1 FROM photos WHERE id = ?').get(id)) throw new AppError('not_found', `No photo #${id}`);
       change();
       return getPhotoDetail(db, id)!;
     })();

@@ -4,6 +4,7 @@
 import type { Db } from '../db/connection';
 import { nowIso } from '../db/connection';
 import { refreshPhotoText } from '../db/photo-text';
+import { sourceRankSql } from '../db/source-rank';
 import type { CaptionInfo, Provenance, TagInfo } from '../../shared/types';
 
 /** Trim and collapse inner whitespace; tags compare case-insensitively (tags.name is NOCASE). */
@@ -35,6 +36,9 @@ export interface AiResult {
   tags: readonly string[];
   model: string;
   prompt: string | null;
+  /** Which backend wrote it ('local' or 'openai') and the endpoint's name ('local' for the local engine). */
+  backend?: 'local' | 'openai';
+  endpoint?: string;
 }
 
 /**
@@ -45,10 +49,10 @@ export interface AiResult {
 export function saveAiResult(db: Db, photoId: number, r: AiResult): void {
   const now = nowIso();
   db.prepare(`
-    INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'ai', ?, ?, ?)
+    INSERT INTO captions (photo_id, text, source, model, prompt, created_at, backend, endpoint) VALUES (?, ?, 'ai', ?, ?, ?, ?, ?)
     ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, model = excluded.model,
-      prompt = excluded.prompt, created_at = excluded.created_at`)
-    .run(photoId, r.caption.trim(), r.model, r.prompt, now);
+      prompt = excluded.prompt, created_at = excluded.created_at, backend = excluded.backend, endpoint = excluded.endpoint`)
+    .run(photoId, r.caption.trim(), r.model, r.prompt, now, r.backend ?? 'local', r.endpoint ?? 'local');
   replaceSourceTags(db, photoId, 'ai', r.tags, r.model, now);
   refreshPhotoText(db, [photoId]);
 }
@@ -119,20 +123,18 @@ export function removeTags(db: Db, photoId: number, names: readonly string[]): v
   refreshPhotoText(db, [photoId]);
 }
 
-const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
-
 /** All captions of a photo, the effective one (user > xmp > ai) first. */
 export function photoCaptions(db: Db, photoId: number): CaptionInfo[] {
   return (db.prepare(`SELECT text, source, model, prompt, created_at AS createdAt FROM captions
-    WHERE photo_id = ? ORDER BY ${SOURCE_RANK}`).all(photoId) as CaptionInfo[]);
+    WHERE photo_id = ? ORDER BY ${sourceRankSql('source')}`).all(photoId) as CaptionInfo[]);
 }
 
-/** A photo's tags, one per name, with the highest-priority source that holds it. */
+/** A photo's tags, one per name, with the highest-priority source that holds it; strongest sources first. */
 export function photoTags(db: Db, photoId: number): TagInfo[] {
   return db.prepare(`
     SELECT name, source, confidence FROM (
       SELECT t.name, pt.source, pt.confidence,
-             row_number() OVER (PARTITION BY t.id ORDER BY ${SOURCE_RANK.replaceAll('source', 'pt.source')}) AS rn
+             row_number() OVER (PARTITION BY t.id ORDER BY ${sourceRankSql('pt.source')}) AS rn
       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?)
-    WHERE rn = 1 ORDER BY name COLLATE NOCASE`).all(photoId) as { name: string; source: Provenance; confidence: number | null }[];
+    WHERE rn = 1 ORDER BY ${sourceRankSql('source')}, name COLLATE NOCASE`).all(photoId) as { name: string; source: Provenance; confidence: number | null }[];
 }

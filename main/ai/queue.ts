@@ -26,7 +26,7 @@ export interface JobCounts { done: number; queued: number; running: number; fail
  */
 const NEEDS_JOB = `
   FROM photos p JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL
-  WHERE p.status = 'ok'
+  WHERE p.status IN ('ok','damaged')
     AND NOT EXISTS (SELECT 1 FROM photo_stage a WHERE a.photo_id = p.id AND a.stage = 'ai')
     AND NOT EXISTS (SELECT 1 FROM videos lv WHERE lv.photo_id = p.id AND lv.live_still_id IS NOT NULL)
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = '${CAPTION_JOB}' AND j.photo_id = p.id
@@ -57,15 +57,20 @@ export function claimNext(db: Db): Job | null {
     RETURNING id, photo_id, attempts, model`).get(nowIso()) as Job | undefined) ?? null;
 }
 
-/** Stores the caption and tags and marks the job done in ONE transaction: a kill leaves either both or neither. */
-export function completeJob(db: Db, job: Job, result: AiResult): void {
-  db.transaction(() => {
+/**
+ * Stores the caption and tags and marks the job done in ONE transaction: a kill leaves either both or
+ * neither. Only a job still running is completed (false otherwise): a job finishes exactly once.
+ */
+export function completeJob(db: Db, job: Job, result: AiResult): boolean {
+  return db.transaction(() => {
     const now = nowIso();
+    const claimed = db.prepare("UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ? AND state = 'running'").run(result.model, now, job.id);
+    if (claimed.changes === 0) return false;
     saveAiResult(db, job.photo_id, result);
-    db.prepare("UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ?").run(result.model, now, job.id);
     db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', ?, ?, NULL)
       ON CONFLICT(photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = excluded.attempts, error = NULL`)
       .run(job.photo_id, now, job.attempts);
+    return true;
   })();
 }
 
@@ -114,7 +119,7 @@ export function queueRerun(db: Db, photoIds: readonly number[] | null, model: st
     const selected = photoIds
       ? `SELECT p.id FROM photos p JOIN json_each(?) e ON e.value = p.id`
       : 'SELECT p.id FROM photos p';
-    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL WHERE p.status = 'ok'`;
+    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL WHERE p.status IN ('ok','damaged')`;
     const args = photoIds ? [JSON.stringify(photoIds)] : [];
     db.prepare(`UPDATE jobs SET model = ?, updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state IN ('queued','running') AND photo_id IN (${target})`)
       .run(model, now, ...args);
@@ -137,6 +142,6 @@ export function jobCounts(db: Db): JobCounts {
 /** Absolute path of the photo a job captions, or null when it is gone or offline. */
 export function jobPhotoPath(db: Db, photoId: number): string | null {
   const row = db.prepare(`SELECT r.path AS root, p.rel_path AS rel FROM photos p JOIN roots r ON r.id = p.root_id
-    WHERE p.id = ? AND p.status = 'ok'`).get(photoId) as { root: string; rel: string } | undefined;
+    WHERE p.id = ? AND p.status IN ('ok','damaged')`).get(photoId) as { root: string; rel: string } | undefined;
   return row ? absolutePath(row.root, row.rel) : null;
 }

@@ -4,18 +4,14 @@ import type { AppContext } from '../service/context';
 import { toFtsQuery } from '../db/fts-query';
 import { queueRerun } from './queue';
 import { normalizeModelRef } from './stage';
-
-export class RerunQueryError extends Error {
-  readonly status = 400;
-  constructor(message: string) { super(message); this.name = 'RerunQueryError'; }
-}
+import { AppError } from '../../shared/errors';
 
 export function queueRerunFor(ctx: AppContext, opts: { model?: string; query?: string }): number {
   const query = opts.query?.trim();
   let ids: number[] | null = null;
   if (query) {
     const match = toFtsQuery(query);
-    if (!match) throw new RerunQueryError(`The query "${query}" has no searchable word`);
+    if (!match) throw new AppError('input', `The query "${query}" has no searchable word`);
     ids = (ctx.db.prepare('SELECT rowid AS id FROM photos_fts WHERE photos_fts MATCH ?').all(match) as { id: number }[]).map((r) => r.id);
     if (!ids.length) return 0;
   }

@@ -2,11 +2,10 @@
 // evenly spaced, cached beside its thumbnails, sent as one multi-image prompt. Their times are kept
 // with the caption as provenance.
 import type { Db } from '../db/connection';
+import { setSetting } from '../models/settings';
 import type { AppContext } from '../service/context';
-import { DEFAULT_KEYFRAMES, ensureKeyframes, type Keyframe } from '../media/video/frames';
+import { DEFAULT_KEYFRAMES, ensureKeyframes, KEYFRAMES_KEY, MAX_KEYFRAMES, type Keyframe } from '../media/video/frames';
 
-export const KEYFRAMES_KEY = 'ai.videoKeyframes';
-export const MAX_KEYFRAMES = 8;
 
 /** Frames per video caption: the setting when it is a whole number from 1 to 8, else 4. */
 export function keyframeCount(db: Db): number {
@@ -16,8 +15,7 @@ export function keyframeCount(db: Db): number {
 }
 
 export function setKeyframeCount(db: Db, n: number): void {
-  db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?)
-    ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(KEYFRAMES_KEY, JSON.stringify(n));
+  setSetting(db, KEYFRAMES_KEY, n);
 }
 
 interface ClipRow { content_hash: string | null; duration_ms: number | null }

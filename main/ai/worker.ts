@@ -1,6 +1,9 @@
-// Works through the caption queue one photo at a time via ctx.engine(): pause / resume / cancel,
-// progress with ETA (`ai.status` events), retries with a cap, and a clean stop when the engine
-// cannot run at all (missing model, no device) instead of failing every photo.
+// Works through the caption queue through the dispatcher (main/engine/dispatcher.ts): one lane per
+// slot of every backend (the local engine, OpenAI-compatible endpoints), each lane claiming a job
+// only once it holds a slot. Pause / resume / cancel, progress with ETA (`ai.status` events, with
+// per-backend state), retries with a cap, and a clean stop when no backend can run at all (missing
+// model, no device, no endpoint) instead of failing every photo.
+import { setMaxListeners } from 'node:events';
 import type { AppContext } from '../service/context';
 import type { AiStatus } from '../../shared/types';
 import { engineSettings } from '../models/settings';
@@ -12,6 +15,9 @@ import { captionImagePath } from './image-path';
 import { importXmpMetadata } from './xmp-import';
 import { saveCaptionFrames, videoKeyframes } from './video-frames';
 import { AppError } from '../../shared/errors';
+import { createDispatcher } from '../engine/backends';
+import type { Dispatcher, Slot } from '../engine/dispatcher';
+import type { DispatcherOptions } from '../engine/dispatcher';
 
 export interface AiRunOptions {
   /** Model for jobs that don't name one (default: the configured engine model). */
@@ -21,6 +27,8 @@ export interface AiRunOptions {
   /** Keep waiting for new photos when the queue is empty (the app); otherwise return (CLI). */
   follow?: boolean;
   onStatus?: (s: AiStatus) => void;
+  /** Dispatcher tuning (tests: short cooldowns). */
+  dispatcher?: Partial<DispatcherOptions>;
 }
 
 export interface AiRunSummary {
@@ -50,14 +58,14 @@ export function aiWorker(ctx: AppContext): AiWorker {
 
 export class AiWorker {
   private active: Promise<AiRunSummary> | null = null;
-  private inflight: AbortController | null = null;
+  private readonly inflight = new Set<AbortController>();
+  private dispatcher: Dispatcher | null = null;
   private readonly durations: number[] = [];
   private model: string | null = null;
-  private wake: (() => void) | null = null;
+  private readonly wakers = new Set<() => void>();
   /** Set by stop()/cancel(): the loop ends and the photo in flight is released. */
   private halt: 'stop' | 'cancel' | null = null;
   private closeHooked = false;
-  private selfEmit = false;
   private listening = false;
   private recovered = false;
   /** Why the last run ended early (engine unavailable); cleared by the next captioned photo. */
@@ -76,12 +84,13 @@ export class AiWorker {
       etaMs: avg !== null && c.queued + c.running > 0 ? Math.round(avg * (c.queued + c.running)) : null,
       model: this.model ?? safeConfiguredModel(this.ctx),
       lastError: this.lastError,
+      ...(this.dispatcher?.hasRemote ? { backends: this.dispatcher.status() } : {}),
     };
   }
 
   /** Runs the queue (or joins the run in progress). */
   run(opts: AiRunOptions = {}): Promise<AiRunSummary> {
-    if (this.active) { this.wake?.(); return this.active; }
+    if (this.active) { this.wakeAll(); return this.active; }
     // A job left running belongs to a process that died: queue it again (once, when this process
     // starts working the queue — merely reading the status changes nothing).
     if (!this.recovered) { recoverInterrupted(this.ctx.db); this.recovered = true; }
@@ -91,33 +100,48 @@ export class AiWorker {
   }
 
   /**
-   * The app's mode: caption in the background and keep following the library — after each change
-   * (a scan, the watcher) existing XMP text is imported and new photos are queued.
+   * The app's mode: caption in the background and keep following the library. The indexer hands
+   * each written batch on through `indexed()` (no event listener, no echo to filter).
    */
   startBackground(opts: Omit<AiRunOptions, 'follow' | 'signal'> = {}): void {
     if (!this.listening) {
       this.listening = true;
-      let timer: NodeJS.Timeout | null = null;
-      const off = this.ctx.events.on('library.changed', () => {
-        if (this.selfEmit || timer) return;
-        timer = setTimeout(() => {
-          timer = null;
-          // XMP text is imported even while captioning is paused; new photos wait in the queue.
-          const queue = () => { if (this.active) this.nudge(); };
-          importXmpMetadata(this.ctx).then(queue, queue);
-        }, 1000);
-        timer.unref();
-      });
-      this.ctx.onClose(() => { off(); if (timer) clearTimeout(timer); return this.stop(); });
+      this.ctx.onClose(() => { this.listening = false; return this.stop(); });
     }
     void this.run({ ...opts, follow: true }).catch(() => {});
   }
 
-  /** New photos may need captions (called after scans): queue them and wake a waiting loop. */
+  /**
+   * The indexer's hand-off after each batch of photos it wrote (scans, indexPaths, the watcher):
+   * with a background worker, existing XMP text is imported (even while captioning is paused) and
+   * new photos are queued and the loop woken at once. Without one (the CLI) the caller runs the
+   * AI stage itself.
+   */
+  indexed(): void {
+    if (!this.listening) return;
+    const queue = () => { if (this.active) this.nudge(); };
+    importXmpMetadata(this.ctx).then(queue, queue);
+  }
+
+  /**
+   * The model or device changed: a background worker that stopped because the engine could not run
+   * starts again at once, a waiting one is woken.
+   */
+  engineChanged(): void {
+    if (!this.listening || isPaused(this.ctx.db)) return;
+    if (this.active) this.nudge();
+    else void this.run({ follow: true }).catch(() => {});
+  }
+
+  /** Queues photos that need captions and wakes a waiting loop at once (also after ai.rerun). */
   nudge(): number {
     const queued = enqueueMissing(this.ctx.db);
-    if (queued) this.wake?.();
+    this.wakeAll();
     return queued;
+  }
+
+  private wakeAll(): void {
+    for (const w of [...this.wakers]) w();
   }
 
   /** Stops the run; the photo in flight stays queued. */
@@ -134,8 +158,9 @@ export class AiWorker {
   private async halt_(how: 'stop' | 'cancel'): Promise<void> {
     if (!this.active) return;
     this.halt = how;
-    this.inflight?.abort();
-    this.wake?.();
+    for (const c of this.inflight) c.abort();
+    this.lanesAbort?.abort();
+    this.wakeAll();
     await this.active.catch(() => {});
   }
 
@@ -146,80 +171,122 @@ export class AiWorker {
     return s;
   }
 
+  private lanesAbort: AbortController | null = null;
+
   private async loop(opts: AiRunOptions): Promise<AiRunSummary> {
     const started = Date.now();
     const summary: AiRunSummary = { captioned: 0, failed: 0, stoppedBy: 'drained', error: null, ms: 0 };
-    const { db } = this.ctx;
     this.emit(opts);
-    for (;;) {
-      if (opts.signal?.aborted || this.halt) { summary.stoppedBy = 'aborted'; break; }
-      if (isPaused(db)) { summary.stoppedBy = 'paused'; break; }
-      const job = claimNext(db);
-      if (!job) {
-        if (!opts.follow || !(await this.idle(opts.signal))) break;
-        continue;
-      }
-      const outcome = await this.process(job, opts);
-      if (outcome === 'done') { summary.captioned++; this.lastError = null; }
-      else if (outcome === 'failed') summary.failed++;
-      else if (outcome === 'stopped') { summary.stoppedBy = opts.signal?.aborted ? 'aborted' : 'paused'; break; }
-      else if (outcome !== 'retry') { summary.stoppedBy = 'engine'; summary.error = outcome.error; this.lastError = outcome.error; break; }
-      this.emit(opts);
+    const dispatcher = createDispatcher(this.ctx, opts.dispatcher);
+    this.dispatcher = dispatcher;
+    // Ends every lane's wait for a slot when the run stops (a stop, the caller's signal, an engine stop).
+    const lanesAbort = new AbortController();
+    // Every lane waits on it (for a slot, for new photos): more listeners than Node's default 10.
+    setMaxListeners(0, lanesAbort.signal);
+    this.lanesAbort = lanesAbort;
+    const onAbort = () => lanesAbort.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const lanes = Math.max(1, dispatcher.capacity);
+      await Promise.all(Array.from({ length: lanes }, () => this.lane(dispatcher, opts, summary, lanesAbort)));
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      dispatcher.close();
+      this.lanesAbort = null;
     }
     summary.ms = Date.now() - started;
     return summary;
   }
 
+  /** One lane: hold a slot, claim a job for it, caption, repeat. */
+  private async lane(dispatcher: Dispatcher, opts: AiRunOptions, summary: AiRunSummary, lanesAbort: AbortController): Promise<void> {
+    const { db } = this.ctx;
+    const end = (why: AiRunSummary['stoppedBy'], error: string | null = null) => {
+      if (summary.stoppedBy === 'drained' || why === 'engine') { summary.stoppedBy = why; if (error) summary.error = error; }
+      lanesAbort.abort();
+    };
+    for (;;) {
+      if (opts.signal?.aborted || this.halt) { end('aborted'); return; }
+      if (lanesAbort.signal.aborted) return;
+      if (isPaused(db)) { end('paused'); return; }
+      let slot: Slot;
+      try { slot = await dispatcher.acquire(lanesAbort.signal); } catch { return; }
+      const job = claimNext(db);
+      if (!job) {
+        dispatcher.release(slot);
+        if (!opts.follow || !(await this.idle(lanesAbort.signal))) return;
+        continue;
+      }
+      const outcome = await this.process(job, slot, dispatcher, opts);
+      if (outcome === 'done') { summary.captioned++; this.lastError = null; }
+      else if (outcome === 'failed') summary.failed++;
+      else if (outcome === 'stopped') { end(opts.signal?.aborted || this.halt ? 'aborted' : 'paused'); return; }
+      else if (outcome !== 'retry') {
+        // The local engine cannot run: with endpoints left, they carry on without it.
+        if (dispatcher.hasRemote && slot.kind === 'local') {
+          dispatcher.disable('local', outcome.error);
+          if (dispatcher.usable) { this.lastError = outcome.error; continue; }
+        }
+        this.lastError = outcome.error;
+        end('engine', outcome.error);
+        return;
+      }
+      this.emit(opts);
+    }
+  }
+
   /** Waits for new work (a nudge, a poll tick or a stop); false when the run should end. */
   private idle(signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = (more: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); this.wake = null; resolve(more); };
+      const done = (more: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); this.wakers.delete(wake); resolve(more); };
       const onAbort = () => done(false);
       const timer = setTimeout(() => {
         try { enqueueMissing(this.ctx.db); done(true); } catch { done(false); }
       }, POLL_MS);
       timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => done(!signal?.aborted && !this.halt && !isPaused(this.ctx.db));
+      const wake = () => done(!signal?.aborted && !this.halt && !isPaused(this.ctx.db));
+      this.wakers.add(wake);
     });
   }
 
-  private async process(job: Job, opts: AiRunOptions): Promise<'done' | 'failed' | 'retry' | 'stopped' | { error: string }> {
+  private async process(job: Job, slot: Slot, dispatcher: Dispatcher, opts: AiRunOptions): Promise<'done' | 'failed' | 'retry' | 'stopped' | { error: string }> {
     const { db } = this.ctx;
     const original = jobPhotoPath(db, job.photo_id);
-    if (!original) { dropJob(db, job); return 'retry'; }
+    if (!original) { dispatcher.release(slot); dropJob(db, job); return 'retry'; }
     const model = job.model ?? opts.model ?? safeConfiguredModel(this.ctx);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    this.inflight = controller;
+    this.inflight.add(controller);
     const started = Date.now();
     try {
-      const engine = this.ctx.engine();
       // Registered after the engine's own closer so that closing the library stops this loop first.
-      if (!this.closeHooked) { this.closeHooked = true; this.ctx.onClose(() => this.stop()); }
-      if (model) await engine.configure({ model });
+      if (!this.closeHooked) { this.closeHooked = true; this.ctx.engine(); this.ctx.onClose(() => this.stop()); }
       // A video is captioned from its keyframes, all in one prompt (issue 12).
       const frames = await videoKeyframes(this.ctx, job.photo_id, original, controller.signal);
-      const r = await engine.caption({
-        path: frames ? frames[0]!.path : captionImagePath(this.ctx, job.photo_id, original),
-        frames: frames?.map((f) => f.path), style: 'short', withTags: true, signal: controller.signal,
+      const r = await dispatcher.captionWith(slot, {
+        path: frames ? frames[0]!.path : await captionImagePath(this.ctx, job.photo_id, original),
+        frames: frames?.map((f) => f.path), style: 'short', withTags: true, signal: controller.signal, model: model ?? undefined,
       });
       if (controller.signal.aborted) throw Object.assign(new Error('stopped'), { code: 'cancelled' });
       const caption = r.caption.trim();
       if (!caption && !r.tags.length) throw Object.assign(new Error('the model returned an empty caption'), { code: 'empty' });
-      db.transaction(() => {
-        completeJob(db, job, { caption, tags: r.tags, model: r.model, prompt: r.prompt });
+      const saved = db.transaction(() => {
+        if (!completeJob(db, job, { caption, tags: r.tags, model: r.model, prompt: r.prompt, backend: r.backend, endpoint: r.endpoint })) return false;
         if (frames) saveCaptionFrames(db, job.photo_id, frames);
+        return true;
       })();
+      if (!saved) return 'retry';
       this.model = r.model;
       this.durations.push(Date.now() - started);
       if (this.durations.length > ETA_WINDOW) this.durations.shift();
-      this.selfEmit = true;
-      try { this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] }); } finally { this.selfEmit = false; }
+      // For views only: nothing in the pipeline listens to it.
+      this.ctx.events.emit('library.changed', { photoIds: [job.photo_id] });
       return 'done';
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
+      // Engine errors carry the engine's kind in `code`; endpoint errors only an AppError kind.
+      const code = (err as { code?: unknown }).code ?? (slot.kind === 'openai' ? (err as { kind?: unknown }).kind : undefined);
       const message = (err as Error).message || String(err);
       if (controller.signal.aborted || code === 'cancelled' || this.halt || isPaused(db)) {
         releaseJob(db, job, this.halt === 'cancel' ? 'cancelled' : 'queued');
@@ -233,7 +300,8 @@ export class AiWorker {
       return retryOrFail(db, job, message, retryable) === 'failed' ? 'failed' : 'retry';
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      this.inflight = null;
+      this.inflight.delete(controller);
+      dispatcher.release(slot); // no-op when captionWith released it
     }
   }
 }

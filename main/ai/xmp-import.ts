@@ -68,7 +68,7 @@ export async function importXmpMetadata(ctx: AppContext, opts: { photoIds?: read
     FROM photos p JOIN roots r ON r.id = p.root_id
     JOIN photo_stage m ON m.photo_id = p.id AND m.stage = 'metadata' AND m.done_at IS NOT NULL
     LEFT JOIN xmp_imports x ON x.photo_id = p.id
-    WHERE p.status = 'ok' AND (x.photo_id IS NULL OR x.imported_at < m.done_at) ${filter}
+    WHERE p.status IN ('ok','damaged') AND (x.photo_id IS NULL OR x.imported_at < m.done_at) ${filter}
     ORDER BY p.id`).all(...(opts.photoIds ? [JSON.stringify(opts.photoIds)] : [])) as Candidate[];
 
   for (let i = 0; i < candidates.length; i += BATCH) {

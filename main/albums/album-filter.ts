@@ -4,6 +4,7 @@ import type { Db } from '../db/connection';
 import type { RuleGroup } from '../../shared/rules';
 import { compileRule, parseRule, type CompiledRule } from './rule-sql';
 import { rootRows } from '../db/roots';
+import { AppError } from '../../shared/errors';
 import { geocoder } from '../places/geocoder';
 import { placesCacheDirOf } from '../places/cache-dir';
 
@@ -12,10 +13,8 @@ export function compileRuleFor(db: Db, rule: RuleGroup): CompiledRule {
   return compileRule(rule, rootRows(db), (name) => geocoder(placesCacheDirOf(db)).search(name, 1)[0] ?? null);
 }
 
-export class AlbumNotFoundError extends Error {
-  readonly status = 404;
-  constructor(ref: number | string) { super(`No album ${typeof ref === 'number' ? `#${ref}` : `"${ref}"`}`); this.name = 'AlbumNotFoundError'; }
-}
+export const albumNotFound = (ref: number | string): AppError =>
+  new AppError('not_found', `No album ${typeof ref === 'number' ? `#${ref}` : `"${ref}"`}`);
 
 export interface AlbumRow {
   id: number;
@@ -27,7 +26,7 @@ export interface AlbumRow {
 
 export function albumRow(db: Db, id: number): AlbumRow {
   const row = db.prepare('SELECT id, name, kind, rule_json, created_at FROM albums WHERE id = ?').get(id) as AlbumRow | undefined;
-  if (!row) throw new AlbumNotFoundError(id);
+  if (!row) throw albumNotFound(id);
   return row;
 }
 
@@ -49,7 +48,7 @@ export function albumFilter(db: Db, ref: number | string): CompiledRule {
   if (typeof ref === 'string') {
     if (/^\d+$/.test(ref)) return albumFilter(db, Number(ref));
     const rule = autoAlbumRule(ref);
-    if (!rule) throw new AlbumNotFoundError(ref);
+    if (!rule) throw albumNotFound(ref);
     return compileRuleFor(db, rule);
   }
   const row = albumRow(db, ref);

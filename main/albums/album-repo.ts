@@ -5,21 +5,23 @@ import { nowIso } from '../db/connection';
 import type { Album } from '../../shared/contract/albums';
 import type { PhotoSummary } from '../../shared/types';
 import type { RuleGroup } from '../../shared/rules';
-import { albumFilter, albumRow, autoAlbumRule, AlbumNotFoundError, compileRuleFor, type AlbumRow } from './album-filter';
+import { albumFilter, albumRow, autoAlbumRule, albumNotFound, compileRuleFor, type AlbumRow } from './album-filter';
 import { parseRule, type CompiledRule } from './rule-sql';
 import { photoSummaries } from './photo-summaries';
+import { HAS_THUMB_SQL } from '../library/repo';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
+import { AppError } from '../../shared/errors';
 
-export class AlbumConflictError extends Error {
-  readonly status = 409;
-  constructor(message: string) { super(message); this.name = 'AlbumConflictError'; }
-}
-
-/** How many photos the filter matches, and the newest one as cover, in one pass. */
+/**
+ * How many photos the filter matches, and the newest one that has a grid thumbnail as cover (a photo
+ * just found, or one that failed to decode, has none yet: its cover URL would be a 404).
+ */
 export function countAndCover(db: Db, f: CompiledRule): { count: number; coverId: number | null } {
-  const row = db.prepare(`SELECT p.id, count(*) OVER () AS count FROM photos p WHERE ${f.where}
-    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number; count: number } | undefined;
-  return row ? { count: row.count, coverId: row.id } : { count: 0, coverId: null };
+  const { count } = db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
+  if (count === 0) return { count: 0, coverId: null };
+  const cover = db.prepare(`SELECT p.id FROM photos p WHERE (${f.where}) AND ${HAS_THUMB_SQL}
+    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number } | undefined;
+  return { count, coverId: cover?.id ?? null };
 }
 
 export function toAlbum(db: Db, row: AlbumRow): Album {
@@ -39,7 +41,7 @@ export function findAlbumByName(db: Db, name: string): AlbumRow | undefined {
 export function createAlbum(db: Db, name: string, rule?: RuleGroup): Album {
   return db.transaction(() => {
     const trimmed = name.trim();
-    if (findAlbumByName(db, trimmed)) throw new AlbumConflictError(`An album named "${trimmed}" already exists`);
+    if (findAlbumByName(db, trimmed)) throw new AppError('conflict', `An album named "${trimmed}" already exists`);
     if (rule) compileRuleFor(db, rule); // rejects rules that validate but cannot compile (e.g. text without words)
     const info = db.prepare('INSERT INTO albums (name, kind, rule_json, created_at) VALUES (?, ?, ?, ?)')
       .run(trimmed, rule ? 'smart' : 'manual', rule ? JSON.stringify(rule) : null, nowIso());
@@ -51,7 +53,7 @@ export function renameAlbum(db: Db, id: number, name: string): Album {
   return db.transaction(() => {
     albumRow(db, id);
     const other = findAlbumByName(db, name);
-    if (other && other.id !== id) throw new AlbumConflictError(`An album named "${name.trim()}" already exists`);
+    if (other && other.id !== id) throw new AppError('conflict', `An album named "${name.trim()}" already exists`);
     db.prepare('UPDATE albums SET name = ? WHERE id = ?').run(name.trim(), id);
     return toAlbum(db, albumRow(db, id));
   })();
@@ -60,7 +62,7 @@ export function renameAlbum(db: Db, id: number, name: string): Album {
 export function updateAlbumRule(db: Db, id: number, rule: RuleGroup): Album {
   return db.transaction(() => {
     const row = albumRow(db, id);
-    if (row.kind !== 'smart') throw new AlbumConflictError(`"${row.name}" is a manual album; it has no rule`);
+    if (row.kind !== 'smart') throw new AppError('conflict', `"${row.name}" is a manual album; it has no rule`);
     compileRuleFor(db, rule);
     db.prepare('UPDATE albums SET rule_json = ? WHERE id = ?').run(JSON.stringify(rule), id);
     return toAlbum(db, albumRow(db, id));
@@ -73,7 +75,7 @@ export function removeAlbum(db: Db, id: number): boolean {
 
 function manualRow(db: Db, id: number): AlbumRow {
   const row = albumRow(db, id);
-  if (row.kind !== 'manual') throw new AlbumConflictError(`"${row.name}" is a smart album: its photos come from its rule`);
+  if (row.kind !== 'manual') throw new AppError('conflict', `"${row.name}" is a smart album: its photos come from its rule`);
   return row;
 }
 
@@ -82,7 +84,7 @@ export function addAlbumPhotos(db: Db, id: number, photoIds: readonly number[]):
     const row = manualRow(db, id);
     const exists = db.prepare('SELECT 1 FROM photos WHERE id = ?');
     const missing = photoIds.filter((pid) => !exists.get(pid));
-    if (missing.length) throw new AlbumConflictError(`No photo with id ${missing.join(', ')}`);
+    if (missing.length) throw new AppError('not_found', `No photo with id ${missing.join(', ')}`);
     const insert = db.prepare('INSERT INTO album_photos (album_id, photo_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     const now = nowIso();
     for (const pid of photoIds) insert.run(id, pid, now);
@@ -103,7 +105,7 @@ export function removeAlbumPhotos(db: Db, id: number, photoIds: readonly number[
 export function getAlbum(db: Db, ref: number | string): Album {
   if (typeof ref === 'number' || /^\d+$/.test(ref)) return toAlbum(db, albumRow(db, Number(ref)));
   const rule = autoAlbumRule(ref);
-  if (!rule) throw new AlbumNotFoundError(ref);
+  if (!rule) throw albumNotFound(ref);
   return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, compileRuleFor(db, rule)) };
 }
 

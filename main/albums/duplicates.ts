@@ -103,6 +103,6 @@ export function duplicateIdGroups(rows: readonly { id: number; phash: string }[]
 }
 
 export function findDuplicates(db: Db, maxDistance: number): DuplicateGroup[] {
-  const rows = db.prepare("SELECT id, phash FROM photos WHERE status = 'ok' AND phash IS NOT NULL").all() as { id: number; phash: string }[];
+  const rows = db.prepare("SELECT id, phash FROM photos WHERE status IN ('ok','damaged') AND phash IS NOT NULL").all() as { id: number; phash: string }[];
   return duplicateIdGroups(rows, maxDistance).map((g) => ({ photos: photoSummaries(db, g.ids), distance: g.distance }));
 }

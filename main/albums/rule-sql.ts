@@ -1,16 +1,13 @@
 // Compiles a smart-album rule (shared/rules.ts) into ONE SQL boolean expression over `photos p`,
 // with positional parameters. Albums are evaluated at query time, so they are always current.
 import path from 'node:path';
-import { isRuleGroup, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
+import { isRuleGroup, RULE_LIMITS, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
 import { toFtsQuery } from '../db/fts-query';
 import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
 import { AppError } from '../../shared/errors';
 
-export class InvalidRuleError extends Error {
-  readonly status = 400;
-  constructor(message: string) { super(`Invalid album rule: ${message}`); this.name = 'InvalidRuleError'; }
-}
+const invalidRule = (message: string) => new AppError('input', `Invalid album rule: ${message}`);
 
 export interface CompiledRule {
   /** A boolean SQL expression over the alias `p` (photos). */
@@ -22,10 +19,10 @@ export interface CompiledRule {
 export function parseRule(raw: unknown): RuleGroup {
   let value = raw;
   if (typeof raw === 'string') {
-    try { value = JSON.parse(raw); } catch (err) { throw new InvalidRuleError(`not valid JSON (${(err as Error).message})`); }
+    try { value = JSON.parse(raw); } catch (err) { throw invalidRule(`not valid JSON (${(err as Error).message})`); }
   }
   const result = ruleGroup.safeParse(value);
-  if (!result.success) throw new InvalidRuleError(formatIssues(result.error.issues));
+  if (!result.success) throw invalidRule(formatIssues(result.error.issues));
   return result.data;
 }
 
@@ -44,11 +41,10 @@ export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = [], res
 
 interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver }
 
-const MAX_DEPTH = 16;
-
 function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, env: CompileEnv): string {
-  if (depth > MAX_DEPTH) throw new InvalidRuleError(`groups nest deeper than ${MAX_DEPTH} levels`);
-  if (!group.items.length) throw new InvalidRuleError('a rule group needs at least one condition');
+  // Rules are validated first (shared/rules.ts checks the limits without recursion); this guards stored ones.
+  if (depth > RULE_LIMITS.depth) throw invalidRule(`groups nest deeper than ${RULE_LIMITS.depth} levels`);
+  if (!group.items.length) throw invalidRule('a rule group needs at least one condition');
   const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, env) : compileCondition(item, params, env)));
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
 }
@@ -58,7 +54,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
   switch (c.kind) {
     case 'text': {
       const match = toFtsQuery(c.value);
-      if (!match) throw new InvalidRuleError(`text condition "${c.value}" has no searchable word`);
+      if (!match) throw invalidRule(`text condition "${c.value}" has no searchable word`);
       params.push(match);
       return 'p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)';
     }
@@ -92,6 +88,16 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
     case 'status':
       params.push(c.value);
       return 'p.status = ?';
+    case 'rating':
+      params.push(c.value);
+      return 'p.rating >= ?';
+    case 'favourite':
+      return c.value ? 'p.favourite = 1' : 'p.favourite = 0';
+    case 'label':
+      params.push(c.value.trim().toLowerCase());
+      return 'lower(p.label) = ?';
+    case 'damaged':
+      return c.value ? "p.status = 'damaged'" : "p.status <> 'damaged'";
     case 'country': return sqlPart(() => placeIsSql({ country: c.value }), params);
     case 'region': return sqlPart(() => placeIsSql({ region: c.value }), params);
     case 'city': {
@@ -104,7 +110,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
       let point = c.lat !== undefined && c.lon !== undefined ? { lat: c.lat, lon: c.lon } : null;
       if (c.city !== undefined) {
         point = env.resolveCity?.(c.city) ?? null;
-        if (!point) throw new InvalidRuleError(`near: no city matches "${c.city}"`);
+        if (!point) throw invalidRule(`near: no city matches "${c.city}"`);
       }
       return sqlPart(() => nearSql(point!.lat, point!.lon, c.km), params);
     }
@@ -115,7 +121,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
 function sqlPart(make: () => SqlPart, params: (string | number)[]): string {
   let part: SqlPart;
   try { part = make(); } catch (err) {
-    if (err instanceof AppError && err.kind === 'input') throw new InvalidRuleError(err.message);
+    if (err instanceof AppError && err.kind === 'input') throw invalidRule(err.message);
     throw err;
   }
   params.push(...part.params);
@@ -149,7 +155,7 @@ function compileFolder(value: string, params: (string | number)[], roots: readon
     }
   } else {
     const rel = slashed.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
-    if (!rel || rel === '.') throw new InvalidRuleError('folder condition is empty');
+    if (!rel || rel === '.') throw invalidRule('folder condition is empty');
     for (const root of roots) {
       below(root.id, `${rel}/`);
       const name = path.basename(slashes(root.path));

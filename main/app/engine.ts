@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
 import type { EngineClient } from '../engine/client';
-import { createEngineHost } from '../ai/engine-factory';
+import { createEngineHost } from '../engine/factory';
 import { createUtilityPort } from './utility-port';
 import { acceleratorPlan, currentProbeEnv, planToEnv } from './accelerators';
 import { unpackedPath } from './native-binding';
-import type { Logger } from './log';
+import type { Logger } from '../service/log';
 
 /** onnxruntime-node's binaries for this platform (unpacked from the asar when packaged). */
 function ortBinDir(): string | null {

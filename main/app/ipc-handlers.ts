@@ -4,8 +4,9 @@
 import { methodNames, type EventName, type Events, type MethodName, type Service } from '../../shared/api';
 import { invoke } from '../service/invoke';
 import type { EventBus } from '../service/events';
-import { EVENT_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
+import { EVENT_CHANNEL, METHOD_NAMES_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
 import { assertTrustedSender, type SenderFrameLike } from './security';
+import { errorPayload, HTTP_STATUS_OF_KIND, kindOf } from '../../shared/errors';
 
 /** The part of Electron's IpcMainInvokeEvent the handlers read. */
 export interface InvokeEventLike {
@@ -19,24 +20,25 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
+/** The IPC adapter's one mapping of an error: its payload (kind, message) and the kind's status. */
 export function toIpcError(err: unknown): Extract<IpcResult, { ok: false }>['error'] {
-  if (err instanceof Error) {
-    const status = (err as { status?: unknown }).status;
-    return { name: err.name, message: err.message, ...(typeof status === 'number' ? { status } : {}) };
-  }
-  return { name: 'Error', message: String(err) };
+  const payload = errorPayload(err);
+  return { ...payload, status: HTTP_STATUS_OF_KIND[payload.kind] };
 }
 
-/** Wraps a call so it runs only for a trusted sender, and never rejects (errors become data). */
+/**
+ * Wraps a call so it runs only for a trusted sender, and never rejects (errors become data). Logged:
+ * faults with their stack, and refused senders; a person's mistakes are only answered.
+ */
 export function guarded<T>(fn: (input: unknown) => Promise<T>, log?: (msg: string) => void): (event: InvokeEventLike, input: unknown) => Promise<IpcResult<T>> {
   return async (event, input) => {
     try {
       assertTrustedSender(event.senderFrame);
       return { ok: true, value: await fn(input) };
     } catch (err) {
-      const error = toIpcError(err);
-      if (error.status === 403 || error.status === undefined) log?.(`ipc: ${error.name}: ${error.message}`);
-      return { ok: false, error };
+      const kind = kindOf(err);
+      if (kind === 'internal' || kind === 'forbidden') log?.(`ipc: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return { ok: false, error: toIpcError(err) };
     }
   };
 }
@@ -45,7 +47,10 @@ export function createMethodHandler(service: Service, name: MethodName, log?: (m
   return guarded((input) => invoke(service, name, input), log);
 }
 
-/** Registers one ipcMain.handle per contract method; returns a function that removes them all. */
+/**
+ * Registers one ipcMain.handle per contract method, and the list of their names for the preload;
+ * returns a function that removes them all.
+ */
 export function registerMethodHandlers(ipcMain: IpcMainLike, service: Service, log?: (msg: string) => void): () => void {
   const channels = methodNames.map((name) => {
     const channel = methodChannel(name);
@@ -53,6 +58,9 @@ export function registerMethodHandlers(ipcMain: IpcMainLike, service: Service, l
     ipcMain.handle(channel, (event, input) => handler(event, input));
     return channel;
   });
+  const names = guarded(async () => [...methodNames], log);
+  ipcMain.handle(METHOD_NAMES_CHANNEL, (event) => names(event, undefined));
+  channels.push(METHOD_NAMES_CHANNEL);
   return () => channels.forEach((c) => ipcMain.removeHandler(c));
 }
 

@@ -7,13 +7,14 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createContext, type AppContext } from '../service/context';
+import { safeStorageCodec } from './secret-codec';
 import { startLibraryServices } from '../service/launch';
 import { createService } from '../service/index';
 import { invoke } from '../service/invoke';
 import { useNativeBinding } from '../db/connection';
 import { resolveMedia } from '../library/media';
 import { PICK_FOLDERS_CHANNEL, OPEN_FILES_CHANNEL } from '../../preload/channels';
-import { createLogger, type Logger } from './log';
+import { createLogger, type Logger } from '../service/log';
 import { registerAppScheme, installSessionPolicy } from './protocol';
 import { mediaRoots } from './protocol-handler';
 import { forwardEvents, guarded, registerMethodHandlers } from './ipc-handlers';
@@ -82,7 +83,7 @@ function start(): void {
     useNativeBinding(process.env.SMOLALBUM_SQLITE_BINDING
       ? path.resolve(process.env.SMOLALBUM_SQLITE_BINDING)
       : electronSqliteBinding(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
-    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log) });
+    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log), secretCodec: safeStorageCodec(), log });
     ctx = context;
     const service = createService(context);
     // Startup scan, live watching and background captioning, as in web mode.

@@ -1,6 +1,7 @@
 // The desktop shell's security policy as plain data and predicates, free of `electron` imports so it is
 // unit-tested under Node: window options, Content-Security-Policy, navigation, IPC sender, permissions.
 // Electron's checklist (https://www.electronjs.org/docs/latest/tutorial/security) is the reference.
+import { AppError } from '../../shared/errors';
 
 /** Our privileged scheme: the renderer (smolalbum://app/…) and media by id (smolalbum://thumb/ID …). */
 export const APP_SCHEME = 'smolalbum';
@@ -143,16 +144,11 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined): bool
   return isAppUrl(frame.url);
 }
 
-export class UntrustedSenderError extends Error {
-  readonly status = 403;
-  constructor(url: string | undefined) {
-    super(`IPC refused: sender ${url ? `"${url}"` : '(no frame)'} is not the SmolAlbum window`);
-    this.name = 'UntrustedSenderError';
-  }
-}
+const untrustedSender = (url: string | undefined) =>
+  new AppError('forbidden', `IPC refused: sender ${url ? `"${url}"` : '(no frame)'} is not the SmolAlbum window`);
 
 export function assertTrustedSender(frame: SenderFrameLike | null | undefined): void {
-  if (!isTrustedSender(frame)) throw new UntrustedSenderError(frame?.url);
+  if (!isTrustedSender(frame)) throw untrustedSender(frame?.url);
 }
 
 /**

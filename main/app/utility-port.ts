@@ -1,24 +1,17 @@
-// EnginePort over Electron's utilityProcess (the desktop twin of main/ai/node-port.ts): the inference
+// EnginePort over Electron's utilityProcess (the desktop twin of main/engine/node-port.ts): the inference
 // process runs as a Chromium-managed Node process, so onnxruntime never shares the main process and a
 // crash there is reported (reason from app 'child-process-gone') and restarted by the engine host.
 import { app, utilityProcess, type UtilityProcess } from 'electron';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import type { EngineExit, EnginePort } from '../engine/port';
+import type { EnginePort } from '../engine/port';
 import type { EngineMessage, HostMessage } from '../engine/protocol';
 import { ExitTracker } from './exit-tracker';
-import { childEnv } from './child-env';
+import { childEnv } from '../engine/child-env';
 import { engineProcessEnv } from '../engine/process-env';
-import type { Logger } from './log';
+import { PortEvents } from '../engine/port-events';
+import { bundledEngineEntry } from '../engine/node-port';
+import type { Logger } from '../service/log';
 
 export const ENGINE_SERVICE_NAME = 'SmolAlbum Inference';
-
-/** The bundled inference-process entry (out/engine/entry.js) beside out/main/app.js. */
-export function utilityEntry(): string {
-  const file = fileURLToPath(new URL('../engine/entry.js', import.meta.url));
-  if (!existsSync(file)) throw new Error(`The inference process entry is missing: ${file} (run npm run build).`);
-  return file;
-}
 
 /** Live children, killed on quit even if a shutdown path forgot one. */
 const live = new Set<UtilityProcess>();
@@ -47,20 +40,17 @@ export interface UtilityPortOptions {
 export function createUtilityPort(opts: UtilityPortOptions = {}): EnginePort {
   if (!app.isReady()) throw new Error('The inference process can only start after the app is ready.');
   installQuitHook();
-  const messageListeners: ((m: EngineMessage) => void)[] = [];
-  const exitListeners: ((e: EngineExit) => void)[] = [];
-  let exited: EngineExit | null = null;
+  const events = new PortEvents();
   // Report outside Electron's listeners: posting to a process from inside its 'exit' handler
   // segfaults main (electron#53923), and the host reacts to an exit by starting the next one.
   const tracker = new ExitTracker((e) => setImmediate(() => {
-    exited = e;
     if (e.reason) opts.log?.warn(`engine: ${e.reason}`);
-    for (const l of exitListeners) l(e);
+    events.exit(e);
   }));
 
   let child: UtilityProcess | null = null;
   try {
-    child = utilityProcess.fork(utilityEntry(), [], {
+    child = utilityProcess.fork(bundledEngineEntry(), [], {
       serviceName: ENGINE_SERVICE_NAME,
       env: engineProcessEnv(childEnv(opts.env ?? process.env)),
       stdio: 'pipe',
@@ -79,7 +69,7 @@ export function createUtilityPort(opts: UtilityPortOptions = {}): EnginePort {
     tracker.gone(details.reason, details.exitCode ?? null);
   };
   app.on('child-process-gone', onGone);
-  proc.on('message', (m: unknown) => { for (const l of messageListeners) l(m as EngineMessage); });
+  proc.on('message', (m: unknown) => events.message(m as EngineMessage));
   proc.on('exit', (code: number) => {
     live.delete(proc);
     app.off('child-process-gone', onGone);
@@ -96,11 +86,11 @@ export function createUtilityPort(opts: UtilityPortOptions = {}): EnginePort {
     return {
       get pid() { return child?.pid; },
       postMessage(msg: HostMessage) {
-        if (exited || tracker.finished || !child || !live.has(child)) return;
+        if (events.exited || tracker.finished || !child || !live.has(child)) return;
         child.postMessage(msg);
       },
-      onMessage(l) { messageListeners.push(l); },
-      onExit(l) { if (exited) l(exited); else exitListeners.push(l); },
+      onMessage: (l) => events.onMessage(l),
+      onExit: (l) => events.onExit(l),
       kill() { if (child && live.has(child)) hardKill(child); },
     };
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_ENTRY_URL, navigationDecision, secureWebPreferences } from './security';
 import { MIN_HEIGHT, MIN_WIDTH, readStateFile, restoreState, writeStateFile } from './window-state';
 import { OPEN_FILES_CHANNEL } from '../../preload/channels';
-import type { Logger } from './log';
+import type { Logger } from '../service/log';
 
 export interface WindowOptions {
   preloadPath: string;

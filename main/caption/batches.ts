@@ -1,6 +1,8 @@
 // Caption batches: a queue of files captioned one after another through the engine, each item
 // reported with `caption.item` as it changes. A bad file fails alone; cancel stops the running item
 // and marks the rest. Batches live in memory (they are a working list, not library data).
+import { endpointBackend } from '../engine/backends';
+import { findEndpoint } from '../engine/endpoints';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../service/context';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../shared/contract/chat';
@@ -8,12 +10,15 @@ import { decodeCheck, inspectImage } from '../media/check';
 import { removeUpload } from '../uploads/store';
 import type { CaptionInput } from './inputs';
 import { fillPrompt, wrapCaption } from './prompt';
+import { AppError } from '../../shared/errors';
 
 export interface BatchOptions {
   style: CaptionStyle;
   prompt?: string;
   prefix: string;
   suffix: string;
+  /** Endpoint name; undefined: the local engine. */
+  engine?: string;
 }
 
 /** Provenance of a caption, for adding it to the library. */
@@ -33,10 +38,7 @@ interface BatchState {
 /** Finished batches kept for editing/export; older ones are forgotten. */
 const KEEP_BATCHES = 50;
 
-export class BatchNotFoundError extends Error {
-  readonly status = 404;
-  constructor(id: string) { super(`Caption batch ${id} does not exist (batches are kept until the app closes).`); this.name = 'BatchNotFoundError'; }
-}
+const batchNotFound = (id: string) => new AppError('not_found', `Caption batch ${id} does not exist (batches are kept until the app closes).`);
 
 export class CaptionBatches {
   private readonly batches = new Map<string, BatchState>();
@@ -44,7 +46,7 @@ export class CaptionBatches {
   constructor(private readonly ctx: AppContext) {}
 
   start(inputs: CaptionInput[], rejected: CaptionBatch['rejected'], opts: BatchOptions): CaptionBatch {
-    if (opts.style === 'custom' && !opts.prompt?.trim()) throw new Error('A custom style needs a prompt.');
+    if (opts.style === 'custom' && !opts.prompt?.trim()) throw new AppError('input', 'A custom style needs a prompt.');
     const id = randomUUID();
     const items: CaptionItem[] = inputs.map((input, i) => ({
       id: String(i + 1),
@@ -93,8 +95,8 @@ export class CaptionBatches {
   edit(id: string, itemId: string, caption: string): CaptionItem {
     const s = this.state(id);
     const item = s.batch.items.find((i) => i.id === itemId);
-    if (!item) throw new Error(`Batch ${id} has no item ${itemId}.`);
-    if (item.status !== 'done') throw new Error(`${item.name} has no caption to edit yet (${item.status}).`);
+    if (!item) throw new AppError('not_found', `Batch ${id} has no item ${itemId}.`);
+    if (item.status !== 'done') throw new AppError('conflict', `${item.name} has no caption to edit yet (${item.status}).`);
     item.caption = caption;
     const origin = s.origins.get(itemId);
     if (origin) origin.edited = true;
@@ -119,7 +121,7 @@ export class CaptionBatches {
 
   private state(id: string): BatchState {
     const s = this.batches.get(id);
-    if (!s) throw new BatchNotFoundError(id);
+    if (!s) throw batchNotFound(id);
     return s;
   }
 
@@ -136,7 +138,8 @@ export class CaptionBatches {
         await inspectImage(input.file, input.name);
         await decodeCheck(input.file, input.name);
         const prompt = s.opts.style === 'custom' ? fillPrompt(s.opts.prompt ?? '', { filename: input.name, folder: input.folder }) : undefined;
-        const result = await this.ctx.engine().caption({ path: input.file, style: s.opts.style, prompt, signal });
+        const engine = s.opts.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, s.opts.engine)) : this.ctx.engine();
+        const result = await engine.caption({ path: input.file, style: s.opts.style, prompt, signal });
         const text = s.opts.style === 'tags' && result.tags.length ? result.tags.join(', ') : result.caption;
         item.caption = wrapCaption(text, s.opts.prefix, s.opts.suffix);
         item.tags = result.tags;

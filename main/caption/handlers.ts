@@ -1,5 +1,6 @@
 // Captioning methods of the contract: batches of dropped files/folders/uploads, edit, save .txt,
 // export and "add these to my library". The work itself lives in ./batches.
+import { findEndpoint } from '../engine/endpoints';
 import type { AppContext } from '../service/context';
 import type { HandlersFor } from '../../shared/api';
 import type { chatMethods } from '../../shared/contract/chat';
@@ -8,6 +9,7 @@ import { collectInputs } from './inputs';
 import { saveTxtFiles } from './save-txt';
 import { toCsv, toJsonl } from './export';
 import { addBatchToLibrary } from './add-to-library';
+import { AppError } from '../../shared/errors';
 
 type CaptionOnly = Pick<typeof chatMethods, `caption.${string}` & keyof typeof chatMethods>;
 
@@ -16,11 +18,12 @@ export function captionHandlers(ctx: AppContext): HandlersFor<CaptionOnly> {
   ctx.onClose(() => batches.closeAll());
 
   return {
-    async 'caption.start'({ paths, uploadIds, style, prompt, prefix, suffix }) {
-      if (paths.length === 0 && uploadIds.length === 0) throw new Error('Drop or pick some images to caption.');
-      if (style === 'custom' && !prompt?.trim()) throw new Error('A custom style needs a prompt.');
+    async 'caption.start'({ paths, uploadIds, style, prompt, prefix, suffix, engine }) {
+      if (paths.length === 0 && uploadIds.length === 0) throw new AppError('input', 'Drop or pick some images to caption.');
+      if (style === 'custom' && !prompt?.trim()) throw new AppError('input', 'A custom style needs a prompt.');
       const { inputs, rejected } = await collectInputs(paths, uploadIds, ctx.paths.uploads);
-      return batches.start(inputs, rejected, { style, prompt, prefix, suffix });
+      if (engine) findEndpoint(ctx.db, engine); // an unknown name is refused before any work
+      return batches.start(inputs, rejected, { style, prompt, prefix, suffix, engine });
     },
     async 'caption.get'({ batchId }) {
       return batches.get(batchId);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { isImageName } from '../../shared/media';
 import { listFiles } from '../media/walk';
 import { resolveUpload } from '../uploads/store';
+import { AppError } from '../../shared/errors';
 
 export interface CaptionInput {
   /** File the engine reads. */
@@ -52,6 +53,6 @@ export async function collectInputs(paths: string[], uploadIds: string[], upload
       rejected.push({ name: id, error: (err as Error).message });
     }
   }
-  if (inputs.length > MAX_BATCH_FILES) throw new Error(`Too many files (${inputs.length}); caption at most ${MAX_BATCH_FILES} at once.`);
+  if (inputs.length > MAX_BATCH_FILES) throw new AppError('too_large', `Too many files (${inputs.length}); caption at most ${MAX_BATCH_FILES} at once.`);
   return { inputs, rejected };
 }

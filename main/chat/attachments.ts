@@ -10,6 +10,7 @@ import type { ChatAttachment } from '../../shared/contract/chat';
 import { inspectImage } from '../media/check';
 import { writeFileAtomic } from '../media/atomic-write';
 import { decodeImage, toSharp } from '../media/decode';
+import { AppError } from '../../shared/errors';
 
 const STORED_ID = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/;
 const THUMB_PX = 192;
@@ -45,7 +46,7 @@ async function thumbDataUrl(file: string): Promise<string | null> {
 /** A library photo as an attachment (by id). */
 export function photoAttachment(ctx: AppContext, photoId: number): ChatAttachment {
   const row = photoRow(ctx, photoId);
-  if (!row) throw new Error(`Photo ${photoId} is not in the library.`);
+  if (!row) throw new AppError('not_found', `Photo ${photoId} is not in the library.`);
   return { kind: 'photo', id: String(photoId), name: row.file_name };
 }
 
@@ -58,14 +59,14 @@ function photoRow(ctx: AppContext, photoId: number) {
 /** Absolute path the engine reads for an attachment; a clear error when it is gone. */
 export function attachmentPath(ctx: AppContext, a: ChatAttachment): string {
   if (a.kind === 'file') {
-    if (!STORED_ID.test(a.id)) throw new Error(`Attachment "${a.name}" has an invalid id.`);
+    if (!STORED_ID.test(a.id)) throw new AppError('input', `Attachment "${a.name}" has an invalid id.`);
     const file = path.join(ctx.paths.attachments, a.id);
-    if (!existsSync(file)) throw new Error(`The stored copy of "${a.name}" is missing from the data folder.`);
+    if (!existsSync(file)) throw new AppError('not_found', `The stored copy of "${a.name}" is missing from the data folder.`);
     return file;
   }
   const row = photoRow(ctx, Number(a.id));
-  if (!row) throw new Error(`Photo "${a.name}" was removed from the library.`);
+  if (!row) throw new AppError('not_found', `Photo "${a.name}" was removed from the library.`);
   const file = path.join(row.root, row.rel_path);
-  if (!existsSync(file)) throw new Error(`Photo "${a.name}" is offline (${file} is not reachable).`);
+  if (!existsSync(file)) throw new AppError('unavailable', `Photo "${a.name}" is offline (${file} is not reachable).`);
   return file;
 }

@@ -1,10 +1,13 @@
 // Runs one answer: sends the whole branch (every turn, every image) to the engine, streams tokens as
 // `chat.token` events, stores the result (partial when stopped) and announces it with `chat.done`.
 // One answer at a time per conversation; the engine reuses its KV cache through the session key.
+import { endpointBackend } from '../engine/backends';
+import { findEndpoint } from '../engine/endpoints';
 import type { AppContext } from '../service/context';
 import type { EngineChatTurn } from '../engine/client';
 import type { ChatRepo, StoredContent } from './repo';
 import { attachmentPath } from './attachments';
+import { AppError } from '../../shared/errors';
 
 /** How often a streaming answer is written to the database, so a crash keeps most of it. */
 const SAVE_EVERY_MS = 1000;
@@ -15,14 +18,6 @@ interface Running {
   finished: Promise<void>;
 }
 
-export class BusyError extends Error {
-  readonly status = 409;
-  constructor() {
-    super('An answer is still being written in this conversation; stop it or wait for it to finish.');
-    this.name = 'BusyError';
-  }
-}
-
 export const sessionKeyOf = (conversationId: number): string => `chat:${conversationId}`;
 
 export class ChatGenerator {
@@ -31,7 +26,7 @@ export class ChatGenerator {
   constructor(private readonly ctx: AppContext, private readonly repo: ChatRepo) {}
 
   assertIdle(conversationId: number): void {
-    if (this.running.has(conversationId)) throw new BusyError();
+    if (this.running.has(conversationId)) throw new AppError('busy', 'An answer is still being written in this conversation; stop it or wait for it to finish.');
   }
 
   /** Starts generating into the (empty, 'streaming') assistant message; returns at once. */
@@ -49,7 +44,7 @@ export class ChatGenerator {
         if (stored) this.ctx.events.emit('chat.done', { conversationId, message: this.repo.message(assistantId) });
       })
       // Only storing can fail here (e.g. the library closed mid-answer); the next start marks it interrupted.
-      .catch((err: unknown) => { process.stderr.write(`chat: could not store answer ${assistantId}: ${String(err)}\n`); })
+      .catch((err: unknown) => { this.ctx.log.error(`chat: could not store answer ${assistantId}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`); })
       .finally(release);
   }
 
@@ -80,7 +75,9 @@ export class ChatGenerator {
     try {
       const settings = this.repo.conversation(conversationId).settings;
       const messages = this.turns(row.parent_id, settings.systemPrompt);
-      const result = await this.ctx.engine().chat({
+      // The conversation's endpoint (streamed over SSE, Stop aborts the request), else the local engine.
+      const engine = settings.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, settings.engine)) : this.ctx.engine();
+      const result = await engine.chat({
         messages,
         maxNewTokens: settings.maxNewTokens,
         temperature: settings.temperature,

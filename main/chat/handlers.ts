@@ -6,13 +6,14 @@ import path from 'node:path';
 import type { AppContext } from '../service/context';
 import type { HandlersFor, ParsedInput } from '../../shared/api';
 import type { ChatAttachment, ConversationView, chatMethods } from '../../shared/contract/chat';
-import { ChatRepo, NotFoundError } from './repo';
+import { ChatRepo } from './repo';
 import { ChatGenerator } from './generation';
 import { DEFAULT_CHAT_SETTINGS, mergeSettings } from './settings';
 import { DEFAULT_TITLE, titleFromQuestion } from './title';
 import { photoAttachment, storeAttachment } from './attachments';
 import { collectUnusedAttachments } from './attachment-gc';
 import { removeUpload, resolveUpload } from '../uploads/store';
+import { AppError } from '../../shared/errors';
 
 type ChatOnly = Omit<typeof chatMethods, `caption.${string}`>;
 type AttachmentRef = ParsedInput<'chat.send'>['attachments'][number];
@@ -41,13 +42,13 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
 
   const assertInConversation = (messageId: number, conversationId: number) => {
     const row = repo.row(messageId);
-    if (!row || row.conversation_id !== conversationId) throw new NotFoundError(`Message ${messageId} is not in conversation ${conversationId}.`);
+    if (!row || row.conversation_id !== conversationId) throw new AppError('not_found', `Message ${messageId} is not in conversation ${conversationId}.`);
     return row;
   };
 
   const messageRow = (id: number) => {
     const row = repo.row(id);
-    if (!row) throw new NotFoundError(`Message ${id} does not exist.`);
+    if (!row) throw new AppError('not_found', `Message ${id} does not exist.`);
     return row;
   };
 
@@ -58,9 +59,9 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
     for (const ref of refs) {
       if (ref.kind === 'photo') list.push(photoAttachment(ctx, ref.photoId));
       else if (ref.kind === 'path') {
-        if (!path.isAbsolute(ref.path)) throw new Error(`Attach an absolute path (got "${ref.path}").`);
+        if (!path.isAbsolute(ref.path)) throw new AppError('input', `Attach an absolute path (got "${ref.path}").`);
         const st = await stat(ref.path).catch(() => null);
-        if (!st?.isFile()) throw new Error(`${ref.path} is not a file.`);
+        if (!st?.isFile()) throw new AppError('input', `${ref.path} is not a file.`);
         list.push(await storeAttachment(ctx, ref.path, path.basename(ref.path)));
       } else {
         const up = await resolveUpload(ctx.paths.uploads, ref.uploadId);
@@ -123,11 +124,11 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
     async 'chat.send'({ conversationId, text, attachments, parentId }) {
       const conv = repo.conversation(conversationId);
       generator.assertIdle(conversationId);
-      if (!text.trim() && attachments.length === 0) throw new Error('Type a message or attach an image.');
+      if (!text.trim() && attachments.length === 0) throw new AppError('input', 'Type a message or attach an image.');
       const parent = parentId === undefined ? conv.headId : parentId;
       if (parent !== null) {
         const p = assertInConversation(parent, conversationId);
-        if (p.role === 'user') throw new Error('A new message must follow an answer, not another question.');
+        if (p.role === 'user') throw new AppError('conflict', 'A new message must follow an answer, not another question.');
       }
       const stored = await storeAttachments(attachments);
       const ids = addTurn(conversationId, parent, text, stored.list);
@@ -139,7 +140,7 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
       const row = messageRow(messageId);
       // Accept the answer to redo, or the question whose answer should be redone.
       const userId = row.role === 'assistant' ? row.parent_id : row.id;
-      if (userId === null || row.role === 'system') throw new Error('Only an answer (or its question) can be regenerated.');
+      if (userId === null || row.role === 'system') throw new AppError('input', 'Only an answer (or its question) can be regenerated.');
       generator.assertIdle(row.conversation_id);
       const assistantMessageId = ctx.db.transaction(() => {
         const id = repo.insertMessage(row.conversation_id, userId, 'assistant', { text: '', attachments: [], status: 'streaming' });
@@ -152,9 +153,9 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
 
     async 'chat.edit'({ messageId, text }) {
       const row = messageRow(messageId);
-      if (row.role !== 'user') throw new Error('Only your own messages can be edited.');
+      if (row.role !== 'user') throw new AppError('input', 'Only your own messages can be edited.');
       generator.assertIdle(row.conversation_id);
-      if (!text.trim() && row.content.attachments.length === 0) throw new Error('Type a message or attach an image.');
+      if (!text.trim() && row.content.attachments.length === 0) throw new AppError('input', 'Type a message or attach an image.');
       // The edited question is a sibling of the original (same parent), keeping its images.
       return addTurn(row.conversation_id, row.parent_id, text, row.content.attachments);
     },

@@ -6,6 +6,7 @@ import type {
   ChatAttachment, ChatMessage, ChatMessageStatus, ChatStats, Conversation, ConversationSettings,
 } from '../../shared/contract/chat';
 import { parseSettings } from './settings';
+import { AppError } from '../../shared/errors';
 
 /** What messages.content_json holds. */
 export interface StoredContent {
@@ -32,11 +33,6 @@ interface MessageRow {
   role: ChatMessage['role'];
   content_json: string;
   created_at: string;
-}
-
-export class NotFoundError extends Error {
-  readonly status = 404;
-  constructor(message: string) { super(message); this.name = 'NotFoundError'; }
 }
 
 function parseContent(json: string): StoredContent {
@@ -78,7 +74,7 @@ export class ChatRepo {
 
   conversation(id: number): Conversation {
     const c = this.findConversation(id);
-    if (!c) throw new NotFoundError(`Conversation ${id} does not exist.`);
+    if (!c) throw new AppError('not_found', `Conversation ${id} does not exist.`);
     return c;
   }
 
@@ -118,7 +114,7 @@ export class ChatRepo {
 
   message(id: number): ChatMessage {
     const r = this.row(id);
-    if (!r) throw new NotFoundError(`Message ${id} does not exist.`);
+    if (!r) throw new AppError('not_found', `Message ${id} does not exist.`);
     return this.toMessage(r);
   }
 

@@ -6,6 +6,7 @@ export const DEFAULT_CHAT_SETTINGS: ConversationSettings = {
   maxNewTokens: 512,
   temperature: 0,
   imageSplitting: true,
+  engine: null,
 };
 
 export function mergeSettings(base: ConversationSettings, patch: Partial<ConversationSettings> | undefined): ConversationSettings {
@@ -24,5 +25,6 @@ export function parseSettings(json: string): ConversationSettings {
     maxNewTokens: typeof raw.maxNewTokens === 'number' ? raw.maxNewTokens : d.maxNewTokens,
     temperature: typeof raw.temperature === 'number' ? raw.temperature : d.temperature,
     imageSplitting: typeof raw.imageSplitting === 'boolean' ? raw.imageSplitting : d.imageSplitting,
+    engine: typeof raw.engine === 'string' ? raw.engine : d.engine,
   };
 }

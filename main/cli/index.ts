@@ -5,9 +5,11 @@ import { commands } from './commands/index';
 import { createContext, type AppContext } from '../service/context';
 import { createService } from '../service/index';
 import { defaultDataDir } from '../service/paths';
-import { nodeEngineFactory } from '../ai/engine-factory';
+import { nodeEngineFactory } from '../engine/factory';
 import type { CliIo } from './types';
 import type { Service } from '../../shared/api';
+import { errorPayload, EXIT_CODE_OF_KIND } from '../../shared/errors';
+import { logFailure, stderrLogger } from '../service/log';
 
 const globalOptions = {
   'data-dir': { type: 'string' },
@@ -52,13 +54,14 @@ export async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
   const sigint = () => { interrupts++; if (interrupts > 1) process.exit(130); onInterrupt(); };
   process.on('SIGINT', sigint);
+  const log = stderrLogger();
   const io: CliIo = {
     json,
     isTTY: Boolean(process.stderr.isTTY),
     print: (text) => { if (!json) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
     printJson: (value) => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); },
     log: (text) => { process.stderr.write(text.endsWith('\n') || text.endsWith('\r') ? text : `${text}\n`); },
-    ctx: () => (ctx ??= createContext({ dataDir, engineFactory: nodeEngineFactory })),
+    ctx: () => (ctx ??= createContext({ dataDir, engineFactory: nodeEngineFactory, log })),
     service: () => (service ??= createService(io.ctx())),
     interrupted,
   };
@@ -66,8 +69,11 @@ export async function main(argv: string[]): Promise<number> {
     const code = await command.run({ positionals: parsed.positionals, values }, io);
     return code ?? 0;
   } catch (err) {
-    io.log(`Error: ${(err as Error).message}`);
-    return 1;
+    // The CLI adapter's one mapping of an error: its kind's exit code; a fault's stack goes to the log.
+    const payload = errorPayload(err);
+    logFailure(log, `smolalbum ${name}`, err);
+    io.log(`Error: ${payload.message}`);
+    return EXIT_CODE_OF_KIND[payload.kind];
   } finally {
     process.off('SIGINT', sigint);
     await (ctx as AppContext | null)?.close();

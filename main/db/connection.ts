@@ -1,15 +1,12 @@
 // Opens the library database: WAL, foreign keys, migrations in one transaction each.
 import Database from 'better-sqlite3';
 import { migrations } from './schema';
+import { AppError } from '../../shared/errors';
 
 export type Db = Database.Database;
 
-export class DbFromFutureError extends Error {
-  constructor(found: number, supported: number) {
-    super(`This library was written by a newer SmolAlbum (schema ${found}; this version understands up to ${supported}). Update SmolAlbum to open it.`);
-    this.name = 'DbFromFutureError';
-  }
-}
+const fromTheFuture = (found: number, supported: number) => new AppError('unsupported',
+  `This library was written by a newer SmolAlbum (schema ${found}; this version understands up to ${supported}). Update SmolAlbum to open it.`);
 
 /**
  * The better-sqlite3 addon to load instead of its default build/Release one. The Electron app sets it
@@ -40,7 +37,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
 
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) throw new DbFromFutureError(current, migrations.length);
+  if (current > migrations.length) throw fromTheFuture(current, migrations.length);
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {
       migrations[v]!(db);

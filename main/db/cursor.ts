@@ -1,5 +1,5 @@
 // Opaque page cursors: base64url JSON, checked on the way back in.
-import { InvalidInputError } from '../service/invoke';
+import { AppError } from '../../shared/errors';
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -12,7 +12,7 @@ export function decodeCursor<T>(cursor: string, isValid: (v: unknown) => v is T)
   } catch {
     value = undefined;
   }
-  if (!isValid(value)) throw new InvalidInputError('Invalid input: cursor is not one this library handed out');
+  if (!isValid(value)) throw new AppError('input', 'Invalid input: cursor is not one this library handed out');
   return value;
 }
 

@@ -1,11 +1,15 @@
 // Keeps photo_text (the FTS5 external content) in step with a photo's file name, folder, camera,
 // effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
+import { sourceRankSql } from './source-rank';
 
-/** Effective caption: user > xmp > ai (DESIGN §2 source priority). */
+/** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
+export { sourceRankSql } from './source-rank';
+
+/** Effective caption: the one of the strongest source (shared/types.ts SOURCE_PRIORITY). */
 export const EFFECTIVE_CAPTION_SQL = `
   (SELECT c.text FROM captions c WHERE c.photo_id = p.id
-   ORDER BY CASE c.source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END LIMIT 1)`;
+   ORDER BY ${sourceRankSql('c.source')} LIMIT 1)`;
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
   const stmt = db.prepare(`

@@ -7,13 +7,15 @@ import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
 import type { MediaFormat } from '../../shared/media';
 import type { VideoFields } from '../library/read-photo';
+import type { PhotoStatus } from '../../shared/types';
+import { saveFileRating } from './ratings';
 
 export interface KnownPhoto {
   id: number;
   rel_path: string;
   size: number;
   mtime_ms: number;
-  status: 'ok' | 'offline' | 'error';
+  status: PhotoStatus;
   content_hash: string | null;
   /** 1 while metadata or thumbnail is still to do. */
   pending: number;
@@ -124,19 +126,17 @@ export interface ReadFields {
   meta: PhotoMeta;
   phash: string;
   video?: VideoFields;
+  /** The decoder's warning when the pixels are only partly there: the photo is 'damaged'. */
+  damaged: string | null;
 }
 
 export function applyRead(db: Db, id: number, r: ReadFields): void {
   const prev = db.prepare('SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
   if (!prev) return;
-  const m = r.meta;
   const now = nowIso();
-  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = ?, width = ?, height = ?, format = ?,
-      taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?, orientation = ?,
-      phash = ?, xmp_json = ?, status = 'ok', error = NULL, updated_at = ? WHERE id = ?`)
-    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
-      m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.orientation, r.phash,
-      m.embedded ? JSON.stringify(m.embedded) : null, now, id);
+  writeMeta(db, id, r, r.meta);
+  db.prepare(`UPDATE photos SET phash = ?, status = ?, error = ?, updated_at = ? WHERE id = ?`)
+    .run(r.phash, r.damaged ? 'damaged' : 'ok', r.damaged, now, id);
   const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, NULL)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
   stage.run(id, 'metadata', now);
@@ -147,12 +147,41 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
   refreshPhotoText(db, [id]);
 }
 
-export function applyError(db: Db, id: number, e: { message: string; size: number; mtimeMs: number; hash: string | null }): void {
+/** The file's metadata columns (also for a photo whose pixels could not be decoded). */
+function writeMeta(db: Db, id: number, r: { size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null }, m: PhotoMeta): void {
+  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash), width = ?, height = ?,
+      format = ?, taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?,
+      altitude = ?, orientation = ?, xmp_json = ?, updated_at = ? WHERE id = ?`)
+    .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
+      m.cameraMake, m.cameraModel, m.lens, m.lat, m.lon, m.altitude, m.orientation, m.embedded ? JSON.stringify(m.embedded) : null, nowIso(), id);
+  saveFileRating(db, id, m);
+}
+
+export interface ErrorFields {
+  message: string;
+  size: number;
+  mtimeMs: number;
+  hash: string | null;
+  /** What the metadata reader found although the pixels could not be decoded (kept). */
+  meta?: PhotoMeta | null;
+  format?: MediaFormat | null;
+}
+
+export function applyError(db: Db, id: number, e: ErrorFields): void {
   const now = nowIso();
   db.prepare(`UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
       updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
-  db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'metadata', NULL, 1, ?)
-    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = NULL, attempts = attempts + 1, error = excluded.error`).run(id, e.message);
+  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = excluded.error`);
+  if (e.meta) {
+    // Date, camera and GPS are kept although the pixels failed: the photo is still findable.
+    writeMeta(db, id, { ...e, format: e.format ?? null }, e.meta);
+    stage.run(id, 'metadata', now, null);
+    stage.run(id, 'thumbnail', null, e.message);
+    refreshPhotoText(db, [id]);
+  } else {
+    stage.run(id, 'metadata', null, e.message);
+  }
 }
 
 /** The videos row of a read (issue 12); a file that is no longer a video loses it. */

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 export type Migration = (db: Database) => void;
 
 export const migrations: Migration[] = [
-  // 1: the whole data model of DESIGN §2.
+  // 1: the whole data model (folders, photos, captions and tags with their source, jobs, albums, chat, …).
   (db) => {
     db.exec(`
       CREATE TABLE roots (
@@ -37,7 +37,8 @@ export const migrations: Migration[] = [
         orientation INTEGER,
         phash TEXT,
         xmp_json TEXT,
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error')),
+        -- 'damaged' (issue 10): partly decoded, shown and captioned; the error column holds the decoder's warning.
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','offline','error','damaged')),
         error TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
@@ -218,6 +219,35 @@ export const migrations: Migration[] = [
       CREATE INDEX photo_places_where ON photo_places(country_code, region, city, photo_id);
       -- "near": a latitude band first, then the exact distance.
       CREATE INDEX photo_places_lat ON photo_places(lat, lon, photo_id);
+
+      -- Remote engines: which backend (local | openai) and endpoint wrote an ai caption.
+      ALTER TABLE captions ADD COLUMN backend TEXT;
+      ALTER TABLE captions ADD COLUMN endpoint TEXT;
+    `);
+
+    // ── Metadata as ExifTool reads it, ratings and favourites (issue 10, items 5–6) ──────────────
+    // GPS altitude; the effective rating / favourite / label of each photo, kept by
+    // main/db/ratings.ts from photo_ratings with the one source priority (user > xmp).
+    db.exec(`
+      ALTER TABLE photos ADD COLUMN altitude REAL;
+      ALTER TABLE photos ADD COLUMN rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5);
+      ALTER TABLE photos ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+      ALTER TABLE photos ADD COLUMN label TEXT;
+      CREATE INDEX photos_rating ON photos(rating, sort_date DESC, id DESC) WHERE rating > 0;
+      CREATE INDEX photos_favourite ON photos(sort_date DESC, id DESC) WHERE favourite = 1;
+
+      -- Each source's say: 'xmp' is what the file carries (rewritten on every read), 'user' a person's
+      -- choice (never touched by scans). NULL = this source says nothing about that field.
+      CREATE TABLE photo_ratings (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('xmp','user')),
+        stars INTEGER CHECK (stars BETWEEN 0 AND 5),
+        favourite INTEGER CHECK (favourite IN (0, 1)),
+        label TEXT,
+        pick TEXT CHECK (pick IN ('rejected','pending','accepted')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (photo_id, source)
+      );
     `);
 
     // --- Videos (issue 12 "Videos in the library") -------------------------------------------------

@@ -60,6 +60,9 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.from !== undefined) { out.sql.push('p.sort_date >= ?'); out.params.push(f.from); }
   if (f.to !== undefined) { out.sql.push(`p.sort_date < date(?, '+1 day')`); out.params.push(f.to); }
   if (f.hasGps !== undefined) out.sql.push(f.hasGps ? 'p.lat IS NOT NULL' : 'p.lat IS NULL');
+  if (f.minRating !== undefined) { out.sql.push('p.rating >= ?'); out.params.push(f.minRating); }
+  if (f.favourite !== undefined) out.sql.push(f.favourite ? 'p.favourite = 1' : 'p.favourite = 0');
+  if (f.label !== undefined) { out.sql.push('lower(p.label) = ?'); out.params.push(f.label.trim().toLowerCase()); }
   if (f.place !== undefined) {
     const words = toFtsWords(f.place);
     if (words) out.fts.push(`(${words.map((w) => `place : "${w}"*`).join(' AND ')})`);
@@ -95,6 +98,8 @@ interface HitRow extends MediaColumns {
   camera_model: string | null;
   caption: string | null;
   score: number;
+  rating: number;
+  favourite: number;
 }
 
 // CROSS JOIN fixes the join order (SQLite's rule): the match set or the photos_sort index drives,
@@ -103,7 +108,7 @@ const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN 
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
 const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption,
-  ${MEDIA_COLUMNS}`;
+  p.rating, p.favourite, ${MEDIA_COLUMNS}`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
   const query = toFtsQuery(opts.query);
@@ -250,5 +255,7 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
     score: Math.round(r.score * 1000) / 1000,
     mediaType: mediaKindOf(r),
     durationMs: r.duration_ms,
+    rating: r.rating,
+    favourite: r.favourite === 1,
   }));
 }

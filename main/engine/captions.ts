@@ -85,3 +85,13 @@ export function normaliseTags(text: string, max = 20): string[] {
   }
   return out;
 }
+
+/** The first answer of a caption request as the caption (and, for style 'tags', the tags). Local and remote alike. */
+export function shapeCaption(style: CaptionStyle, text: string): { caption: string; tags: string[] } {
+  if (style === 'tags') {
+    const tags = normaliseTags(text);
+    return { caption: tags.join(', '), tags };
+  }
+  const caption = style === 'short' ? cleanShortCaption(text) : style === 'detailed' ? cleanDetailedCaption(text) : text.trim();
+  return { caption, tags: [] };
+}

@@ -1,4 +1,4 @@
-// What the rest of main uses to talk to the inference process (implemented in main/ai/engine-host.ts).
+// What the rest of main uses to talk to the inference process (implemented in main/engine/host.ts).
 // Paths and ids cross the process boundary, never image bytes.
 import type { CaptionStyle } from '../../shared/contract/chat';
 import type { Device, Dtype, EngineStatus } from '../../shared/contract/models';
@@ -73,6 +73,18 @@ export interface GenerateResult {
   firstTokenMs: number | null;
   /** Prompt tokens whose KV cache was reused from the previous turn of the same sessionKey. */
   cachedTokens?: number;
+  /** What the model's sessions were fed (counted at onnxruntime's boundary, see fed-counter.ts). */
+  fed?: FedStats;
+}
+
+/** Per-call inputs of one generation: vision-encoder frames, and decoder new/past tokens. */
+export interface FedStats {
+  /** Frames (tiles + global views) per vision-encoder call. */
+  visionFrames: number[];
+  /** New tokens per decoder call (the first is the prefill, then one per generated token). */
+  decoderInputTokens: number[];
+  /** Cached tokens the decoder attended to at each call. */
+  decoderPastTokens: number[];
 }
 
 export interface AskRequest {

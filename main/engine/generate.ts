@@ -1,12 +1,13 @@
 // One generation over a conversation with images: builds the prompt ids, reuses a KV cache whose
 // token prefix matches (verified token by token, cut back to an image boundary), runs the vision
 // encoder only for images whose tokens are new, and streams text deltas.
-import { cat, DynamicCache, full, Tensor, type InterruptableStoppingCriteria } from '@huggingface/transformers';
-import type { EngineChatTurn, GenerateResult } from './client';
+import { cacheTensors, cat, DynamicCache, full, Tensor, tokenIds, type Encoded, type InterruptableStoppingCriteria } from './transformers';
+import type { EngineChatTurn, FedStats, GenerateResult } from './client';
 import type { LoadedModel } from './loader';
 import { dropOldestExchange, expandImages, framesOf, toTemplateMessages, type ImageLayout } from './prompt';
 import { imageKey, readImage, readTile, type TileNorm } from './images';
 import { EngineError } from './protocol';
+import { FedCounter } from './fed-counter';
 import { TextDeltaStreamer } from './streamer';
 
 /** Tokens whose keys/values sit in `cache` (prompt + generated, minus the last sampled token). */
@@ -38,19 +39,6 @@ interface PreparedImage {
   layout: ImageLayout;
   pixelValues: Tensor;
 }
-
-type ImageProcessorFn = (image: unknown, options: Record<string, unknown>) => Promise<{ pixel_values: Tensor; rows: number[][]; cols: number[][] }>;
-interface ImageProcessorConfig {
-  max_image_size: { longest_edge: number };
-  rescale_factor?: number;
-  do_rescale?: boolean;
-  image_mean?: number[];
-  image_std?: number[];
-  do_normalize?: boolean;
-}
-type TokenizerFn = ((text: string) => { input_ids: Tensor; attention_mask: Tensor }) & {
-  decode(ids: number[], opts: { skip_special_tokens: boolean }): string;
-};
 
 const LAYOUT_CACHE_MAX = 1000;
 
@@ -88,7 +76,7 @@ export function reusableLength(priorIds: readonly number[] | undefined, ids: rea
 
 function truncateCache(cache: DynamicCache, length: number): DynamicCache {
   const entries: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(cache as unknown as Record<string, Tensor>)) {
+  for (const [name, t] of Object.entries(cacheTensors(cache))) {
     entries[name] = t.slice(null, null, [0, length], null);
   }
   return new DynamicCache(entries);
@@ -97,21 +85,24 @@ function truncateCache(cache: DynamicCache, length: number): DynamicCache {
 export class Generator {
   /** Tile layout per image file + splitting mode: lets a later turn build its prompt without re-reading the image. */
   private readonly layouts = new Map<string, ImageLayout>();
+  private readonly fed: FedCounter;
 
-  constructor(private readonly loaded: LoadedModel) {}
+  constructor(private readonly loaded: LoadedModel) {
+    this.fed = new FedCounter(loaded.model.sessions);
+  }
 
   private get imageTokenId(): number {
     return this.loaded.config.image_token_id;
   }
 
   private get seqLen(): number {
-    const seq = (this.loaded.processor as unknown as { config: { image_seq_len?: number } }).config.image_seq_len;
+    const seq = this.loaded.processor.imageSeqLen;
     if (!seq) throw new EngineError('processor_config.json has no image_seq_len', 'model');
     return seq;
   }
 
   private tileNorm(): TileNorm {
-    const ip = (this.loaded.processor as unknown as { image_processor: ImageProcessorConfig }).image_processor;
+    const ip = this.loaded.processor.imageConfig;
     return {
       size: ip.max_image_size.longest_edge,
       rescale: ip.do_rescale === false ? 1 : ip.rescale_factor ?? 1 / 255,
@@ -129,8 +120,7 @@ export class Generator {
       return { layout: { rows: 0, cols: 0 }, pixelValues: new Tensor('float32', data, [1, 1, 3, norm.size, norm.size]) };
     }
     const image = await readImage(path);
-    const imageProcessor = (this.loaded.processor as unknown as { image_processor: ImageProcessorFn }).image_processor;
-    const out = await imageProcessor(image, { ...(splitting === undefined ? {} : { do_image_splitting: splitting }), return_row_col_info: true });
+    const out = await this.loaded.processor.processImage(image, { ...(splitting === undefined ? {} : { do_image_splitting: splitting }), return_row_col_info: true });
     return { layout: { rows: out.rows[0][0], cols: out.cols[0][0] }, pixelValues: out.pixel_values };
   }
 
@@ -142,7 +132,7 @@ export class Generator {
   async run(o: RunOptions): Promise<RunResult> {
     const t0 = performance.now();
     const { processor, model, contextLimit } = this.loaded;
-    const tokenizer = (processor as unknown as { tokenizer: TokenizerFn }).tokenizer;
+    const tokenizer = processor.tokenizer;
     const seqLen = this.seqLen;
     if (o.turns.length === 0 || o.turns[o.turns.length - 1].role !== 'user') {
       throw new EngineError('The conversation must end with a user message', 'input');
@@ -165,9 +155,9 @@ export class Generator {
     let turns = o.turns;
     let droppedTurns = 0;
     let maxNewTokens = o.maxNewTokens;
-    let enc: { input_ids: Tensor; attention_mask: Tensor };
+    let enc: Encoded;
     for (;;) {
-      const text = processor.apply_chat_template(toTemplateMessages(turns) as never, { add_generation_prompt: true, tokenize: false }) as string;
+      const text = processor.chatPrompt(toTemplateMessages(turns));
       const images = turns.flatMap((t) => t.images);
       enc = tokenizer(expandImages(text, images.map(layoutOf), seqLen));
       const n = enc.input_ids.dims[1];
@@ -184,7 +174,7 @@ export class Generator {
       }
       throw new EngineError(`The message is too long for the model's context (${n} prompt tokens, limit ${contextLimit})`, 'input');
     }
-    const ids = Array.from(enc.input_ids.data as BigInt64Array, Number);
+    const ids = tokenIds(enc.input_ids);
     const images = turns.flatMap((t) => t.images);
     const spans = imageSpans(ids, this.imageTokenId, images.map((p) => framesOf(layoutOf(p)) * seqLen));
 
@@ -215,8 +205,10 @@ export class Generator {
 
     // 5. Generate.
     const streamer = new TextDeltaStreamer(tokenizer, o.onText);
+    let fed: FedStats;
     const sample = (o.temperature ?? 0) > 0;
-    let out: { sequences: Tensor; past_key_values: DynamicCache };
+    let out: Awaited<ReturnType<typeof model.generate>>;
+    this.fed.begin();
     try {
       out = await model.generate({
         input_ids: enc.input_ids,
@@ -229,12 +221,13 @@ export class Generator {
         ...(sample ? { temperature: o.temperature } : {}),
         streamer,
         stopping_criteria: o.stopper,
-        return_dict_in_generate: true,
-      } as never) as unknown as { sequences: Tensor; past_key_values: DynamicCache };
+      });
     } catch (err) {
       throw new EngineError(`Generation failed: ${(err as Error).message.split('\n')[0]}`, 'internal');
+    } finally {
+      fed = this.fed.end();
     }
-    const sequence = Array.from(out.sequences.data as BigInt64Array, Number);
+    const sequence = tokenIds(out.sequences);
     const tokens = sequence.slice(ids.length);
     const text = streamer.finish(tokens);
     let state: KvState | null = null;
@@ -247,6 +240,7 @@ export class Generator {
       imageTokens: ids.filter((t) => t === this.imageTokenId).length,
       promptTokens: ids.length,
       cachedTokens: reuse,
+      fed,
       stopped: o.stopper.interrupted,
       droppedTurns,
       ms: Math.round(performance.now() - t0),

@@ -3,7 +3,7 @@
 // transformers.js reads itself this is the same decoding as RawImage.read (sharp, EXIF rotation, raw
 // pixels), so the engine sees exactly the pixels a bare transformers.js run sees.
 import { stat } from 'node:fs/promises';
-import { RawImage } from '@huggingface/transformers';
+import { RawImage } from './transformers';
 import { decodeImage, toSharp } from '../media/decode';
 import { EngineError } from './protocol';
 
@@ -36,6 +36,22 @@ export async function readImage(path: string): Promise<RawImage> {
   }
 }
 
+/**
+ * The RGB bytes of one square tile (size × size, interleaved): upright, sRGB, no alpha,
+ * Lanczos. The local engine normalises these; remote endpoints get them as a lossless PNG
+ * (main/engine/tile-image.ts), so both see the same pixels.
+ */
+export async function tileRgb(path: string, size: number): Promise<Buffer> {
+  await imageKey(path);
+  try {
+    // Decoded straight at tile size through the one decoder (HEIC, damaged files; JPEG shrink-on-load).
+    const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: false } });
+    return await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer();
+  } catch (err) {
+    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
+  }
+}
+
 export interface TileNorm {
   /** Side of the square encoder input (max_image_size.longest_edge). */
   size: number;
@@ -52,15 +68,7 @@ export interface TileNorm {
  * Returns CHW float32 [3, size, size], rescaled and normalised as the preprocessor config says.
  */
 export async function readTile(path: string, norm: TileNorm): Promise<Float32Array> {
-  await imageKey(path);
-  let data: Buffer;
-  try {
-    // Decoded straight at tile size (JPEG shrink-on-load does most of the work).
-    const img = await decodeImage(path, { resize: { width: norm.size, height: norm.size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: false } });
-    data = await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer();
-  } catch (err) {
-    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
-  }
+  const data = await tileRgb(path, norm.size);
   const plane = norm.size * norm.size;
   if (data.length !== 3 * plane) throw new EngineError(`Cannot convert image ${path} to RGB`, 'image');
   const out = new Float32Array(3 * plane);

@@ -3,7 +3,7 @@
 // execution providers in order (transformers.js has no fallback of its own).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModelForVision2Seq, AutoProcessor, env, LogLevel, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import { configureLocalOnly, loadProcessor, loadVision2Seq, type VlmModel, type VlmProcessor } from './transformers';
 import type { Device, Dtype } from '../../shared/contract/models';
 import { inspectLayout, REQUIRED_CONFIG_FILES } from '../models/layout';
 import { DTYPE_SUFFIX, SESSION_NAMES, sessionDtypes, type ConcreteDtype, type SessionDtypes } from '../models/dtypes';
@@ -72,8 +72,8 @@ export interface ModelConfig {
 }
 
 export interface LoadedModel {
-  model: PreTrainedModel;
-  processor: Processor;
+  model: VlmModel;
+  processor: VlmProcessor;
   config: ModelConfig;
   /** Tokens the decoder can attend to (prompt + generated). */
   contextLimit: number;
@@ -118,10 +118,9 @@ function checkFolder(dir: string): { files: string[]; config: ModelConfig } {
 }
 
 /** The decoder graph must have exactly the layers config.json declares, or decoding fails later. */
-function checkLayers(model: PreTrainedModel, config: ModelConfig, dir: string): void {
-  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
-  const decoder = sessions.decoder_model_merged;
-  const layers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
+function checkLayers(model: VlmModel, config: ModelConfig, dir: string): void {
+  const inputs = model.sessionInputNames('decoder_model_merged') ?? [];
+  const layers = inputs.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (layers !== config.text_config.num_hidden_layers) {
     throw new EngineError(
       `Model mismatch in ${dir}: config.json text_config.num_hidden_layers is ${config.text_config.num_hidden_layers} but onnx/decoder_model_merged has ${layers} layers`,
@@ -165,24 +164,15 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
   const dir = params.modelDir;
   const { files, config } = checkFolder(dir);
 
-  // Local files only: the store downloads, transformers.js never touches the network.
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.cacheDir = params.cacheDir;
-  env.useFSCache = false;
   // transformers.js opens every local file as a FileResponse whose read stream starts at once and
   // buffers the whole file in JS although ORT then loads the .onnx by path: ~1 GB of fp32 weights
   // read twice and held until GC. Answering ONNX lookups with the path itself skips that stream.
-  env.useCustomCache = true;
-  env.customCache = localOnnxPaths(dir);
-  // ORT prints native errors while probing absent accelerators; failures reach us as exceptions
-  // (reported in fallbackReasons), so its own log stays quiet.
-  env.logLevel = LogLevel.ERROR;
-  (env.backends.onnx as { setLogLevel?: (level: number) => void }).setLogLevel?.(LogLevel.NONE);
+  // ORT's own log stays quiet: failures reach us as exceptions (reported in fallbackReasons).
+  configureLocalOnly({ cacheDir: params.cacheDir, customCache: localOnnxPaths(dir) });
 
-  let processor: Processor;
+  let processor: VlmProcessor;
   try {
-    processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
+    processor = await loadProcessor(dir);
   } catch (err) {
     throw new EngineError(`Cannot load the processor/tokenizer of ${dir}: ${shortError(err)}`, 'model');
   }
@@ -206,13 +196,12 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
     const dtypes = device === 'cpu' && cpu ? cpu.dtypes : chooseDtypes(device, params.dtype, files, dir);
     const dtypeReason = device === 'cpu' && cpu ? cpu.reason : `${params.dtype === 'auto' ? 'the default' : 'chosen in Settings:'} precision for ${device}`;
     try {
-      const model = await AutoModelForVision2Seq.from_pretrained(dir, {
-        device: device as never,
-        dtype: dtypes as never,
-        local_files_only: true,
+      const model = await loadVision2Seq(dir, {
+        device,
+        dtype: { ...dtypes },
         // ORT's CPU arena stays on: without it every run page-faults its activations anew (+12% CPU
         // per caption measured) for ~150 MB less peak RSS.
-        ...(device === 'cpu' ? {} : { session_options: { logSeverityLevel: 4 } }),
+        ...(device === 'cpu' ? {} : { sessionOptions: { logSeverityLevel: 4 } }),
         // No progress_callback: with one, transformers.js probes each local .onnx through a stream
         // that reads the whole file into memory for nothing (RSS grew ~50 MB per request after).
       });
@@ -235,9 +224,8 @@ export async function loadModel(params: LoadParams): Promise<LoadedModel> {
   throw new EngineError('No execution provider could load the model', 'device');
 }
 
-function contextLimitOf(config: ModelConfig, processor: Processor): number {
+function contextLimitOf(config: ModelConfig, processor: VlmProcessor): number {
   const fromConfig = config.text_config.max_position_embeddings ?? 8192;
-  const tokenizer = (processor as unknown as { tokenizer?: { model_max_length?: number } }).tokenizer;
-  const fromTokenizer = tokenizer?.model_max_length;
-  return typeof fromTokenizer === 'number' && Number.isFinite(fromTokenizer) && fromTokenizer > 0 ? Math.min(fromConfig, fromTokenizer) : fromConfig;
+  const fromTokenizer = processor.modelMaxLength;
+  return fromTokenizer !== undefined ? Math.min(fromConfig, fromTokenizer) : fromConfig;
 }

@@ -1,4 +1,4 @@
-// The host's view of a running inference process. Two implementations: main/ai/node-port.ts
+// The host's view of a running inference process. Two implementations: main/engine/node-port.ts
 // (child_process.fork: CLI, web mode, tests) and main/app/utility-port.ts (Electron utilityProcess).
 import type { EngineMessage, HostMessage } from './protocol';
 

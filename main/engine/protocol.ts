@@ -1,6 +1,7 @@
 // Messages between the host (main process side) and the inference process.
 // Plain JSON only: paths and ids cross the boundary, never image bytes or tensors.
 import type { Device, Dtype } from '../../shared/contract/models';
+import type { ErrorKind } from '../../shared/errors';
 import type { CaptionRequest, EngineChatTurn, GenerateResult } from './client';
 
 export interface LoadParams {
@@ -63,10 +64,28 @@ export type HostMessage =
   /** Finish and exit (graceful shutdown). */
   | { type: 'exit' };
 
+/**
+ * Why an engine request failed. The inference process sends model, image, device, input, cancelled
+ * and internal; the host adds crashed, timeout and closed (main/engine/host.ts).
+ */
+export type EngineErrorKind = 'model' | 'image' | 'device' | 'input' | 'cancelled' | 'internal' | 'crashed' | 'timeout' | 'closed';
+
+/** Each engine kind as the app's one error model (shared/errors.ts) reports it to people and clients. */
+export const APP_KIND_OF_ENGINE_KIND: Readonly<Record<EngineErrorKind, ErrorKind>> = {
+  model: 'unavailable', // the model is missing or broken: nothing to run on until it is fixed
+  image: 'unsupported', // the picture cannot be read
+  device: 'unavailable',
+  input: 'input',
+  cancelled: 'cancelled',
+  internal: 'internal',
+  crashed: 'unavailable',
+  timeout: 'unavailable',
+  closed: 'unavailable',
+};
+
 export interface WireError {
   message: string;
-  /** Machine-readable kind, e.g. 'model', 'image', 'device', 'input', 'internal'. */
-  code: string;
+  code: EngineErrorKind;
 }
 
 export type EngineMessage =
@@ -77,7 +96,7 @@ export type EngineMessage =
 
 /** Error raised inside the inference process with a kind the host can report. */
 export class EngineError extends Error {
-  constructor(message: string, readonly code: string = 'internal') {
+  constructor(message: string, readonly code: EngineErrorKind = 'internal') {
     super(message);
     this.name = 'EngineError';
   }

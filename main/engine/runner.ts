@@ -1,7 +1,7 @@
 // The inference process's operations over one loaded model: caption (with tags from the same image
 // prefill), ask/chat generation with per-session KV-cache reuse. One request runs at a time.
-import { InterruptableStoppingCriteria } from '@huggingface/transformers';
-import { captionMaxTokens, captionPrompt, cleanDetailedCaption, cleanShortCaption, normaliseTags, TAGS_PROMPT, videoCaptionPrompt, videoTagsPrompt } from './captions';
+import { InterruptableStoppingCriteria } from './transformers';
+import { captionMaxTokens, captionPrompt, normaliseTags, shapeCaption, TAGS_PROMPT, videoCaptionPrompt, videoTagsPrompt } from './captions';
 import { Generator, type KvState } from './generate';
 import { loadModel, type LoadedModel } from './loader';
 import { EngineError, type CaptionParams, type CaptionWireResult, type GenerateParams, type GenerateWireResult, type LoadParams, type LoadResult } from './protocol';
@@ -49,13 +49,9 @@ export class EngineRunner {
       stopper: ctl.stopper,
     });
     if (first.stopped) throw new EngineError('Cancelled', 'cancelled');
-    let caption = first.text;
-    let tags: string[] = [];
-    if (p.style === 'tags') {
-      tags = normaliseTags(first.text);
-      caption = tags.join(', ');
-    } else {
-      caption = p.style === 'short' ? cleanShortCaption(first.text) : p.style === 'detailed' ? cleanDetailedCaption(first.text) : first.text.trim();
+    const { caption } = shapeCaption(p.style, first.text);
+    let { tags } = shapeCaption(p.style, first.text);
+    if (p.style !== 'tags') {
       if (p.withTags) {
         // Second turn on the same conversation: the image's KV cache is reused (no second vision pass).
         const second = await this.gen.run({

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import type { ExportSummary } from '../../shared/contract/export';
 import { exportRows, type ExportRow } from './export-rows';
-import { mergeXmp, MalformedXmpError, type XmpPlace } from './xmp-doc';
+import { mergeXmp, type XmpPlace } from './xmp-doc';
+import { AppError, kindOf } from '../../shared/errors';
 import { countryName } from '../../shared/country-names';
 import { SidecarPlanner } from './sidecar-paths';
 import { writeFileAtomic } from '../media/atomic-write';
@@ -28,7 +29,7 @@ const CONCURRENCY = 8;
 export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSummary> {
   const summary: ExportSummary = { written: 0, skipped: 0, errors: [], files: [] };
   if (opts.kind === 'csv' || opts.kind === 'jsonl') {
-    if (!opts.out) throw new Error('csv and jsonl export need an output file');
+    if (!opts.out) throw new AppError('input', 'csv and jsonl export need an output file');
     const file = path.resolve(opts.out);
     const rows = [...exportRows(db, opts.photoIds)];
     await writeFileAtomic(file, opts.kind === 'csv' ? csvTable(rows) : jsonlTable(rows));
@@ -40,8 +41,9 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportSumm
   const tasks: { target: string; run: () => Promise<void> }[] = [];
   for (const row of exportRows(db, opts.photoIds)) {
     const tags = row.tags;
-    // Nothing to say: no caption, no tags (and, for XMP, no place).
-    if (row.status !== 'ok' || (!row.caption && !tags.length && (opts.kind !== 'xmp' || !xmpPlace(row)))) { summary.skipped++; continue; }
+    // Nothing to say: no caption, no tags (and, for XMP, no place, rating or label). Damaged photos are shown, so exported too.
+    const xmpOnly = opts.kind === 'xmp' && (!!xmpPlace(row) || row.rating !== null || row.label !== null);
+    if ((row.status !== 'ok' && row.status !== 'damaged') || (!row.caption && !tags.length && !xmpOnly)) { summary.skipped++; continue; }
     if (opts.kind === 'txt' && !txtContent(row, opts.txtFormat)) { summary.skipped++; continue; }
     const target = planner.pathFor(row, opts.kind);
     if (path.resolve(target) === path.resolve(row.path)) {
@@ -82,9 +84,9 @@ async function writeXmpSidecar(file: string, row: ExportRow, mkdirs: boolean): P
   const existing = await readIfExists(file);
   let xml: string;
   try {
-    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, place: xmpPlace(row) });
+    xml = mergeXmp(existing, { caption: row.caption, tags: row.tags, place: xmpPlace(row), rating: row.rating, label: row.label });
   } catch (err) {
-    if (err instanceof MalformedXmpError) throw new Error(`the existing sidecar ${file} is malformed (${err.message}); left unchanged`);
+    if (kindOf(err) === 'unsupported') throw new AppError('unsupported', `the existing sidecar ${file} is malformed (${(err as Error).message}); left unchanged`);
     throw err;
   }
   if (xml === existing) return 'unchanged';

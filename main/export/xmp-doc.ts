@@ -1,6 +1,7 @@
 // Reading and merging XMP packets (sidecars) with fast-xml-parser in order-preserving mode, so every
 // field we don't own survives a merge. Names are matched by namespace URI, not by prefix.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AppError } from '../../shared/errors';
 
 export const NS = {
   x: 'adobe:ns:meta/',
@@ -8,14 +9,13 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   digiKam: 'http://www.digikam.org/ns/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
+  xmp: 'http://ns.adobe.com/xap/1.0/',
   photoshop: 'http://ns.adobe.com/photoshop/1.0/',
   Iptc4xmpCore: 'http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/',
   exif: 'http://ns.adobe.com/exif/1.0/',
 } as const;
 
-export class MalformedXmpError extends Error {
-  constructor(message: string) { super(message); this.name = 'MalformedXmpError'; }
-}
+const malformedXmp = (message: string) => new AppError('unsupported', message);
 
 /** What SmolAlbum reads from and writes to XMP. */
 export interface XmpFields {
@@ -24,7 +24,7 @@ export interface XmpFields {
   subjects: string[];
   /** digiKam:TagsList ('/'-separated hierarchy). */
   tagsList: string[];
-  /** lr:HierarchicalSubject ('|'-separated hierarchy). */
+  /** lr:hierarchicalSubject ('|'-separated hierarchy). */
   hierarchical: string[];
 }
 
@@ -75,7 +75,7 @@ const is = (n: XNode, scope: Scope, uri: string, local: string): boolean => {
 function parseTree(xml: string): XNode[] {
   const text = xml.replace(/^\uFEFF/, '');
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new MalformedXmpError(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+  if (valid !== true) throw malformedXmp(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   return new XMLParser(options).parse(text) as XNode[];
 }
 
@@ -125,7 +125,7 @@ export function readXmpFields(xml: string): XmpFields {
         if (text.trim()) fields.description = text.trim();
       } else if (is(prop, ps, NS.dc, 'subject')) fields.subjects.push(...items());
       else if (is(prop, ps, NS.digiKam, 'TagsList')) fields.tagsList.push(...items());
-      else if (is(prop, ps, NS.lr, 'HierarchicalSubject')) fields.hierarchical.push(...items());
+      else if (is(prop, ps, NS.lr, 'hierarchicalSubject')) fields.hierarchical.push(...items());
     }
   }
   return fields;
@@ -143,7 +143,9 @@ const FRESH = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>
 `;
 
-const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'HierarchicalSubject']];
+// Property names are case-sensitive: Lightroom's (and exiftool's) is lr:hierarchicalSubject. exiftool
+// reads a wrongly cased property under the same tag name, so test/export/export.test.ts checks raw names.
+const OWNED: [keyof typeof NS, string][] = [['dc', 'description'], ['dc', 'subject'], ['digiKam', 'TagsList'], ['lr', 'hierarchicalSubject']];
 /** Place properties: ours only when the photo has a place (a sidecar's place from another tool is kept otherwise). */
 const PLACE_OWNED: [keyof typeof NS, string][] = [['photoshop', 'City'], ['photoshop', 'State'], ['photoshop', 'Country'], ['Iptc4xmpCore', 'CountryCode']];
 /** GPS: written only for a place a person set (the file's own GPS is already in the file). */
@@ -169,16 +171,31 @@ export function xmpGpsCoordinate(value: number, axis: 'lat' | 'lon'): string {
   return `${deg},${min.toFixed(6)}${ref}`;
 }
 
+export interface XmpData {
+  caption: string | null;
+  tags: readonly string[];
+  place?: XmpPlace | null;
+  /** xmp:Rating 0–5; null leaves whatever the sidecar says (another tool's rating is not erased). */
+  rating?: number | null;
+  /** xmp:Label; null leaves the sidecar's. */
+  label?: string | null;
+}
+
 /**
  * Writes caption and tags into an XMP packet: the existing one (all other fields kept) or a new one.
  * Our four properties are replaced wherever they were; a property with no value is removed.
- * Throws MalformedXmpError when the existing text is not a usable XMP packet.
+ * xmp:Rating and xmp:Label are replaced when we have a value, and left as they are otherwise.
+ * Throws an AppError of kind `unsupported` when the existing text is not a usable XMP packet.
  */
-export function mergeXmp(existing: string | null, data: { caption: string | null; tags: readonly string[]; place?: XmpPlace | null }): string {
-  const owned = [...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : [])];
+export function mergeXmp(existing: string | null, data: XmpData): string {
+  const owned: [keyof typeof NS, string][] = [
+    ...OWNED, ...(data.place ? PLACE_OWNED : []), ...(data.place?.gps ? GPS_OWNED : []),
+    ...(data.rating !== undefined && data.rating !== null ? [['xmp', 'Rating'] as [keyof typeof NS, string]] : []),
+    ...(data.label ? [['xmp', 'Label'] as [keyof typeof NS, string]] : []),
+  ];
   const tree = parseTree(existing ?? FRESH);
   const rdf = findRdf(tree, new Map());
-  if (!rdf) throw new MalformedXmpError('no rdf:RDF element, so it is not an XMP packet');
+  if (!rdf) throw malformedXmp('no rdf:RDF element, so it is not an XMP packet');
   // rdf may be the default namespace (no prefix) in hand-written packets.
   const rdfPrefix = prefixFor(rdf.scope, NS.rdf);
   const q = (local: string) => (rdfPrefix ? `${rdfPrefix}:${local}` : local);
@@ -232,8 +249,11 @@ export function mergeXmp(existing: string | null, data: { caption: string | null
   if (tags.length) {
     added.push({ [`${declare('dc')}:subject`]: [container('Bag', tags.map((t) => li(t)))] });
     added.push({ [`${declare('digiKam')}:TagsList`]: [container('Seq', tags.map((t) => li(t)))] });
-    added.push({ [`${declare('lr')}:HierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
+    added.push({ [`${declare('lr')}:hierarchicalSubject`]: [container('Bag', tags.map((t) => li(t)))] });
   }
+  if (data.rating !== undefined && data.rating !== null) added.push({ [`${declare('xmp')}:Rating`]: [{ '#text': String(data.rating) }] });
+  const label = data.label?.trim();
+  if (label) added.push({ [`${declare('xmp')}:Label`]: [{ '#text': xmlSafe(label) }] });
   const simple = (ns: keyof typeof NS, local: string, value: string | null | undefined) => {
     if (value) added.push({ [`${declare(ns)}:${local}`]: [{ '#text': xmlSafe(value) }] });
   };

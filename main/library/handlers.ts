@@ -7,10 +7,11 @@ import { searchPhotos } from '../db/search';
 import { getPhotoDetail, libraryCounts, listPhotos } from './repo';
 import { scanRoots } from './indexer';
 import { libraryState } from './state';
-import { addRoot, LibraryError, removeRoot } from './roots';
+import { addRoot, removeRoot } from './roots';
 import { activeWatcher } from './watcher';
 import { albumFilter } from '../albums/album-filter';
 import { aiWorker } from '../ai/worker';
+import { AppError } from '../../shared/errors';
 
 export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMethods> {
   const db = ctx.db;
@@ -30,7 +31,7 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
       return { removed };
     },
     'library.rescan': async ({ rootId }) => {
-      if (rootId !== undefined && !listRoots(db).some((r) => r.id === rootId)) throw new LibraryError(404, `No library folder #${rootId}`);
+      if (rootId !== undefined && !listRoots(db).some((r) => r.id === rootId)) throw new AppError('not_found', `No library folder #${rootId}`);
       return scanRoots(ctx, rootId !== undefined ? { rootIds: [rootId] } : {});
     },
     'library.status': async () => {
@@ -43,13 +44,13 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
       };
     },
     'photos.list': async ({ cursor, offset, limit, albumId }) => {
-      if (cursor !== undefined && offset !== undefined) throw new LibraryError(400, 'Give either cursor or offset, not both');
+      if (cursor !== undefined && offset !== undefined) throw new AppError('input', 'Give either cursor or offset, not both');
       const scope = albumId !== undefined ? albumFilter(db, albumId) : undefined;
       return listPhotos(db, { cursor, offset, limit, scope });
     },
     'photos.get': async ({ id }) => {
       const photo = getPhotoDetail(db, id);
-      if (!photo) throw new LibraryError(404, `No photo #${id}`);
+      if (!photo) throw new AppError('not_found', `No photo #${id}`);
       return photo;
     },
     'photos.search': async ({ query, filters, limit, cursor }) => searchPhotos(db, { query, filters, limit, cursor }),

@@ -1,4 +1,4 @@
-// The indexing pipeline (DESIGN §3): discover (walk + stat diff, written at once so a crash forgets
+// The indexing pipeline (README.md, "What indexing does"): discover (walk + stat diff, written at once so a crash forgets
 // nothing) → read pending photos (hash, metadata, thumbnails; bounded concurrency) → batched writes
 // → places (offline reverse geocoding of GPS photos, main/places/stage.ts).
 // Missing files go offline, never away; a new file with the content of an offline photo is that
@@ -23,6 +23,7 @@ import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
 import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
+import { aiWorker } from '../ai/worker';
 import { runPlacesStage } from '../places/stage';
 
 export interface ScanOptions {
@@ -222,7 +223,7 @@ class Run {
       return k.pending === 1;
     }
     this.summary.unchanged++;
-    return k.status === 'ok' && k.pending === 1;
+    return (k.status === 'ok' || k.status === 'damaged') && k.pending === 1;
   }
 
   private noteAdded(ids: number[]): void {
@@ -244,12 +245,10 @@ class Run {
 
   async discoverFile(roots: RootRow[], input: string): Promise<{ file: IndexedFile; pending?: number }> {
     const abs = path.resolve(input);
-    let real: string;
-    try {
-      real = await fs.realpath(abs);
-    } catch {
-      real = await fs.realpath(path.dirname(abs)).then((d) => path.join(d, path.basename(abs)), () => abs);
-    }
+    // Where the file itself sits (its folder resolved, not the file): a library file replaced by a
+    // symbolic link is still found under its root, and goes offline below (links are not followed,
+    // as in a scan), instead of being looked up wherever the link points.
+    const real = await fs.realpath(path.dirname(abs)).then((d) => path.join(d, path.basename(abs)), () => abs);
     const root = roots
       .filter((r) => real.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep))
       .sort((a, b) => b.path.length - a.path.length)[0];
@@ -259,7 +258,7 @@ class Run {
     const known = knownByRel(this.db, root.id, rel);
     let st;
     try {
-      st = await fs.stat(real);
+      st = await fs.lstat(real);
     } catch {
       st = null;
     }
@@ -268,7 +267,8 @@ class Run {
         this.db.transaction(() => markOffline(this.db, [known.id]))();
         this.noteOffline([known.id]);
       }
-      return { file: { path: input, id: known?.id ?? null, status: known ? 'offline' : 'skipped', message: st ? 'not a file' : 'file not found' } };
+      const why = !st ? 'file not found' : st.isSymbolicLink() ? 'a symbolic link (links are not followed)' : 'not a file';
+      return { file: { path: input, id: known?.id ?? null, status: known ? 'offline' : 'skipped', message: why } };
     }
     if (!known) {
       if (!isCandidateName(path.basename(real)) || !(await this.isPhotoCandidate(real))) {
@@ -294,6 +294,8 @@ class Run {
       lastFlush = Date.now();
       if (batch.length) this.db.transaction(() => { for (const b of batch) this.apply(b.item, b.outcome); })();
       this.emitChanged();
+      // The next stage directly: the AI queue takes what this batch made ready.
+      if (batch.length) aiWorker(this.ctx).indexed();
     };
     // `concurrency` thumbnails decode at once (the CPU-bound part); twice as many files are in
     // flight so reading, hashing and EXIF of the next ones overlap with decoding instead of idling a core.
@@ -347,7 +349,12 @@ class Run {
       this.summary.errors++;
       return;
     }
-    applyRead(db, id, outcome);
+    // A cached grid says nothing about damage: the same content seen before (a copy, or this very
+    // photo before its file was touched) carries the decoder's warning already.
+    const damaged = outcome.damaged ?? (outcome.thumbCached
+      ? (db.prepare(`SELECT error FROM photos WHERE content_hash = ? AND status = 'damaged' LIMIT 1`).get(outcome.hash) as { error: string } | undefined)?.error ?? null
+      : null);
+    applyRead(db, id, { ...outcome, damaged });
     if (!outcome.thumbCached) this.summary.thumbnails++;
   }
 }

@@ -1,13 +1,30 @@
-// Photo metadata with exifr: date taken (with its UTC offset when the camera recorded one), camera,
-// lens, GPS, orientation, dimensions, and existing XMP/IPTC description and keywords.
-import exifr from 'exifr';
+// Photo metadata: date taken (with its UTC offset when the file records one), camera, lens, GPS
+// (latitude, longitude, altitude), orientation, dimensions, rating and labels, and existing XMP/IPTC
+// description and keywords — as ExifTool reads them.
+//
+// Which reader (measured by `npm run bench -- index`, part f; figures in the README):
+// - exifr parses the bytes the indexer already holds, in-process: about 1 ms per photo.
+// - ExifTool (one long-lived process, main/media/exiftool.ts) costs several ms per photo, but it is
+//   the reference: it reads every format, applies its tag priority and builds Composite tags.
+// So: HEIF/AVIF, RAW and anything exifr does not handle go to ExifTool; JPEG/PNG/WebP/TIFF/GIF go to
+// exifr first, and to ExifTool when exifr fails, or finds metadata but no EXIF DateTimeOriginal
+// (ExifTool then derives the date from IPTC/XMP DateCreated, or reads files whose EXIF exifr cannot
+// parse). A file with no metadata at all stays with exifr. On the real files of
+// test/library/real-photos.test.ts this rule agrees with `exiftool -j -n` field by field.
+import path from 'node:path';
 import type { Metadata as SharpMetadata } from 'sharp';
+import { readExifrTags } from './metadata-exifr';
+import { readExifToolTags } from './metadata-exiftool';
+import type { RawTags } from './metadata-tags';
 
 export interface EmbeddedText {
   title?: string;
   description?: string;
   keywords?: string[];
 }
+
+/** digiKam's pick label (Xmp.digiKam.PickLabel 1–3). */
+export type PickLabel = 'rejected' | 'pending' | 'accepted';
 
 export interface PhotoMeta {
   /** Displayed size: already swapped for orientations 5–8. */
@@ -21,58 +38,74 @@ export interface PhotoMeta {
   lens: string | null;
   lat: number | null;
   lon: number | null;
+  /** Metres above sea level (negative below). */
+  altitude: number | null;
+  /** Stars 0–5 from xmp:Rating, else EXIF Rating, else EXIF RatingPercent; null when none. */
+  rating: number | null;
+  /** xmp:Label, else digiKam's colour label as its colour name. */
+  label: string | null;
+  pick: PickLabel | null;
   /** XMP / IPTC / EXIF description and keywords, kept for the AI area to import (source 'xmp'). */
   embedded: EmbeddedText | null;
+  /** Which reader the values come from (see the rule above). */
+  reader: 'exifr' | 'exiftool' | 'ffprobe' | 'none';
 }
 
-type Tags = Record<string, unknown>;
-
-// exifr options are reused objects (exifr caches parsed options per object).
-const FULL = {
-  tiff: true, exif: true, gps: true, xmp: true, iptc: true, icc: false, ifd1: false, jfif: false,
-  ihdr: false, interop: false, makerNote: false, userComment: false,
-  reviveValues: false, translateValues: false, translateKeys: true, mergeOutput: true, silentErrors: true,
-};
-// exifr's IPTC reader fails on some TIFF layouts; retry without it.
-const NO_IPTC = { ...FULL, iptc: false };
-
-async function tryParse(input: Buffer, options: object): Promise<Tags | null> {
-  try {
-    const out = (await exifr.parse(input, options)) as Tags | undefined;
-    if (!out) return null;
-    if (Array.isArray(out.errors) && out.errors.length) return null;
-    return out;
-  } catch {
-    return null;
-  }
+export interface MetaInput {
+  /** The file (ExifTool reads it from disk). */
+  path: string;
+  /** Its bytes (exifr parses them). */
+  buf: Buffer;
+  /** The sniffed format, e.g. 'jpeg', 'heic', or a RAW format. */
+  format: string | null;
+  /** sharp's header reading; null when libvips cannot open the file. */
+  header: SharpMetadata | null;
 }
 
-async function readTags(buf: Buffer, meta: SharpMetadata): Promise<Tags> {
-  let tags = (await tryParse(buf, FULL)) ?? (await tryParse(buf, NO_IPTC));
-  // Formats exifr can't open (WebP, GIF): parse the EXIF block libvips extracted.
-  if (!tags && meta.exif) {
-    const exif = meta.exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? meta.exif.subarray(6) : meta.exif;
-    tags = await tryParse(exif, NO_IPTC);
-  }
-  tags ??= {};
-  if (meta.xmp && tags.description === undefined && tags.subject === undefined && tags.title === undefined) {
-    try {
-      const xmp = (await exifr.sidecar(meta.xmp, { xmp: true, mergeOutput: true })) as Tags | undefined;
-      const dc = (xmp?.dc ?? xmp) as Tags | undefined;
-      if (dc) Object.assign(tags, { description: dc.description, subject: dc.subject, title: dc.title });
-    } catch { /* unreadable XMP: nothing to keep */ }
-  }
-  return tags;
+/** Formats exifr reads right; everything else (HEIF, AVIF, RAW, …) is ExifTool's. */
+const EXIFR_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif']);
+/** TIFF-structured RAW files (CR2, NEF, ARW, DNG, …) sniff as TIFF; only real .tif/.tiff stay with exifr. */
+const TIFF_EXTENSIONS = new Set(['.tif', '.tiff']);
+
+export function exifrReads(format: string | null, file: string): boolean {
+  if (!format || !EXIFR_FORMATS.has(format)) return false;
+  return format !== 'tiff' || TIFF_EXTENSIONS.has(path.extname(file).toLowerCase());
 }
 
-export async function readPhotoMeta(buf: Buffer, meta: SharpMetadata): Promise<PhotoMeta> {
-  const tags = await readTags(buf, meta);
-  // What sharp's rotate() will apply. HEIF/AVIF carry rotation in their own boxes and must ignore
-  // the EXIF tag (exiftool happily writes one), so only libvips' reading counts there.
-  const orientation = validOrientation(meta.orientation) ?? (meta.format === 'heif' ? null : validOrientation(tags.Orientation));
+/**
+ * The rule above, as a predicate on exifr's result: when ExifTool must read the file instead.
+ * A file in which exifr found no metadata at all (a screenshot, an exported PNG) stays with exifr:
+ * ExifTool finds no date there either, and it is the common case for files without a date.
+ */
+export function exifrResultNeedsExifTool(tags: RawTags | null): boolean {
+  if (tags === null) return true;
+  if (!Object.values(tags).some((v) => v !== undefined)) return false;
+  return normaliseDate(tags.DateTimeOriginal) === null;
+}
+
+export async function readPhotoMeta(input: MetaInput): Promise<PhotoMeta> {
+  let tags: RawTags | null = null;
+  let reader: PhotoMeta['reader'] = 'none';
+  if (exifrReads(input.format, input.path)) {
+    tags = await readExifrTags(input.buf, input.header);
+    if (tags) reader = 'exifr';
+  }
+  if (exifrResultNeedsExifTool(tags)) {
+    const read = await readExifToolTags(input.path);
+    if (read) { tags = read; reader = 'exiftool'; }
+  }
+  return toPhotoMeta(tags ?? {}, input, reader);
+}
+
+const isHeif = (input: MetaInput) => input.header?.format === 'heif' || input.format === 'heic' || input.format === 'avif';
+
+function toPhotoMeta(tags: RawTags, input: MetaInput, reader: PhotoMeta['reader']): PhotoMeta {
+  // What sharp's rotate() will apply. HEIF/AVIF carry rotation in their own boxes (libheif applies
+  // them) and must ignore the EXIF tag, so only libvips' reading counts there.
+  const orientation = isHeif(input) ? validOrientation(input.header?.orientation) : validOrientation(input.header?.orientation) ?? validOrientation(tags.Orientation);
   const swap = orientation !== null && orientation >= 5;
-  const w = meta.width ?? null;
-  const h = meta.height ?? null;
+  const w = input.header?.width ?? positiveInt(tags.ImageWidth);
+  const h = input.header?.height ?? positiveInt(tags.ImageHeight);
   const [lat, lon] = gps(tags);
   return {
     width: swap ? h : w,
@@ -83,8 +116,52 @@ export async function readPhotoMeta(buf: Buffer, meta: SharpMetadata): Promise<P
     cameraModel: text(tags.Model),
     lens: text(tags.LensModel) ?? text(tags.Lens),
     lat, lon,
+    altitude: lat !== null ? finite(tags.GPSAltitude) : null,
+    rating: rating(tags),
+    label: label(tags),
+    pick: pick(tags.PickLabel),
     embedded: embeddedText(tags),
+    reader,
   };
+}
+
+function positiveInt(v: unknown): number | null {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
+}
+
+function finite(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/** xmp:Rating / EXIF Rating are 0–5 (−1 is "rejected": no stars); RatingPercent uses Windows' 1/25/50/75/99 steps. */
+export function rating(tags: RawTags): number | null {
+  const stars = finite(tags.Rating);
+  if (stars !== null) return stars < 0 ? 0 : Math.min(5, Math.round(stars));
+  const percent = finite(tags.RatingPercent);
+  if (percent === null) return null;
+  if (percent <= 0) return 0;
+  if (percent < 25) return 1;
+  if (percent < 50) return 2;
+  if (percent < 75) return 3;
+  if (percent < 99) return 4;
+  return 5;
+}
+
+/** digiKam's colour labels (Xmp.digiKam.ColorLabel 1–9), named as Lightroom names its labels. */
+const COLOR_LABELS = ['', 'Red', 'Orange', 'Yellow', 'Green', 'Blue', 'Magenta', 'Gray', 'Black', 'White'] as const;
+
+function label(tags: RawTags): string | null {
+  const own = text(tags.Label);
+  if (own) return own;
+  const color = finite(tags.ColorLabel);
+  return color !== null && Number.isInteger(color) && color >= 1 && color < COLOR_LABELS.length ? COLOR_LABELS[color]! : null;
+}
+
+function pick(v: unknown): PickLabel | null {
+  const n = finite(v);
+  return n === 1 ? 'rejected' : n === 2 ? 'pending' : n === 3 ? 'accepted' : null;
 }
 
 function validOrientation(v: unknown): number | null {
@@ -101,7 +178,7 @@ const DATE_RE = /^(\d{4})[:-](\d{2})[:-](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(
 const OFFSET_RE = /^([+-])(\d{2}):?(\d{2})$/;
 
 /** EXIF dates are wall-clock; the offset comes from OffsetTimeOriginal (EXIF 2.31) when present. */
-export function takenAt(tags: Tags): string | null {
+export function takenAt(tags: RawTags): string | null {
   const pairs: [unknown, unknown][] = [
     [tags.DateTimeOriginal, tags.OffsetTimeOriginal],
     [tags.CreateDate, tags.OffsetTimeDigitized],
@@ -140,10 +217,10 @@ function zoneSuffix(v: unknown): string | null {
   return `${m[1]}${m[2]}:${m[3]}`;
 }
 
-function gps(tags: Tags): [number | null, number | null] {
-  const lat = tags.latitude;
-  const lon = tags.longitude;
-  if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon)) return [null, null];
+function gps(tags: RawTags): [number | null, number | null] {
+  const lat = finite(tags.GPSLatitude);
+  const lon = finite(tags.GPSLongitude);
+  if (lat === null || lon === null) return [null, null];
   if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return [null, null];
   // 0,0 is what cameras without a fix write.
   if (lat === 0 && lon === 0) return [null, null];
@@ -166,13 +243,13 @@ function list(v: unknown): string[] {
 // Descriptions cameras write by themselves, which nobody typed.
 const CAMERA_BOILERPLATE = /^(OLYMPUS DIGITAL CAMERA|SONY DSC|DCIM|default|image|Untitled|KONICA MINOLTA DIGITAL CAMERA|DIGITAL CAMERA)$/i;
 
-function embeddedText(tags: Tags): EmbeddedText | null {
+function embeddedText(tags: RawTags): EmbeddedText | null {
   const out: EmbeddedText = {};
-  const title = langAlt(tags.title) ?? text(tags.ObjectName) ?? text(tags.Headline);
+  const title = langAlt(tags.Title) ?? text(tags.ObjectName) ?? text(tags.Headline);
   const exifDescription = text(tags.ImageDescription);
-  const description = langAlt(tags.description) ?? text(tags.Caption) ?? text(tags['Caption-Abstract'])
+  const description = langAlt(tags.Description) ?? text(tags['Caption-Abstract'])
     ?? (exifDescription && !CAMERA_BOILERPLATE.test(exifDescription) ? exifDescription : null);
-  const keywords = [...new Set([...list(tags.subject), ...list(tags.Keywords)])];
+  const keywords = [...new Set([...list(tags.Subject), ...list(tags.Keywords)])];
   if (title) out.title = title;
   if (description) out.description = description;
   if (keywords.length) out.keywords = keywords;

@@ -1,5 +1,7 @@
 // The per-file path shared by scans, indexPaths and the watcher: read once, then hash, sniff,
-// metadata and thumbnails from the same bytes. Never writes to the original.
+// metadata and the grid thumbnail from the same bytes. Metadata is read before the pixels and kept
+// when they cannot be decoded; a damaged file decoded in part is kept with the decoder's warning.
+// Never writes to the original.
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { AppError } from '../../shared/errors';
 import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media';
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
-import { ensureThumbnails } from './thumbs';
+import { ensureGrid } from './thumbs';
 import { describeFsError } from '../media/walk';
 import { sniffVideoFile, type VideoFormat } from '../media/video/formats';
 import { readVideo, videoErrorMessage } from '../media/video/read-video';
@@ -19,10 +21,12 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export type ReadOutcome =
   | { kind: 'missing' }
-  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null }
+  | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null; meta: PhotoMeta | null }
   | {
       kind: 'ok'; size: number; mtimeMs: number; hash: string; format: MediaFormat;
       meta: PhotoMeta; phash: string; thumbCached: boolean;
+      /** The decoder's warning when only part of the pixels could be decoded (null when the grid was cached). */
+      damaged: string | null;
       /** Set for videos (issue 12): what the videos table holds. */
       video?: VideoFields;
     };
@@ -37,7 +41,8 @@ export interface VideoFields {
   posterMs: number | null;
 }
 
-export class PhotoReadError extends Error {}
+/** Why a file is not indexed (kept in its row): a person's file, not a fault of the app. */
+const unreadable = (message: string) => new AppError('unsupported', message);
 
 /** Runs the thumbnail step; the indexer passes a semaphore so reading can run ahead of decoding. */
 export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
@@ -47,39 +52,48 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
+  let format: MediaFormat | null = null;
+  let meta: PhotoMeta | null = null;
   try {
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
     size = st.size;
     mtimeMs = st.mtimeMs;
-    if (size === 0) throw new PhotoReadError('empty file (0 bytes)');
+    if (size === 0) throw unreadable('empty file (0 bytes)');
     const video = await sniffVideoFile(abs);
     if (video) return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
-    if (size > MAX_FILE_BYTES) throw new PhotoReadError(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
+    if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
     const buf = await fs.readFile(abs);
-    const format = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
-    if (!format) throw new PhotoReadError(notAnImage(abs, buf));
+    const sniffed = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
+    if (!sniffed) throw unreadable(notAnImage(abs, buf));
+    format = sniffed;
     hash = createHash('sha256').update(buf).digest('hex');
     const header = await headerOf(buf);
-    const meta = await readPhotoMeta(buf, header);
+    // Metadata first, on its own: it is kept even when the pixels cannot be decoded.
+    meta = await readPhotoMeta({ path: abs, buf, format: sniffed, header }).catch(() => null);
     // RAW previews are read by ExifTool from the file; everything else decodes from these bytes.
-    const input = isRawFormat(format) ? abs : buf;
-    const thumbs = await gate(() => ensureThumbnails(thumbsDir, hash!, input, { format, allowDamaged: false }));
-    return { kind: 'ok', size, mtimeMs, hash, format, meta, phash: thumbs.phash, thumbCached: thumbs.cached };
+    const input = isRawFormat(sniffed) ? abs : buf;
+    const thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+    return { kind: 'ok', size, mtimeMs, hash, format: sniffed, meta: meta ?? emptyMeta(), phash: thumbs.phash, thumbCached: thumbs.cached, damaged: thumbs.damaged };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    const message = err instanceof PhotoReadError || err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
-    return { kind: 'error', message, size, mtimeMs, hash };
+    const message = err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
+    return { kind: 'error', message, size, mtimeMs, hash, format, meta };
   }
 }
 
-/** sharp's reading of the header (size, orientation, embedded blocks) for the metadata reader; {} when it has none. */
-async function headerOf(buf: Buffer): Promise<Metadata> {
+const emptyMeta = (): PhotoMeta => ({
+  width: null, height: null, orientation: null, takenAt: null, cameraMake: null, cameraModel: null, lens: null,
+  lat: null, lon: null, altitude: null, rating: null, label: null, pick: null, embedded: null, reader: 'none',
+});
+
+/** sharp's reading of the header (size, orientation, embedded blocks) for the metadata reader; null when libvips cannot open it. */
+async function headerOf(buf: Buffer): Promise<Metadata | null> {
   try {
     return await sharp(buf, { limitInputPixels: false }).metadata();
   } catch {
-    return {} as Metadata;
+    return null;
   }
 }
 
@@ -96,7 +110,7 @@ async function readVideoOutcome(abs: string, format: VideoFormat, thumbsDir: str
   try {
     const r = await readVideo(abs, format, thumbsDir, gate, (h) => { hash = h; });
     return {
-      kind: 'ok', size, mtimeMs, hash: r.hash, format, phash: r.phash, thumbCached: r.thumbCached,
+      kind: 'ok', size, mtimeMs, hash: r.hash, format, phash: r.phash, thumbCached: r.thumbCached, damaged: null,
       meta: videoPhotoMeta(r.meta),
       video: {
         durationMs: r.meta.durationMs, rotation: r.meta.rotation, codec: r.meta.codec, audioCodec: r.meta.audioCodec,
@@ -106,13 +120,14 @@ async function readVideoOutcome(abs: string, format: VideoFormat, thumbsDir: str
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    return { kind: 'error', message: code ? describeFsError(err) : videoErrorMessage(err), size, mtimeMs, hash };
+    return { kind: 'error', message: code ? describeFsError(err) : videoErrorMessage(err), size, mtimeMs, hash, format, meta: null };
   }
 }
 
 function videoPhotoMeta(m: VideoMeta): PhotoMeta {
   return {
     width: m.width, height: m.height, orientation: null, takenAt: m.takenAt,
-    cameraMake: m.cameraMake, cameraModel: m.cameraModel, lens: null, lat: m.lat, lon: m.lon, embedded: null,
+    cameraMake: m.cameraMake, cameraModel: m.cameraModel, lens: null, lat: m.lat, lon: m.lon, altitude: null,
+    rating: null, label: null, pick: null, embedded: null, reader: 'ffprobe',
   };
 }

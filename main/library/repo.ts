@@ -3,17 +3,21 @@
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { countersWithPrefix } from '../db/counters';
+import { ratingDetail } from '../db/ratings';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { MEDIA_COLUMNS, mediaKindOf, NOT_LIVE_MOTION, videoInfo, type MediaColumns } from '../media/video/summary';
+import { sourceRankSql } from '../db/source-rank';
+import { photoTags } from '../ai/provenance';
 import type {
   CaptionInfo, MonthGroup, PhotoDetail, PhotoPage, PhotoStatus, PhotoSummary, Provenance, TagInfo,
 } from '../../shared/types';
 import { photoPlace } from '../places/place-queries';
 
+/** True when photo p's grid thumbnail has been made (alias p for photos). */
+export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
-  p.width, p.height, p.status, pt.caption AS caption,
-  EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL) AS has_thumb,
+  p.width, p.height, p.status, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,
   ${MEDIA_COLUMNS}`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
@@ -33,6 +37,8 @@ interface PhotoSummaryBase {
   status: PhotoStatus;
   caption: string | null;
   has_thumb: number;
+  rating: number;
+  favourite: number;
 }
 export type PhotoSummaryRow = PhotoSummaryBase & MediaColumns;
 
@@ -53,6 +59,8 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
     hasThumb: row.has_thumb === 1,
     mediaType: mediaKindOf(row),
     durationMs: row.duration_ms,
+    rating: row.rating,
+    favourite: row.favourite === 1,
   };
 }
 
@@ -130,26 +138,24 @@ function unscopedMonthGroups(db: Db): MonthGroup[] {
   return Object.keys(months).filter((m) => months[m]! > 0).sort().reverse().map((month) => ({ month, count: months[month]! }));
 }
 
-const SOURCE_RANK = `CASE source WHEN 'user' THEN 0 WHEN 'xmp' THEN 1 ELSE 2 END`;
-
 export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
   const row = db.prepare(`SELECT ${PHOTO_SUMMARY_COLUMNS}, p.size, p.mtime_ms, p.format, p.camera_make, p.camera_model,
-      p.lens, p.lat, p.lon, p.orientation, p.error
+      p.lens, p.lat, p.lon, p.altitude, p.orientation, p.label, p.error
     FROM ${PHOTO_SUMMARY_FROM} WHERE p.id = ?`).get(id) as (PhotoSummaryRow & {
       size: number; mtime_ms: number; format: string | null; camera_make: string | null; camera_model: string | null;
-      lens: string | null; lat: number | null; lon: number | null; orientation: number | null; error: string | null;
+      lens: string | null; lat: number | null; lon: number | null; altitude: number | null; orientation: number | null;
+      label: string | null; error: string | null;
     }) | undefined;
   if (!row) return null;
   const captions = (db.prepare(`SELECT text, source, model, prompt, created_at FROM captions WHERE photo_id = ?
-    ORDER BY ${SOURCE_RANK}, created_at DESC`).all(id) as { text: string; source: Provenance; model: string | null; prompt: string | null; created_at: string }[])
+    ORDER BY ${sourceRankSql('source')}, created_at DESC`).all(id) as { text: string; source: Provenance; model: string | null; prompt: string | null; created_at: string }[])
     .map((c): CaptionInfo => ({ text: c.text, source: c.source, model: c.model, prompt: c.prompt, createdAt: c.created_at }));
-  const tags = (db.prepare(`SELECT t.name, pt.source, pt.confidence FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-    WHERE pt.photo_id = ? ORDER BY ${SOURCE_RANK.replace('source', 'pt.source')}, t.name`).all(id) as { name: string; source: Provenance; confidence: number | null }[])
-    .map((t): TagInfo => ({ name: t.name, source: t.source, confidence: t.confidence }));
+  // One per name, labelled by its strongest source: the renderer shows them as they come.
+  const tags: TagInfo[] = photoTags(db, id);
   // Neighbours in the grid's order: prev is the newer photo, next the older one.
-  const prev = db.prepare(`SELECT p.id FROM photos p WHERE p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)
+  const prev = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)) AND ${NOT_LIVE_MOTION}
     ORDER BY p.sort_date ASC, p.id ASC LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
-  const next = db.prepare(`SELECT p.id FROM photos p WHERE p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)
+  const next = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)) AND ${NOT_LIVE_MOTION}
     ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
   return {
     ...toPhotoSummary(row),
@@ -162,6 +168,9 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     lat: row.lat,
     lon: row.lon,
     orientation: row.orientation,
+    altitude: row.altitude,
+    label: row.label,
+    ...ratingDetail(db, id),
     error: row.error,
     captions,
     tags,

@@ -5,10 +5,8 @@ import type { Db } from '../db/connection';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, rootRows } from '../db/roots';
 import { describeFsError } from '../media/walk';
 import type { Root } from '../../shared/types';
-
-export class LibraryError extends Error {
-  constructor(readonly status: number, message: string) { super(message); this.name = 'LibraryError'; }
-}
+import { AppError } from '../../shared/errors';
+import { systemFolderReason } from './system-folders';
 
 const inside = (child: string, parent: string): boolean => {
   const rel = path.relative(parent, child);
@@ -17,22 +15,25 @@ const inside = (child: string, parent: string): boolean => {
 
 /** Adds a folder (idempotent for the same folder). Nested roots are refused: they would index twice. */
 export async function addRoot(db: Db, input: string): Promise<Root> {
-  if (!path.isAbsolute(input)) throw new LibraryError(400, `Folder path must be absolute: "${input}"`);
+  if (!path.isAbsolute(input)) throw new AppError('input', `Folder path must be absolute: "${input}"`);
   let real: string;
   try {
     real = await fs.realpath(input);
     const st = await fs.stat(real);
-    if (!st.isDirectory()) throw new LibraryError(400, `Not a folder: ${input}`);
+    if (!st.isDirectory()) throw new AppError('input', `Not a folder: ${input}`);
     await fs.access(real, fs.constants?.R_OK ?? 4);
   } catch (err) {
-    if (err instanceof LibraryError) throw err;
-    throw new LibraryError(400, `Cannot add ${input}: ${describeFsError(err)}`);
+    if (err instanceof AppError) throw err;
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new AppError(missing ? 'not_found' : 'input', `Cannot add ${input}: ${describeFsError(err)}`);
   }
+  const refused = systemFolderReason(real);
+  if (refused) throw new AppError('forbidden', `Cannot add ${input}: ${refused}`);
   const existing = findRootByPath(db, real);
   if (!existing) {
     for (const r of rootRows(db)) {
-      if (inside(real, r.path)) throw new LibraryError(409, `${real} is already in the library, inside the folder ${r.path}`);
-      if (inside(r.path, real)) throw new LibraryError(409, `${real} contains the library folder ${r.path}; remove that folder first, then add this one`);
+      if (inside(real, r.path)) throw new AppError('conflict', `${real} is already in the library, inside the folder ${r.path}`);
+      if (inside(r.path, real)) throw new AppError('conflict', `${real} contains the library folder ${r.path}; remove that folder first, then add this one`);
     }
   }
   const id = existing?.id ?? insertRoot(db, real).id;

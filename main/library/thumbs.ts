@@ -1,12 +1,13 @@
 // Thumbnails: decoded upright by main/media/decode.ts (HEIC, RAW previews and damaged files included),
-// never enlarged, WebP, cached by content hash so a moved or duplicated photo reuses them. One decode
-// feeds the preview, the grid size and the perceptual hash.
+// never enlarged, WebP, cached by content hash so a moved or duplicated photo reuses them. Scanning
+// makes only the grid size (and the perceptual hash from it); the 1600 px preview is made lazily.
 import sharp, { type Sharp } from 'sharp';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { THUMB_GRID_PX, THUMB_PREVIEW_PX } from '../../shared/constants';
 import { decodeImage, toSharp, type DecodeOptions } from '../media/decode';
 import { writeFileAtomic } from '../media/atomic-write';
+
 const PREVIEW_WEBP = { quality: 80, effort: 2 } as const;
 const GRID_WEBP = { quality: 75, effort: 4 } as const;
 
@@ -31,21 +32,30 @@ export interface RenderResult {
   damaged: string | null;
 }
 
-/** Renders both sizes from `input` (a file path or its bytes); returns the dHash of the grid image. */
+/** The grid size: the short side is THUMB_GRID_PX so square tiles stay sharp. */
+export const GRID_RESIZE = { width: THUMB_GRID_PX, height: THUMB_GRID_PX, fit: 'outside', withoutEnlargement: true } as const;
+export const PREVIEW_RESIZE = { width: THUMB_PREVIEW_PX, height: THUMB_PREVIEW_PX, fit: 'inside', withoutEnlargement: true } as const;
+export const GRID_WEBP_OPTIONS = GRID_WEBP;
+
+/**
+ * The grid thumbnail only — the one image made while scanning (a fast first run: JPEG decodes
+ * shrink on load to about this size). Returns the dHash of the grid image.
+ */
+export async function renderGrid(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult> {
+  const decoded = await decodeImage(input, { ...opts, resize: GRID_RESIZE });
+  await fs.mkdir(path.dirname(out.grid), { recursive: true });
+  await writeFileAtomic(out.grid, (tmp) => toSharp(decoded).webp(GRID_WEBP).toFile(tmp));
+  return { phash: await dHash(toSharp(decoded)), damaged: decoded.damaged };
+}
+
+/** Renders both sizes from one decode (used to compare against the lazy path in the benchmark). */
 export async function renderThumbnails(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult> {
-  const decoded = await decodeImage(input, {
-    ...opts, resize: { width: THUMB_PREVIEW_PX, height: THUMB_PREVIEW_PX, fit: 'inside', withoutEnlargement: true },
-  });
-  const { data } = decoded;
-  const raw = { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels } } as const;
+  const decoded = await decodeImage(input, { ...opts, resize: PREVIEW_RESIZE });
   await fs.mkdir(path.dirname(out.preview), { recursive: true });
   const [, phash] = await Promise.all([
     writeFileAtomic(out.preview, (tmp) => toSharp(decoded).webp(PREVIEW_WEBP).toFile(tmp)),
     (async () => {
-      // Grid: the short side is THUMB_GRID_PX so square tiles stay sharp.
-      const grid = await sharp(data, raw)
-        .resize({ width: THUMB_GRID_PX, height: THUMB_GRID_PX, fit: 'outside', withoutEnlargement: true })
-        .raw().toBuffer({ resolveWithObject: true });
+      const grid = await toSharp(decoded).resize(GRID_RESIZE).raw().toBuffer({ resolveWithObject: true });
       const gridRaw = { raw: { width: grid.info.width, height: grid.info.height, channels: grid.info.channels } } as const;
       await writeFileAtomic(out.grid, (tmp) => sharp(grid.data, gridRaw).webp(GRID_WEBP).toFile(tmp));
       return dHash(sharp(grid.data, gridRaw));
@@ -54,29 +64,36 @@ export async function renderThumbnails(input: string | Buffer, out: ThumbFiles, 
   return { phash, damaged: decoded.damaged };
 }
 
-/**
- * Only the grid size, from an upright JPEG/PNG (a video's poster frame): the detail of a video plays
- * the clip itself, so no 1600 px still is made for it. Returns the dHash.
- */
-export async function renderGridThumbnail(input: Buffer, file: string): Promise<string> {
-  const grid = await sharp(input)
-    .resize({ width: THUMB_GRID_PX, height: THUMB_GRID_PX, fit: 'outside', withoutEnlargement: true })
-    .raw().toBuffer({ resolveWithObject: true });
-  const gridRaw = { raw: { width: grid.info.width, height: grid.info.height, channels: grid.info.channels } } as const;
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, (tmp) => sharp(grid.data, gridRaw).webp(GRID_WEBP).toFile(tmp));
-  return dHash(sharp(grid.data, gridRaw));
-}
-
-/** Uses cached thumbnails when both exist (same content seen before), else renders them. */
-export async function ensureThumbnails(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult & { cached: boolean }> {
+/** Uses the cached grid thumbnail when it exists (same content seen before), else renders it. */
+export async function ensureGrid(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult & { cached: boolean }> {
   const out = thumbFiles(thumbsDir, contentHash);
-  if (await exists(out.grid) && await exists(out.preview)) {
+  if (await exists(out.grid)) {
     try {
       return { phash: await dHash(sharp(out.grid)), damaged: null, cached: true };
     } catch { /* a damaged cache file: render again */ }
   }
-  return { ...(await renderThumbnails(input, out, opts)), cached: false };
+  return { ...(await renderGrid(input, out, opts)), cached: false };
+}
+
+const previewsInFlight = new Map<string, Promise<string>>();
+
+/**
+ * The 1600 px preview, made when first needed (detail view, the AI stage for formats that are slow
+ * to decode) and cached by content hash. Concurrent requests for one photo share one decode.
+ */
+export function ensurePreview(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<string> {
+  const out = thumbFiles(thumbsDir, contentHash);
+  const running = previewsInFlight.get(out.preview);
+  if (running) return running;
+  const job = (async () => {
+    if (await exists(out.preview)) return out.preview;
+    const decoded = await decodeImage(input, { ...opts, resize: PREVIEW_RESIZE });
+    await fs.mkdir(path.dirname(out.preview), { recursive: true });
+    await writeFileAtomic(out.preview, (tmp) => toSharp(decoded).webp(PREVIEW_WEBP).toFile(tmp));
+    return out.preview;
+  })().finally(() => previewsInFlight.delete(out.preview));
+  previewsInFlight.set(out.preview, job);
+  return job;
 }
 
 /** 64-bit difference hash (hex): 9×8 grey, each bit says whether a pixel is brighter than its right neighbour. */

@@ -136,7 +136,9 @@ async function decodeWithSharp(input: string | Buffer, format: MediaFormat, name
   let damaged: string | null = null;
   let out: Awaited<ReturnType<typeof run>>;
   try {
-    out = await libvipsStep(format, name, () => run('error'));
+    // libjpeg/libpng/libwebp report corrupt data (bad restart markers, a cut-off tail) as warnings:
+    // those files are damaged. libtiff warns about harmless private tags, so TIFF fails only on errors.
+    out = await libvipsStep(format, name, () => run(format === 'tiff' ? 'error' : 'warning'));
   } catch (strict) {
     if (opts.allowDamaged === false || !DAMAGE_TOLERANT.has(format) || !(strict instanceof AppError)) throw strict;
     try {
@@ -172,7 +174,8 @@ async function libvipsStep<T>(format: MediaFormat, name: string, step: () => Pro
       if (!/^\s*(Unknown error)?\s*$/i.test(lastMessage)) break;
     }
   }
-  const lines = [...new Set(lastMessage.split('\n').map((l) => l.trim()).filter(Boolean))];
-  const detail = /^\s*(Unknown error)?\s*$/i.test(lastMessage) ? 'the file is damaged or incomplete' : lines.join('; ');
+  // sharp adds "Warning treated as error due to failOn…": the decoder's own words are the message.
+  const lines = [...new Set(lastMessage.split('\n').map((l) => l.trim()).filter((l) => l && !/treated as error|failOn/i.test(l)))];
+  const detail = lines.length && !/^\s*(Unknown error)?\s*$/i.test(lastMessage) ? lines.join('; ') : 'the file is damaged or incomplete (corrupt data)';
   return Promise.reject(new AppError('unsupported', `cannot decode ${FORMAT_NAMES[format]}${name && ` ${name}`}: ${detail}`, { details: { detail } }));
 }

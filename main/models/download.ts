@@ -4,20 +4,40 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { AppError, type ErrorKind } from '../../shared/errors';
+import { networkFailure } from './hub-errors';
 
 export type ExpectedHash = { algo: 'sha256'; hex: string } | { algo: 'git-sha1'; hex: string };
 
-export class HttpError extends Error {
-  constructor(message: string, readonly status: number, readonly url: string) {
-    super(message);
-    this.name = 'HttpError';
-  }
-  /** Worth another try: server trouble or rate limits, not a missing or forbidden file. */
-  get retryable() { return this.status >= 500 || this.status === 408 || this.status === 429; }
+/**
+ * A hub answer that is not OK: the kind of its HTTP status; details keep the status and URL. The hub
+ * answers 401 for a repository that does not exist (or is private), so 401 is `not_found` here — our own
+ * `unauthorized` means the caller's SmolAlbum session token, which this is not.
+ */
+export function hubHttpError(message: string, status: number, url: string): AppError {
+  const kind: ErrorKind = status === 404 || status === 401 ? 'not_found' : status === 403 ? 'forbidden' : status === 429 ? 'busy' : 'unavailable';
+  return new AppError(kind, message, { details: { status, url } });
 }
 
-export class ChecksumError extends Error {
-  constructor(message: string) { super(message); this.name = 'ChecksumError'; }
+/** The HTTP status of an error from hubHttpError(), if it is one. */
+const httpStatusOf = (err: unknown): number | undefined => {
+  const status = err instanceof AppError ? err.details?.status : undefined;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/** A downloaded file whose hash is wrong: not retried (the same bytes would come again). */
+const checksumError = (message: string) => new AppError('unavailable', message, { details: { checksum: true } });
+
+/** A retry about to happen, as progress reports it. */
+export interface RetryNotice {
+  /** The attempt that comes next (2 = the first retry). */
+  attempt: number;
+  /** Attempts in all (the first plus the retries). */
+  of: number;
+  /** Why the previous attempt failed. */
+  reason: string;
+  /** Wait before the next attempt. */
+  delayMs: number;
 }
 
 export interface RetryOptions {
@@ -26,6 +46,8 @@ export interface RetryOptions {
   /** First backoff delay; doubles each attempt, capped at 30 s (default 1000 ms). */
   backoffMs: number;
   signal?: AbortSignal;
+  /** Told before each wait, so a person sees the retries as they happen. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface BlobDownload extends RetryOptions {
@@ -43,9 +65,19 @@ export interface BlobDownload extends RetryOptions {
 const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError';
 
 function isRetryable(err: unknown): boolean {
-  if (err instanceof ChecksumError || isAbort(err)) return false;
-  if (err instanceof HttpError) return err.retryable;
-  return true; // network errors: reset, refused, terminated mid-body
+  if ((err instanceof AppError && err.details?.checksum === true) || isAbort(err)) return false;
+  // Worth another try: server trouble or rate limits, not a missing or forbidden file.
+  const status = httpStatusOf(err);
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
+  // No DNS, nothing listening, a bad certificate: another try in a second will not help; say so at once.
+  const net = networkFailure(err);
+  if (net) return net.transient;
+  return true; // the body cut short (terminated mid-body, connection closed early)
+}
+
+function reasonOf(err: unknown): string {
+  const net = networkFailure(err);
+  return net ? net.what : (err as Error)?.message ?? String(err);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -64,7 +96,9 @@ export async function withRetries<T>(opts: RetryOptions, fn: (attempt: number) =
       return await fn(attempt);
     } catch (err) {
       if (!isRetryable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
-      await sleep(Math.min(30_000, opts.backoffMs * 2 ** attempt), opts.signal);
+      const delayMs = Math.min(30_000, opts.backoffMs * 2 ** attempt);
+      opts.onRetry?.({ attempt: attempt + 2, of: opts.retries + 1, reason: reasonOf(err), delayMs });
+      await sleep(delayMs, opts.signal);
     }
   }
 }
@@ -93,7 +127,7 @@ async function fetchTail(job: BlobDownload, partial: string): Promise<void> {
   }
   if (!res.ok) {
     await res.body?.cancel();
-    throw new HttpError(`${res.status} ${res.statusText} for ${job.url}`, res.status, job.url);
+    throw hubHttpError(`${res.status} ${res.statusText} for ${job.url}`, res.status, job.url);
   }
   let start = 0;
   if (res.status === 206) {
@@ -132,7 +166,7 @@ function lockBlob(dest: string): () => void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const owner = Number(readFileSync(lock, 'utf8'));
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`${dest} is being downloaded by another process (pid ${owner}); try again when it has finished`);
+      throw new AppError('busy', `${dest} is being downloaded by another process (pid ${owner}); try again when it has finished`);
     }
     writeFileSync(lock, String(process.pid));
   }
@@ -158,7 +192,7 @@ async function download(job: BlobDownload): Promise<void> {
   if (actual !== job.expected.hex) {
     unlinkSync(partial);
     job.onBytes(-got);
-    throw new ChecksumError(
+    throw checksumError(
       `${job.url} failed verification: expected ${job.expected.algo} ${job.expected.hex} (${job.size} bytes), got ${actual}; the partial download was removed`,
     );
   }

@@ -2,12 +2,13 @@
 import { statSync } from 'node:fs';
 import type { HandlersFor } from '../../shared/api';
 import type { modelMethods, ModelInfo } from '../../shared/contract/models';
-import { InvalidInputError } from '../service/invoke';
+import { AppError } from '../../shared/errors';
 import type { AppContext } from '../service/context';
 import { describeAvailable, sessionDtypes } from './dtypes';
 import { storeForContext } from './context-store';
 import { engineSettings, getSettings, setSetting, SETTING_KEYS } from './settings';
 import type { StoredModel } from './store';
+import { aiWorker } from '../ai/worker';
 
 export function toModelInfo(m: StoredModel, downloading = false): ModelInfo {
   return {
@@ -20,6 +21,7 @@ const isFolder = (p: string) => {
   try { return statSync(p).isDirectory(); } catch { return false; }
 };
 
+
 export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods> {
   const store = storeForContext(ctx);
   /** Pulls running in this process, by repo: shown as 'downloading', aborted when the context closes. */
@@ -30,7 +32,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'models.list': async () => store.list().map((m) => toModelInfo(m, pulling.has(m.repo))),
 
     'models.pull': async ({ repo, revision, dtype }) => {
-      if (pulling.has(repo)) throw new Error(`${repo} is already being downloaded`);
+      if (pulling.has(repo)) throw new AppError('conflict', `${repo} is already being downloaded`);
       // 'auto' means the files the engine will load with the configured device and dtype.
       const engine = engineSettings(ctx.db);
       const dtypes = sessionDtypes(engine.device, dtype === 'auto' ? engine.dtype : dtype);
@@ -51,8 +53,14 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
       onProgress: (p) => ctx.events.emit('models.download', p),
     })),
 
+    'models.cancel': async ({ repo }) => {
+      const running = pulling.get(repo);
+      running?.abort();
+      return { cancelled: Boolean(running) };
+    },
+
     'models.remove': async ({ repo }) => {
-      if (pulling.has(repo)) throw new Error(`${repo} is being downloaded; wait for it or cancel it first`);
+      if (pulling.has(repo)) throw new AppError('conflict', `${repo} is being downloaded; wait for it or cancel it first`);
       return { removed: store.remove(repo) };
     },
 
@@ -61,7 +69,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'engine.configure': async (input) => {
       // A folder is handed to the engine as is (it reports the folder's own problems).
       if (input.model !== undefined && !isFolder(input.model) && !store.resolveLocal(input.model)) {
-        throw new Error(`Model ${input.model} is not available locally: pull it (models pull) or import its folder first`);
+        throw new AppError('not_found', `Model ${input.model} is not available locally: pull it (models pull) or import its folder first`);
       }
       const status = await ctx.engine().configure(input);
       // Persisted only once the engine accepted it, so a bad choice never sticks across restarts.
@@ -70,6 +78,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
         if (input.device !== undefined) setSetting(ctx.db, SETTING_KEYS.device, input.device);
         if (input.dtype !== undefined) setSetting(ctx.db, SETTING_KEYS.dtype, input.dtype);
       })();
+      aiWorker(ctx).engineChanged();
       return status;
     },
 
@@ -77,7 +86,7 @@ export function modelHandlers(ctx: AppContext): HandlersFor<typeof modelMethods>
     'settings.get': async () => ({ ...getSettings(ctx.db), dataDir: ctx.paths.root }),
 
     'settings.set': async ({ key, value }) => {
-      if (key === 'dataDir') throw new InvalidInputError('dataDir is chosen when SmolAlbum starts (--data-dir or SMOLALBUM_DATA_DIR), not a setting');
+      if (key === 'dataDir') throw new AppError('input', 'dataDir is chosen when SmolAlbum starts (--data-dir or SMOLALBUM_DATA_DIR), not a setting');
       setSetting(ctx.db, key, value);
       return { ...getSettings(ctx.db), dataDir: ctx.paths.root };
     },

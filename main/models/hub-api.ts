@@ -1,7 +1,7 @@
 // The hub's listing of a revision (`GET /api/models/REPO/revision/REV?blobs=true`, as huggingface_hub's
 // model_info(files_metadata=True)): the commit sha plus each file's size and hash. LFS files carry
 // `lfs.sha256`; plain files only their git blob sha1 (`blobId`). The hash doubles as the cache blob name.
-import { HttpError, withRetries, type ExpectedHash, type RetryOptions } from './download';
+import { hubHttpError, withRetries, type ExpectedHash, type RetryOptions } from './download';
 
 export interface HubFile {
   path: string;
@@ -30,12 +30,12 @@ export const resolveUrl = (endpoint: string, repo: string, commit: string, file:
 
 function listingError(res: Response, endpoint: string, repo: string, revision: string): Error {
   const code = res.headers.get('x-error-code');
-  // HttpError with a 4xx status: final, not retried.
-  if (code === 'RevisionNotFound') return new HttpError(`Revision "${revision}" of ${repo} was not found on ${endpoint}`, res.status, res.url);
+  // A 4xx status: final, not retried.
+  if (code === 'RevisionNotFound') return hubHttpError(`Revision "${revision}" of ${repo} was not found on ${endpoint}`, res.status, res.url);
   if (res.status === 404 || res.status === 401 || code === 'RepositoryNotFound') {
-    return new HttpError(`Model ${repo} was not found on ${endpoint} (HTTP ${res.status}; private or gated models need HF_TOKEN)`, res.status, res.url);
+    return hubHttpError(`Model ${repo} was not found on ${endpoint} (HTTP ${res.status}; private or gated models need HF_TOKEN)`, res.status, res.url);
   }
-  return new HttpError(`Listing ${repo}@${revision} on ${endpoint} failed: HTTP ${res.status} ${res.statusText}`, res.status, res.url);
+  return hubHttpError(`Listing ${repo}@${revision} on ${endpoint} failed: HTTP ${res.status} ${res.statusText}`, res.status, res.url);
 }
 
 function parseSibling(s: Sibling, file: string): HubFile | null {

@@ -5,6 +5,7 @@
 //   <hub>/models--ORG--NAME/snapshots/<sha>/<file>  relative symlink to ../../blobs/<etag> (a copy on Windows)
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../shared/errors';
 import { writeFileAtomicSync } from '../media/atomic-write';
 
 const REPO_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/;
@@ -13,7 +14,7 @@ export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 /** Throws a readable error unless `repo` is an "org/name" model id. */
 export function assertRepoId(repo: string): void {
   if (!REPO_ID.test(repo) || repo.includes('..')) {
-    throw new Error(`"${repo}" is not a model id: expected "org/name" (for example HuggingFaceTB/SmolVLM-256M-Instruct)`);
+    throw new AppError('input', `"${repo}" is not a model id: expected "org/name" (for example HuggingFaceTB/SmolVLM-256M-Instruct)`);
   }
 }
 

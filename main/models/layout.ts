@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { availableDtypes, SESSION_NAMES, type ConcreteDtype, type SessionName } from './dtypes';
+import { AppError } from '../../shared/errors';
 
 /** Files transformers.js fails without. */
 export const REQUIRED_CONFIG_FILES = [
@@ -36,15 +37,15 @@ export function externalDataFiles(onnxFile: string, files: Iterable<string>): st
 /** Throws a readable error unless `dir` holds a loadable SmolVLM model. */
 export function assertSmolVlmFolder(dir: string, files: readonly string[]): LayoutReport {
   const report = inspectLayout(files);
-  if (!report.complete) throw new Error(`${dir} is not a SmolVLM model folder: missing ${report.missing.join(', ')}`);
+  if (!report.complete) throw new AppError('unsupported', `${dir} is not a SmolVLM model folder: missing ${report.missing.join(', ')}`);
   let config: { model_type?: unknown };
   try {
     config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { model_type?: unknown };
   } catch (err) {
-    throw new Error(`${path.join(dir, 'config.json')} is not valid JSON: ${(err as Error).message}`);
+    throw new AppError('unsupported', `${path.join(dir, 'config.json')} is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof config.model_type !== 'string' || !MODEL_TYPES.has(config.model_type)) {
-    throw new Error(`${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)} (expected "idefics3" or "smolvlm")`);
+    throw new AppError('unsupported', `${dir} is not a SmolVLM model: config.json model_type is ${JSON.stringify(config.model_type)} (expected "idefics3" or "smolvlm")`);
   }
   return report;
 }

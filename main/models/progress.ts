@@ -1,6 +1,7 @@
 // Download progress for a whole pull: bytes on disk out of the total, speed over a sliding window, ETA.
 // Emission is throttled so a fast link does not flood the event bus.
 import type { DownloadProgress } from '../../shared/contract/models';
+import type { RetryNotice } from './download';
 
 const WINDOW_MS = 3000;
 
@@ -41,6 +42,12 @@ export class ProgressMeter {
     const last = this.samples[this.samples.length - 1];
     const dt = last.t - first.t;
     return dt > 0 ? Math.round(((last.moved - first.moved) * 1000) / dt) : 0;
+  }
+
+  /** A failed request will be tried again: said at once, not at the next throttled report. */
+  retrying(retry: RetryNotice): void {
+    this.lastEmit = this.now();
+    this.emit({ repo: this.repo, file: this.file, bytes: this.bytes, total: this.total, bytesPerSec: 0, etaMs: null, done: false, retry });
   }
 
   report(done: boolean): void {

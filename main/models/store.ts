@@ -13,6 +13,8 @@ import { onnxFilesFor, sessionDtypes, SESSION_NAMES, type ConcreteDtype, type Se
 import { assertRepoId, isRepoId, listFiles, RepoCache, repoFromFolderName } from './hub-cache';
 import { fetchListing, resolveUrl, type HubFile, type RepoListing } from './hub-api';
 import { downloadBlob, type RetryOptions } from './download';
+import { hubFailing, hubUnreachable, networkFailure } from './hub-errors';
+import { AppError } from '../../shared/errors';
 import { assertSmolVlmFolder, externalDataFiles, inspectLayout, OPTIONAL_CONFIG_FILES, REQUIRED_CONFIG_FILES } from './layout';
 import { ProgressMeter } from './progress';
 
@@ -114,7 +116,7 @@ export class ModelStore {
   /** Fetches what `repo` needs for the dtypes into the cache (nothing when already there) and returns it. */
   async pull(repo: string, opts: PullOptions = {}): Promise<StoredModel> {
     assertRepoId(repo);
-    if (repo.startsWith(`${LOCAL_NAMESPACE}/`)) throw new Error(`${repo} is an imported model; import its folder again instead of pulling it`);
+    if (repo.startsWith(`${LOCAL_NAMESPACE}/`)) throw new AppError('input', `${repo} is an imported model; import its folder again instead of pulling it`);
     const revision = opts.revision ?? defaultRevision(repo);
     const dtypes = opts.dtypes ?? sessionDtypes(opts.device ?? 'cpu', opts.dtype ?? 'auto');
     const onnx = onnxFilesFor(dtypes);
@@ -125,7 +127,12 @@ export class ModelStore {
 
     const headers: Record<string, string> = { 'user-agent': 'smolalbum/0.1' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    const retry = { retries: this.opts.retries ?? 5, backoffMs: this.opts.backoffMs ?? 1000, signal: opts.signal };
+    const emit = opts.onProgress ?? (() => {});
+    let meter: ProgressMeter | null = null;
+    const retry: RetryOptions = {
+      retries: this.opts.retries ?? 5, backoffMs: this.opts.backoffMs ?? 1000, signal: opts.signal,
+      onRetry: (r) => (meter ? meter.retrying(r) : emit({ repo, file: '', bytes: 0, total: 0, bytesPerSec: 0, etaMs: null, done: false, retry: r })),
+    };
     try {
       const listing = await fetchListing(this.endpoint, repo, revision, headers, retry);
       const wanted = this.wantedFiles(listing, onnx);
@@ -135,15 +142,29 @@ export class ModelStore {
       cache.writeRef(revision, listing.commit);
 
       const total = wanted.reduce((sum, f) => sum + f.size, 0);
-      const meter = new ProgressMeter(repo, total, opts.onProgress ?? (() => {}), this.opts.progressIntervalMs);
+      meter = new ProgressMeter(repo, total, emit, this.opts.progressIntervalMs);
       await this.fetchFiles(repo, cache, listing.commit, wanted, meter, headers, retry);
       meter.report(true);
       return this.describe(repo, cache.snapshotDir(listing.commit));
     } catch (err) {
-      if (!opts.signal?.aborted) throw err;
+      if (!opts.signal?.aborted) throw this.hubError(err);
       const why = opts.signal.reason instanceof Error && opts.signal.reason.name !== 'AbortError' ? `: ${opts.signal.reason.message}` : '';
-      throw new Error(`The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`);
+      throw new AppError('cancelled', `The download of ${repo} was stopped${why}. What arrived is kept; pulling again resumes it.`, { cause: err });
     }
+  }
+
+  /** A network or hub failure as an AppError naming the cause and what to do; anything else unchanged. */
+  private hubError(err: unknown): unknown {
+    const status = err instanceof AppError ? err.details?.status : undefined;
+    if (typeof status === 'number') {
+      // A hub answer that outlived the retries (5xx, 408, 429) says so and what to do.
+      if (status >= 500 || status === 408 || status === 429) return hubFailing(this.endpoint, status, (err as AppError).message, err);
+      return err;
+    }
+    if (err instanceof AppError) return err;
+    const net = networkFailure(err, this.endpoint);
+    if (net) return hubUnreachable(this.endpoint, net, err);
+    return err;
   }
 
   private async fetchFiles(
@@ -201,7 +222,7 @@ export class ModelStore {
   /** Copies a SmolVLM folder into the store as `local/<name>` (the folder is only read). */
   async importFolder(dir: string, opts: { name?: string; onProgress?: (p: DownloadProgress) => void } = {}): Promise<StoredModel> {
     const src = path.resolve(dir);
-    if (!existsSync(src) || !statSync(src).isDirectory()) throw new Error(`${src} is not a folder`);
+    if (!existsSync(src) || !statSync(src).isDirectory()) throw new AppError('input', `${src} is not a folder`);
     const files = listFiles(src).filter((f) => /^[^/]+\.json$/.test(f) || /^onnx\/[^/]+\.onnx(_data(_\d+)?)?$/.test(f));
     assertSmolVlmFolder(src, files);
     const name = (opts.name ?? path.basename(src)).replace(/[^\w.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 96) || 'model';
@@ -267,11 +288,11 @@ export class ModelStore {
     const cache = new RepoCache(this.hubDir, repo);
     if (!existsSync(cache.dir)) {
       const shared = this.hubDirs.find((h) => h.readOnly && existsSync(new RepoCache(h.dir, repo).dir));
-      if (shared) throw new Error(`${repo} lives in the shared Hugging Face cache ${shared.dir}; SmolAlbum does not delete it`);
+      if (shared) throw new AppError('forbidden', `${repo} lives in the shared Hugging Face cache ${shared.dir}; SmolAlbum does not delete it`);
       return false;
     }
     for (const blob of this.blobLocks.keys()) {
-      if (blob.startsWith(cache.dir + path.sep)) throw new Error(`${repo} is being downloaded; cancel the download before removing it`);
+      if (blob.startsWith(cache.dir + path.sep)) throw new AppError('conflict', `${repo} is being downloaded; cancel the download before removing it`);
     }
     rmSync(cache.dir, { recursive: true, force: true });
     return true;

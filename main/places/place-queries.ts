@@ -14,16 +14,27 @@ const toCount = (r: CountRow): PlaceCount => ({ countryCode: r.country_code, reg
  * country) are left out. The cover is the most recently added photo of the place.
  */
 export function placeLevel(db: Db, at: { country?: string; region?: string | null }): PlaceCount[] {
-  if (at.country === undefined) {
-    return (cachedStatement(db, `SELECT country_code, NULL AS region, NULL AS city, count(*) AS count, max(photo_id) AS cover_id
-      FROM photo_places WHERE country_code IS NOT NULL GROUP BY country_code ORDER BY count DESC, country_code`).all() as CountRow[]).map(toCount);
-  }
+  if (at.country === undefined) return countryLevel(db).map((c) => ({ ...c }));
   if (at.region === undefined) {
     return (cachedStatement(db, `SELECT country_code, region, NULL AS city, count(*) AS count, max(photo_id) AS cover_id
       FROM photo_places WHERE country_code = ? GROUP BY region ORDER BY count DESC, region`).all(at.country) as CountRow[]).map(toCount);
   }
   return (cachedStatement(db, `SELECT country_code, region, city, count(*) AS count, max(photo_id) AS cover_id
     FROM photo_places WHERE country_code = ? AND region IS ? GROUP BY city ORDER BY count DESC, city`).all(at.country, at.region) as CountRow[]).map(toCount);
+}
+
+// The countries level counts every placed photo (≈ 20 ms CPU at 100,000): recounted only after a write.
+// data_version moves when another connection commits, total_changes when this one writes.
+const countriesMemo = new WeakMap<Db, { version: string; rows: PlaceCount[] }>();
+
+function countryLevel(db: Db): PlaceCount[] {
+  const version = `${db.pragma('data_version', { simple: true })}:${(cachedStatement(db, 'SELECT total_changes() AS n').get() as { n: number }).n}`;
+  const memo = countriesMemo.get(db);
+  if (memo?.version === version) return memo.rows;
+  const rows = (cachedStatement(db, `SELECT country_code, NULL AS region, NULL AS city, count(*) AS count, max(photo_id) AS cover_id
+    FROM photo_places WHERE country_code IS NOT NULL GROUP BY country_code ORDER BY count DESC, country_code`).all() as CountRow[]).map(toCount);
+  countriesMemo.set(db, { version, rows });
+  return rows;
 }
 
 /** Every (country, region, city) with its count: the whole tree at once (CLI `places`). */

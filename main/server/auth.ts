@@ -1,16 +1,16 @@
-// Access token of a web-mode session: random per start, accepted from the Authorization header
-// (API calls), or the `token` query parameter (images and the WebSocket, which cannot send headers).
+// Access token of a web-mode session: random per start, sent as `Authorization: Bearer` — and in the URL
+// (`?token=`) only where a header cannot be sent: media elements (<img src>) and the WebSocket. A token
+// in an API URL would end up in logs and history, so it is refused there.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const newToken = (): string => randomBytes(24).toString('base64url');
 
-export function requestToken(req: IncomingMessage, url: URL): string | null {
+/** The token a request carries: the Bearer header; the URL's `token` only when `inUrl` (media, WebSocket). */
+export function requestToken(req: IncomingMessage, url: URL, opts: { inUrl: boolean }): string | null {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const fromHeader = req.headers['x-smolalbum-token'];
-  if (typeof fromHeader === 'string') return fromHeader;
-  return url.searchParams.get('token');
+  return opts.inUrl ? url.searchParams.get('token') : null;
 }
 
 export function tokenMatches(given: string | null, expected: string): boolean {

@@ -31,7 +31,7 @@ export function createEventsSocket(events: EventBus, token: string): EventsSocke
       socket.on('error', () => socket.destroy());
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/events') return refuse(socket, 404, 'Not Found');
-      if (!tokenMatches(requestToken(req, url), token)) return refuse(socket, 401, 'Unauthorized');
+      if (!tokenMatches(requestToken(req, url, { inUrl: true }), token)) return refuse(socket, 401, 'Unauthorized');
       if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },

@@ -6,7 +6,8 @@ import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveMedia } from '../library/media';
 import type { AppContext } from '../service/context';
-import { sendError } from './http-util';
+import { sendError, sendFailure } from './http-util';
+import { AppError } from '../../shared/errors';
 import { rangeReply } from '../media/http-range';
 import { PREVIEW_CODECS, type PreviewCodec } from '../../shared/video';
 
@@ -32,16 +33,17 @@ function previewParam(url: URL | undefined): PreviewCodec | undefined | null {
   return (PREVIEW_CODECS as readonly string[]).includes(v) ? (v as PreviewCodec) : null;
 }
 
-export function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string, url?: URL): void {
+export async function handleMedia(req: IncomingMessage, res: ServerResponse, ctx: AppContext, pathname: string, url?: URL): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') { sendError(res, 405, 'Media is read with GET'); return; }
+  const notFound = () => sendFailure(res, new AppError('not_found', 'Not found'), ctx.log, pathname);
   const parsed = parseMediaPath(pathname);
-  if (!parsed || parsed.id === null) { sendError(res, 404, 'Not found'); return; }
+  if (!parsed || parsed.id === null) { notFound(); return; }
   const preview = previewParam(url);
-  if (preview === null) { sendError(res, 400, 'preview must be one of h264, vp9'); return; }
-  const media = resolveMedia(ctx, parsed.kind, parsed.id, parsed.kind === 'media' ? preview : undefined);
-  if (!media) { sendError(res, 404, 'Not found'); return; }
+  if (preview === null) { sendFailure(res, new AppError('input', 'preview must be one of h264, vp9'), ctx.log, pathname); return; }
+  const media = await resolveMedia(ctx, parsed.kind, parsed.id, parsed.kind === 'media' ? preview : undefined);
+  if (!media) { notFound(); return; }
   let stat;
-  try { stat = statSync(media.file); } catch { sendError(res, 404, 'Not found'); return; }
+  try { stat = statSync(media.file); } catch { notFound(); return; }
   const etag = `"${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');

@@ -6,12 +6,14 @@ import type { AppContext } from '../service/context';
 import type { Service } from '../../shared/api';
 import { newToken, requestToken, tokenMatches } from './auth';
 import { setSecurityHeaders } from './security';
-import { sendError } from './http-util';
+import { sendError, sendFailure } from './http-util';
+import { AppError } from '../../shared/errors';
 import { handleApi } from './api-route';
 import { handleMedia, isMediaPath } from './media-route';
 import { defaultStaticDir, handleStatic } from './static-route';
 import { createEventsSocket } from './events-socket';
 import { extraRoutes, type Route } from './routes';
+import { createOpenAiApi, type OpenAiApiOptions } from './openai-api';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -23,7 +25,8 @@ export interface ServerOptions {
   token?: string;
   staticDir?: string;
   routes?: Route[];
-  log?: (line: string) => void;
+  /** Also serve the OpenAI-compatible API under /v1 (its own key; see ./openai-api.ts). */
+  api?: OpenAiApiOptions;
 }
 
 export interface WebServer {
@@ -45,8 +48,9 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
   const token = opts.token ?? newToken();
   const staticDir = opts.staticDir ?? defaultStaticDir();
   const routes = opts.routes ?? extraRoutes;
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.ctx.log;
   const events = createEventsSocket(opts.ctx.events, token);
+  const api = opts.api ? createOpenAiApi(opts.ctx, opts.api) : null;
 
   const server = http.createServer((req, res) => {
     setSecurityHeaders(res);
@@ -58,20 +62,20 @@ export async function startServer(opts: ServerOptions): Promise<WebServer> {
       return;
     }
     const pathname = url.pathname;
+    if (api && (pathname === '/v1' || pathname.startsWith('/v1/'))) {
+      void api(req, res, pathname).catch((err: unknown) => sendFailure(res, err, log, `${req.method} ${pathname}`));
+      return;
+    }
     const needsToken = pathname.startsWith('/api/') || pathname === '/api' || isMediaPath(pathname) || pathname === '/events';
     if (!needsToken) { handleStatic(req, res, staticDir, pathname); return; }
-    if (!tokenMatches(requestToken(req, url), token)) { sendError(res, 401, 'Missing or wrong access token'); return; }
+    if (!tokenMatches(requestToken(req, url, { inUrl: isMediaPath(pathname) }), token)) { sendFailure(res, new AppError('unauthorized', 'Missing or wrong access token'), log, pathname); return; }
 
     const route = routes.find((r) => r.path === pathname && r.method === req.method);
-    const done = (p: Promise<void> | void) => Promise.resolve(p).catch((err: unknown) => {
-      log(`${req.method} ${pathname}: ${err instanceof Error ? err.stack : String(err)}`);
-      if (!res.headersSent) sendError(res, 500, err instanceof Error ? err.message : String(err));
-      else res.destroy();
-    });
+    const done = (p: Promise<void> | void) => Promise.resolve(p).catch((err: unknown) => sendFailure(res, err, log, `${req.method} ${pathname}`));
     if (route) done(route.handle(req, res, { ctx: opts.ctx, service: opts.service, url }));
     else if (pathname.startsWith('/api/')) done(handleApi(req, res, opts.service, safeDecode(pathname.slice(5)), log));
     else if (isMediaPath(pathname)) done(handleMedia(req, res, opts.ctx, pathname, url));
-    else sendError(res, 404, 'Not found');
+    else sendFailure(res, new AppError('not_found', 'Not found'), log, pathname);
   });
   server.on('upgrade', (req, socket, head) => events.handleUpgrade(req, socket, head));
   server.on('clientError', (_err, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'); });

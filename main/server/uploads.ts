@@ -5,9 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
 import type { Route } from './routes';
-import { sendError, sendJson } from './http-util';
+import { sendFailure, sendJson } from './http-util';
+import { AppError, isFault } from '../../shared/errors';
 import {
-  clearSession, DEFAULT_MAX_UPLOAD_AGE_MS, DEFAULT_MAX_UPLOAD_BYTES, newSessionId, saveUpload, sweepUploads, UploadError,
+  clearSession, DEFAULT_MAX_UPLOAD_AGE_MS, DEFAULT_MAX_UPLOAD_BYTES, newSessionId, saveUpload, sweepUploads,
 } from '../uploads/store';
 
 export interface UploadRouteOptions {
@@ -54,27 +55,27 @@ export function uploadRoute(opts: UploadRouteOptions = {}): Route {
       const declared = Number(req.headers['content-length']);
       try {
         const rawName = decodeName(req.headers['x-filename']);
-        if (rawName === null) throw new UploadError('Missing X-Filename header (the original file name, URI-encoded).', 400);
+        if (rawName === null) throw new AppError('input', 'Missing X-Filename header (the original file name, URI-encoded).');
         const stored = await saveUpload(ctx.paths.uploads, {
           session, name: rawName, body: req, maxBytes,
           declaredBytes: Number.isFinite(declared) ? declared : undefined,
         });
         sendJson(res, 200, stored);
       } catch (err) {
-        if (!(err instanceof UploadError)) throw err;
-        reject(req, res, err);
+        if (isFault(err)) throw err;
+        reject(req, res, err, ctx);
       }
     },
   };
 }
 
 /** Answers with the error, then discards the rest of the body so the client reads the answer. */
-function reject(req: IncomingMessage, res: ServerResponse, err: UploadError): void {
+function reject(req: IncomingMessage, res: ServerResponse, err: unknown, ctx: AppContext): void {
   if (!req.complete) {
     res.setHeader('Connection', 'close');
     req.resume();
   }
-  sendError(res, err.status, err.message);
+  sendFailure(res, err, ctx.log, 'upload');
 }
 
 function decodeName(header: string | string[] | undefined): string | null {
@@ -83,7 +84,7 @@ function decodeName(header: string | string[] | undefined): string | null {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new UploadError('X-Filename is not a valid URI-encoded name.', 400);
+    throw new AppError('input', 'X-Filename is not a valid URI-encoded name.');
   }
 }
 

@@ -2,7 +2,10 @@
 import { openDb, type Db } from '../db/connection';
 import { EventBus } from './events';
 import { dataPaths, type DataPaths } from './paths';
+import { createLogger, type Logger } from './log';
+import { AppError } from '../../shared/errors';
 import type { EngineClient } from '../engine/client';
+import { createSecretStore, secretsFile, type SecretCodec, type SecretStore } from '../engine/secrets';
 import { closeExifTool } from '../media/exiftool';
 import { closeHeifWorkers } from '../media/heic';
 
@@ -11,6 +14,10 @@ export interface ContextOptions {
   /** Creates the engine client lazily (child_process fork for Node, utilityProcess in Electron). */
   engineFactory?: (ctx: AppContext) => EngineClient;
   env?: NodeJS.ProcessEnv;
+  /** Where this library logs (default: the rotated file logs/main.log in the data folder; the CLI passes stderr). */
+  log?: Logger;
+  /** How secrets are sealed in DATA/secrets.json (Electron safeStorage in the desktop app; plain in a 0600 file otherwise). */
+  secretCodec?: SecretCodec;
 }
 
 export interface AppContext {
@@ -18,6 +25,9 @@ export interface AppContext {
   readonly db: Db;
   readonly events: EventBus;
   readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
+  /** API keys (endpoints, the own API): never in settings, never sent to the renderer. */
+  readonly secrets: SecretStore;
   /** The inference process client, started on first use. */
   engine(): EngineClient;
   /** Registered by areas that hold resources (watchers, engine, timers). */
@@ -30,13 +40,15 @@ export function createContext(opts: ContextOptions): AppContext {
   const paths = dataPaths(opts.dataDir, env);
   const db = openDb(paths.db);
   const events = new EventBus();
+  const log = opts.log ?? createLogger({ dir: paths.logs });
   const closers: (() => Promise<void> | void)[] = [];
   let engine: EngineClient | null = null;
   const ctx: AppContext = {
-    paths, db, events, env,
+    paths, db, events, env, log,
+    secrets: createSecretStore(secretsFile(paths.root), opts.secretCodec),
     engine() {
       if (!engine) {
-        if (!opts.engineFactory) throw new Error('No inference engine is available in this process.');
+        if (!opts.engineFactory) throw new AppError('unavailable', 'No inference engine is available in this process.');
         engine = opts.engineFactory(ctx);
         closers.push(() => engine?.close());
       }

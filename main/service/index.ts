@@ -5,11 +5,13 @@ import { libraryHandlers } from '../library/handlers';
 import { aiHandlers } from '../ai/handlers';
 import { albumHandlers } from '../albums/handlers';
 import { exportHandlers } from '../export/handlers';
+import { ratingHandlers } from '../library/ratings-handlers';
 import { placeHandlers } from '../places/handlers';
 import { modelHandlers } from '../models/handlers';
 import { chatHandlers } from '../chat/handlers';
 import { captionHandlers } from '../caption/handlers';
 import { videoHandlers } from '../media/video/handlers';
+import { engineHandlers } from '../engine/handlers';
 
 export function createService(ctx: AppContext): Service {
   return {
@@ -17,10 +19,12 @@ export function createService(ctx: AppContext): Service {
     ...aiHandlers(ctx),
     ...albumHandlers(ctx),
     ...exportHandlers(ctx),
+    ...ratingHandlers(ctx),
     ...placeHandlers(ctx),
     ...modelHandlers(ctx),
     ...chatHandlers(ctx),
     ...captionHandlers(ctx),
     ...videoHandlers(ctx),
+    ...engineHandlers(ctx),
   };
 }

@@ -5,6 +5,7 @@ import type { AppContext } from './context';
 import { watchRoots } from '../library/watcher';
 import { scanRoots } from '../library/indexer';
 import { startAiInBackground } from '../ai/stage';
+import { recoverInterrupted } from '../ai/queue';
 
 export interface LaunchOptions {
   scan: boolean;
@@ -13,6 +14,9 @@ export interface LaunchOptions {
 }
 
 export function startLibraryServices(ctx: AppContext, opts: LaunchOptions): { close(): Promise<void> } {
+  // Jobs a killed run left `running` go back to the queue now, with or without AI, so the status never
+  // reports work that nothing does (the worker would do the same when it starts).
+  recoverInterrupted(ctx.db);
   const watcher = watchRoots(ctx, {
     onBatch: ({ summary }) => {
       const n = summary.added + summary.changed + summary.moved + summary.restored;

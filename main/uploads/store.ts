@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { inspectImage } from '../media/check';
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { writeFileAtomic } from '../media/atomic-write';
+import { AppError } from '../../shared/errors';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Uploads older than this are swept even when no batch ended (a closed tab, a crash). */
@@ -17,9 +18,12 @@ export const DEFAULT_MAX_UPLOAD_AGE_MS = 60 * 60 * 1000;
 const SESSION = /^[A-Za-z0-9_-]{8,64}$/;
 const UPLOAD_ID = /^([A-Za-z0-9_-]{8,64})\.([a-f0-9]{16})$/;
 
-export class UploadError extends Error {
-  constructor(message: string, readonly status: number) { super(message); this.name = 'UploadError'; }
-}
+/**
+ * Longest stored name in UTF-8 bytes: file systems limit a name to 255 bytes, and a name of multibyte
+ * characters reaches that long before 255 characters.
+ */
+export const MAX_NAME_BYTES = 200;
+/** The file being received, before it is checked. Sanitised names never start with ".", so it cannot clash. */
 
 export interface StoredUpload {
   uploadId: string;
@@ -38,16 +42,28 @@ export function isValidSession(s: string): boolean { return SESSION.test(s); }
  */
 export function sanitizeUploadName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  if (!name) throw new UploadError('The file has no name.', 400);
+  if (!name) throw new AppError('input', 'The file has no name.');
   if (/[/\\]/.test(name) || name === '.' || name === '..') {
-    throw new UploadError(`"${raw}" is not a plain file name (it contains a path); rename the file and try again.`, 400);
+    throw new AppError('input', `"${raw}" is not a plain file name (it contains a path); rename the file and try again.`);
   }
-  let safe = name.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '_');
-  if (safe.length > 150) {
-    const ext = path.extname(safe).slice(0, 10);
-    safe = safe.slice(0, 150 - ext.length) + ext;
+  const safe = name.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '_');
+  if (Buffer.byteLength(safe) <= MAX_NAME_BYTES) return safe;
+  const extension = path.extname(safe);
+  const ext = Buffer.byteLength(extension) <= 16 ? extension : '';
+  return cutToBytes(safe.slice(0, safe.length - ext.length), MAX_NAME_BYTES - Buffer.byteLength(ext)) + ext;
+}
+
+/** The longest prefix of whole code points (never half a surrogate pair) within `maxBytes` of UTF-8. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
   }
-  return safe;
+  return out;
 }
 
 /** Streams one upload to disk; rejects (and deletes what was written) when too big or not an image. */
@@ -55,11 +71,11 @@ export async function saveUpload(
   uploadsDir: string,
   opts: { session: string; name: string; body: Readable; maxBytes?: number; declaredBytes?: number },
 ): Promise<StoredUpload> {
-  if (!isValidSession(opts.session)) throw new UploadError('Invalid upload session id.', 400);
+  if (!isValidSession(opts.session)) throw new AppError('input', 'Invalid upload session id.');
   const name = sanitizeUploadName(opts.name);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   if (opts.declaredBytes !== undefined && opts.declaredBytes > maxBytes) {
-    throw new UploadError(`${name} is too large (${formatBytes(opts.declaredBytes)}; the limit is ${formatBytes(maxBytes)}).`, 413);
+    throw new AppError('too_large', `${name} is too large (${formatBytes(opts.declaredBytes)}; the limit is ${formatBytes(maxBytes)}).`);
   }
   const key = randomBytes(8).toString('hex');
   const dir = path.join(uploadsDir, opts.session, key);
@@ -70,8 +86,8 @@ export async function saveUpload(
     // Streamed to a temporary file and checked there; only a good image gets its name.
     await writeFileAtomic(path.join(dir, name), async (partial) => {
       size = await writeChecked(opts.body, partial, name, maxBytes);
-      if (size === 0) throw new UploadError(`${name} is empty.`, 400);
-      format = (await inspectImage(partial, name).catch((err: Error) => { throw new UploadError(err.message, 415); })).format;
+      if (size === 0) throw new AppError('input', `${name} is empty.`);
+      format = (await inspectImage(partial, name).catch((err: Error) => { throw new AppError('unsupported', err.message); })).format;
     });
     return { uploadId: `${opts.session}.${key}`, name, size, format };
   } catch (err) {
@@ -88,17 +104,17 @@ async function writeChecked(body: Readable, file: string, name: string, maxBytes
     for await (const chunk of body) {
       const buf = chunk as Buffer;
       size += buf.length;
-      if (size > maxBytes) throw new UploadError(`${name} is too large (over ${formatBytes(maxBytes)}).`, 413);
+      if (size > maxBytes) throw new AppError('too_large', `${name} is too large (over ${formatBytes(maxBytes)}).`);
       if (head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, buf.subarray(0, SNIFF_BYTES - head.length)]);
         if (head.length >= SNIFF_BYTES && !sniffFormat(head)) {
-          throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
+          throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
         }
       }
       if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', resolve));
     }
     if (size > 0 && head.length < SNIFF_BYTES && !sniffFormat(head)) {
-      throw new UploadError(`${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`, 415);
+      throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
     }
   } finally {
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -109,10 +125,10 @@ async function writeChecked(body: Readable, file: string, name: string, maxBytes
 /** The stored file of an upload id, or a clear error (ids are validated, never joined as given). */
 export async function resolveUpload(uploadsDir: string, uploadId: string): Promise<{ file: string; name: string }> {
   const m = UPLOAD_ID.exec(uploadId);
-  if (!m) throw new UploadError(`Unknown upload "${uploadId}".`, 404);
+  if (!m) throw new AppError('not_found', `Unknown upload "${uploadId}".`);
   const dir = path.join(uploadsDir, m[1]!, m[2]!);
   const entries = existsSync(dir) ? (await readdir(dir)).filter((f) => !f.startsWith('.')) /* not a temporary file still being written */ : [];
-  if (entries.length !== 1) throw new UploadError(`Upload "${uploadId}" is gone (uploads are kept for an hour); upload the file again.`, 404);
+  if (entries.length !== 1) throw new AppError('not_found', `Upload "${uploadId}" is gone (uploads are kept for an hour); upload the file again.`);
   return { file: path.join(dir, entries[0]!), name: entries[0]! };
 }
 

@@ -51,6 +51,8 @@ export interface ConversationSettings {
   maxNewTokens: number;
   temperature: number;
   imageSplitting: boolean;
+  /** Name of the inference endpoint that answers (Settings ▸ Engines); null: this computer. */
+  engine: string | null;
 }
 
 export interface Conversation {
@@ -105,6 +107,7 @@ const convSettings = z.object({
   maxNewTokens: z.number().int().min(1).max(4096),
   temperature: z.number().min(0).max(2),
   imageSplitting: z.boolean(),
+  engine: z.string().min(1).max(64).nullable(),
 }).partial().strict();
 
 export const chatMethods = {
@@ -138,6 +141,8 @@ export const chatMethods = {
     prompt: z.string().max(5000).optional(),
     prefix: z.string().max(1000).default(''),
     suffix: z.string().max(1000).default(''),
+    /** Inference endpoint to caption on (Settings ▸ Engines); absent: this computer. */
+    engine: z.string().min(1).max(64).optional(),
   }).strict()),
   'caption.get': method<CaptionBatch>()(z.object({ batchId: z.string().min(1) }).strict()),
   'caption.cancel': method<CaptionBatch>()(z.object({ batchId: z.string().min(1) }).strict()),

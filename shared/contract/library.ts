@@ -16,6 +16,11 @@ export const searchFilters = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
   hasGps: z.boolean().optional(),
+  /** At least this many stars. */
+  minRating: z.number().int().min(1).max(5).optional(),
+  favourite: z.boolean().optional(),
+  /** Label, case-insensitive (e.g. "Red"). */
+  label: z.string().min(1).optional(),
   /** Words of a place name (city, region, country in English or Chinese), each by prefix. */
   place: z.string().min(1).optional(),
 }).strict();

@@ -48,6 +48,8 @@ export interface DownloadProgress {
   /** Null until a speed is known. */
   etaMs: number | null;
   done: boolean;
+  /** Set while waiting to try again after a failed request (cleared by the next progress). */
+  retry?: { attempt: number; of: number; reason: string; delayMs: number };
 }
 
 export const modelRef = z.string().min(1, 'model is empty').max(1000);
@@ -59,7 +61,10 @@ export const modelMethods = {
     revision: z.string().min(1).optional(),
     dtype: z.enum(DTYPES).default('auto'),
   }).strict()),
-  'models.import': method<ModelInfo>()(z.object({ dir: z.string().min(1) }).strict()),
+  /** Copies a SmolVLM model folder (config, tokenizer, onnx/) into the store as local/<name>; works offline. */
+  'models.import': method<ModelInfo>()(z.object({ dir: z.string().min(1).max(4096) }).strict()),
+  /** Stops a running pull of `repo` (what arrived is kept; pulling again resumes). */
+  'models.cancel': method<{ cancelled: boolean }>()(z.object({ repo: modelRef }).strict()),
   'models.remove': method<{ removed: boolean }>()(z.object({ repo: modelRef }).strict()),
   'engine.status': method<EngineStatus>()(z.object({}).strict()),
   'engine.configure': method<EngineStatus>()(z.object({

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { addRoot } from '../../main/library/roots';
 import { scanRoots } from '../../main/library/indexer';
 import { resolveMedia } from '../../main/library/media';
@@ -207,7 +207,7 @@ describe('queue control', () => {
 
   it('a photo that cannot be read fails with its message after the retry policy, the others go on', async () => {
     const id = idOf.get('trip/broken.jpg')!;
-    rmSync(resolveMedia(ctx, 'preview', id)!.file);
+    rmSync((await resolveMedia(ctx, 'preview', id))!.file);
     writeFileSync(files[4]!, 'this is not a picture');
     ctx.db.prepare("DELETE FROM settings WHERE key = 'ai.paused'").run();
     queueRerunFor(ctx, {});

@@ -20,6 +20,11 @@ afterAll(() => ctx.close());
 
 const jobsOf = (id: number) => ctx.db.prepare('SELECT state, attempts, error, model FROM jobs WHERE photo_id = ? ORDER BY id').all(id) as
   { state: string; attempts: number; error: string | null; model: string | null }[];
+/** What completeJob writes for a photo: its AI caption, AI tags and the done 'ai' stage. */
+const aiWritten = (id: number) => ctx.db.prepare(`SELECT
+    (SELECT count(*) FROM captions WHERE photo_id = $id AND source = 'ai') AS captions,
+    (SELECT count(*) FROM photo_tags WHERE photo_id = $id AND source = 'ai') AS tags,
+    (SELECT count(*) FROM photo_stage WHERE photo_id = $id AND stage = 'ai' AND done_at IS NOT NULL) AS stageDone`).get({ id });
 const reset = () => ctx.db.exec('DELETE FROM photos; DELETE FROM jobs;');
 
 describe('enqueueMissing', () => {
@@ -57,6 +62,40 @@ describe('claim, recover, retry', () => {
     expect(claimNext(ctx.db)).toBeNull();
     expect(recoverInterrupted(ctx.db)).toBe(1);
     expect(jobsOf(id)).toEqual([{ state: 'queued', attempts: 0, error: null, model: null }]);
+  });
+
+  it('completeJob stores caption, tags and the done state together or not at all', () => {
+    // A write that fails stands for a kill between two statements: whichever of the three fails,
+    // none of the others may stay (a kill lands there only by chance; this failure is certain).
+    const failing = [
+      'BEFORE INSERT ON captions',
+      "BEFORE UPDATE ON jobs WHEN NEW.state = 'done'",
+      "BEFORE INSERT ON photo_stage WHEN NEW.stage = 'ai'",
+      "BEFORE UPDATE ON photo_stage WHEN NEW.stage = 'ai'",
+    ];
+    const result = { caption: 'a red house', tags: ['house', 'red'], model: 'm', prompt: 'p' };
+    for (const when of failing) {
+      reset();
+      const id = insertPhoto(ctx.db, root, { relPath: 'a.jpg' });
+      enqueueMissing(ctx.db);
+      const job = claimNext(ctx.db)!;
+      // An earlier, failed 'ai' stage row, so the photo_stage write is an UPDATE for the last trigger.
+      if (when.includes('UPDATE ON photo_stage')) {
+        ctx.db.prepare("INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', NULL, 1, 'x')").run(id);
+      }
+      ctx.db.exec(`CREATE TRIGGER fail_write ${when} BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`);
+      try {
+        expect(() => completeJob(ctx.db, job, result), when).toThrow(/simulated crash/);
+      } finally {
+        ctx.db.exec('DROP TRIGGER fail_write');
+      }
+      expect(aiWritten(id), when).toEqual({ captions: 0, tags: 0, stageDone: 0 });
+      expect(jobsOf(id).map((j) => j.state), when).toEqual(['running']);
+      // With nothing failing, all of it is written.
+      completeJob(ctx.db, job, result);
+      expect(aiWritten(id)).toEqual({ captions: 1, tags: 2, stageDone: 1 });
+      expect(jobsOf(id).map((j) => j.state)).toEqual(['done']);
+    }
   });
 
   it('retries up to the cap, then fails with the message recorded on the job and the photo', () => {

@@ -40,9 +40,9 @@ describe('albums', () => {
     expect((shown.json() as { photos: { path: string }[] }).photos.map((p) => p.path)).toEqual([path.join(photos, 'trip/b.jpg')]);
   });
 
-  it('rejects an invalid rule with a clear message and exit code 1', () => {
+  it('rejects an invalid rule with a clear message and exit code 2 (input)', () => {
     const bad = cli('albums', 'create', 'Bad', '--rule', '{"op":"and","items":[{"kind":"year","value":"twenty"}]}');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Invalid album rule: items\.0/);
     const notJson = cli('albums', 'create', 'Bad', '--rule', '{op:and}');
     expect(notJson.err).toMatch(/Invalid album rule: not valid JSON/);
@@ -91,7 +91,7 @@ describe('duplicates, edit, export', () => {
     expect(cli('export', '--xmp', '--txt').code).toBe(2);
     expect(cli('export', '--csv', csv, '--out', dir).err).toMatch(/--out is for sidecars/);
     const fmt = cli('export', '--txt', '--format', 'words');
-    expect(fmt.code).toBe(1);
+    expect(fmt.code, "invalid input: exit code 2").toBe(2);
     expect(fmt.err).toMatch(/txtFormat/);
   });
 });

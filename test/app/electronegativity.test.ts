@@ -1,7 +1,7 @@
 // An outside opinion on the shell's security: Doyensec's electronegativity scans the BUILT JavaScript of
 // main and preload (it cannot parse current TypeScript, and its bundled TypeScript 4.2 clashes with
 // ours, so it lives in its own folder, .cache/electronegativity, installed on first use). No HIGH (or
-// CRITICAL) finding may remain unless it is a false positive explained in test/app/README-section.md.
+// CRITICAL) finding may remain unless it is a false positive explained in README.md (Security).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -17,13 +17,13 @@ const ELECTRON_VERSION = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/e
 
 /**
  * HIGH findings accepted as false positives, each explained in the README security section
- * (test/app/README-section.md). Empty today: every HIGH check passes on the real code.
+ * (README.md, Security). Empty today: every HIGH check passes on the real code.
  */
 const ACCEPTED_HIGH: Record<string, string> = {};
 
-/** The README security section: test/app/README-section.md until the lead merges it into README.md. */
+/** The README, whose Security section explains any accepted finding. */
 function securityDocs(): string {
-  return ['README.md', 'test/app/README-section.md'].map((f) => path.join(ROOT, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+  return readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 }
 
 interface Finding { id: string; severity: string; confidence: string; file: string; line: number; sample: string }

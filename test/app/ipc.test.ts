@@ -9,7 +9,7 @@ import { methodNames } from '../../shared/api';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { forwardEvents, guarded, registerMethodHandlers, type IpcMainLike, type InvokeEventLike } from '../../main/app/ipc-handlers';
-import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX, methodChannel, type IpcResult } from '../../preload/channels';
+import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX, METHOD_NAMES_CHANNEL, methodChannel, type IpcResult } from '../../preload/channels';
 
 class MapIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
@@ -43,9 +43,14 @@ beforeAll(async () => {
 afterAll(async () => { await ctx.close(); await rm(dir, { recursive: true, force: true }); });
 
 describe('registration', () => {
-  it('registers exactly one handler per contract method', () => {
-    expect([...ipc.handlers.keys()].sort()).toEqual(methodNames.map(methodChannel).sort());
-    for (const channel of ipc.handlers.keys()) expect(channel.startsWith(METHOD_CHANNEL_PREFIX)).toBe(true);
+  it('registers exactly one handler per contract method, and the names list for the preload', async () => {
+    const channels = [...ipc.handlers.keys()].filter((c) => c !== METHOD_NAMES_CHANNEL);
+    expect(channels.sort()).toEqual(methodNames.map(methodChannel).sort());
+    for (const channel of channels) expect(channel.startsWith(METHOD_CHANNEL_PREFIX)).toBe(true);
+    expect(await ipc.call(METHOD_NAMES_CHANNEL, APP_FRAME)).toEqual({ ok: true, value: methodNames });
+    const unlogged = new MapIpcMain();
+    registerMethodHandlers(unlogged, createService(ctx));
+    expect(await unlogged.call(METHOD_NAMES_CHANNEL, { url: 'https://evil.example/', parent: null })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
   });
 
   it('can be removed again (a second registration would throw in Electron)', () => {
@@ -74,19 +79,19 @@ describe('calls from the app window', () => {
     const res = await ipc.call(methodChannel('roots.add'), APP_FRAME, { path: 42 });
     expect(res.ok).toBe(false);
     if (!res.ok) {
-      expect(res.error).toMatchObject({ name: 'InvalidInputError', status: 400 });
+      expect(res.error).toMatchObject({ kind: 'input', status: 400 });
       expect(res.error.message).toMatch(/^Invalid input for roots\.add: path: /);
     }
     const extra = await ipc.call(methodChannel('roots.list'), APP_FRAME, { evil: true });
     expect(extra.ok).toBe(false);
   });
 
-  it('pass service errors back as data with their name and status', async () => {
+  it('pass service errors back as data with their kind and status', async () => {
     const res = await ipc.call(methodChannel('photos.get'), APP_FRAME, { id: 999 });
     expect(res.ok).toBe(false);
     if (!res.ok) {
       expect(res.error.message).toMatch(/999/);
-      expect(res.error.status).toBe(404);
+      expect(res.error).toMatchObject({ kind: 'not_found', status: 404 });
     }
   });
 });
@@ -103,7 +108,7 @@ describe('sender check', () => {
     for (const frame of untrusted) {
       const res = await ipc.call(methodChannel('roots.add'), frame, { path: path.join(dir, 'Pictures', '..') });
       expect(res.ok).toBe(false);
-      if (!res.ok) expect(res.error).toMatchObject({ name: 'UntrustedSenderError', status: 403 });
+      if (!res.ok) expect(res.error).toMatchObject({ kind: 'forbidden', status: 403 });
     }
     const listed = await ipc.call(methodChannel('roots.list'), APP_FRAME, {});
     expect(listed.ok && (listed.value as { path: string }[]).map((r) => r.path)).toEqual([path.join(dir, 'Pictures')]);

@@ -136,7 +136,9 @@ describe('IPC sender check', () => {
 
   it('throws a 403 error naming the sender', () => {
     expect(() => assertTrustedSender({ url: 'https://evil.example/', parent: null })).toThrow(/IPC refused: sender "https:\/\/evil.example\/"/);
-    try { assertTrustedSender(null); } catch (e) { expect((e as { status: number }).status).toBe(403); }
+    let thrown: unknown = null;
+    try { assertTrustedSender(null); } catch (e) { thrown = e; }
+    expect(thrown).toMatchObject({ status: 403 });
   });
 });
 

@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { EngineExit } from '../../main/engine/port';
 import { ExitTracker, describeGone } from '../../main/app/exit-tracker';
 import { ACCELERATORS_ENV, acceleratorPlan, planToEnv, type ProbeEnv } from '../../main/app/accelerators';
-import { childEnv } from '../../main/app/child-env';
+import { childEnv } from '../../main/engine/child-env';
 import { MIN_WIDTH, defaultState, readStateFile, restoreState, writeStateFile } from '../../main/app/window-state';
-import { createLogger } from '../../main/app/log';
+import { createLogger } from '../../main/service/log';
 import { electronSqliteBinding, unpackedPath } from '../../main/app/native-binding';
 
 let tmp: string;

@@ -97,6 +97,8 @@ describe('utility port', () => {
     await b.hello();
     h.app.emit('will-quit', { preventDefault() {} });
     await a.until(() => a.exits > 0 && b.exits > 0);
+    expect(a.exits).toBeGreaterThan(0);
+    expect(b.exits).toBeGreaterThan(0);
   });
 });
 

@@ -11,8 +11,8 @@ import sharp from 'sharp';
 import { build } from 'esbuild';
 import { AutoTokenizer } from '@huggingface/transformers';
 import { forgedModelDir, REPO_ROOT } from '../support/models';
-import { EngineHost } from '../../main/ai/engine-host';
-import { createNodePort } from '../../main/ai/node-port';
+import { EngineHost } from '../../main/engine/host';
+import { createNodePort } from '../../main/engine/node-port';
 import { chooseDtypes } from '../../main/engine/loader';
 import { captionPrompt } from '../../main/engine/captions';
 import { expandImages } from '../../main/engine/prompt';
@@ -156,6 +156,11 @@ async function pass(dir: string, config: Config, photos: string[], promptIds: nu
     const warmBare = await bare.caption(photos[0], promptIds, NEW_TOKENS);
     const warmEngine = await host.ask({ path: photos[0], question: captionPrompt('short'), imageSplitting: false, maxNewTokens: NEW_TOKENS, minNewTokens: NEW_TOKENS });
     const sameTokens = JSON.stringify(warmEngine.tokens) === JSON.stringify(warmBare.tokens) && warmEngine.promptTokens === promptIds.length;
+    // A ratio between two sides that compute different things measures nothing: stop (non-zero exit).
+    if (!sameTokens) {
+      throw new Error(`dtype=${dtype}: the engine and bare onnxruntime disagree — prompt ${warmEngine.promptTokens} vs ${promptIds.length} tokens, `
+        + `generated [${warmEngine.tokens.join(',')}] vs [${warmBare.tokens.join(',')}]`);
+    }
 
     const bareS: number[] = [];
     const engineS: number[] = [];

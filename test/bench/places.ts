@@ -102,15 +102,18 @@ export async function run({ json }: { json: boolean }): Promise<void> {
       return { ...stats(ms), cpu: stats(cpu) };
     };
     const countries = placeLevel(db, {});
+    const touch = db.prepare('UPDATE photo_places SET updated_at = updated_at WHERE photo_id = 1');
     const top = countries[0]!;
     const regions = placeLevel(db, { country: top.countryCode! });
     out.placesView = {
+      // The countries level is memoised until the next write: measured after a write each time (uncached), and repeated.
+      countriesUncached: timeIt(50, () => { touch.run(); placeLevel(db, {}); }),
       countries: timeIt(50, () => placeLevel(db, {})),
       regions: timeIt(50, () => placeLevel(db, { country: top.countryCode! })),
       cities: timeIt(50, () => placeLevel(db, { country: top.countryCode!, region: regions[0]!.region })),
       rows: { countries: countries.length, regionsOfTop: regions.length, top: `${top.countryCode} ${top.count}` },
     };
-    log(`places view p95: countries ${(out.placesView as { countries: { p95: number } }).countries.p95} ms, regions ${(out.placesView as { regions: { p95: number } }).regions.p95} ms, cities ${(out.placesView as { cities: { p95: number } }).cities.p95} ms (target ≤ 50)`);
+    log(`places view p95: countries ${(out.placesView as { countriesUncached: { p95: number } }).countriesUncached.p95} ms uncached (${(out.placesView as { countries: { p95: number } }).countries.p95} ms repeated), regions ${(out.placesView as { regions: { p95: number } }).regions.p95} ms, cities ${(out.placesView as { cities: { p95: number } }).cities.p95} ms (target ≤ 50)`);
 
     t = now();
     const c0 = cpuNow();

@@ -20,7 +20,7 @@ import { runPool } from '../../main/library/pool';
 import { createContext } from '../../main/service/context';
 import { addRoot } from '../../main/library/roots';
 import { scanRoots } from '../../main/library/indexer';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { videoKeyframes } from '../../main/ai/video-frames';
 import { smolvlm256mDir, tinyModelDir } from '../support/models';
 

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import path from 'node:path';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { saveUpload } from '../../main/uploads/store';
 import type { Input, MethodName, Output, Service } from '../../shared/api';
 import { invoke } from '../../main/service/invoke';

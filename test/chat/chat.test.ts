@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { invoke } from '../../main/service/invoke';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { saveUpload } from '../../main/uploads/store';
 import { ChatRepo } from '../../main/chat/repo';
 import { collectUnusedAttachments } from '../../main/chat/attachment-gc';

@@ -42,7 +42,7 @@ async function upload(name: string, body: Buffer, token = server.token) {
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('smolalbum-up-'));
   ctx = createContext({ dataDir: path.join(dir, 'data') });
-  server = await startServer({ ctx, service: createService(ctx), staticDir: dir, routes: [uploadRoute({ maxBytes: MAX })], log: () => {} });
+  server = await startServer({ ctx, service: createService(ctx), staticDir: dir, routes: [uploadRoute({ maxBytes: MAX })] });
 });
 afterAll(async () => { await server?.close(); await ctx?.close(); await cleanup(); });
 

@@ -6,10 +6,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callApi, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
+import { callApi, requireRenderer, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 /** The first request loads the model in the inference process; a busy machine can be slow. */
 const E2E_TIMEOUT_MS = 180_000;
 /** A form field as page-side callbacks see it (this tsconfig has no DOM lib). */
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWebMode({ session, served, dir }));
 
-run('captioning in the browser (web mode)', () => {
+describe('captioning in the browser (web mode)', () => {
   it('captions three dropped images; the damaged one shows an error, the others succeed', async () => {
     await page.goto(`${served.url}#/caption`);
     await page.getByTestId('caption-prefix').fill('ohwx, ');

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { build } from 'esbuild';
-import { REPO_ROOT, rendererBuilt, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
+import { REPO_ROOT, requireRenderer, screenshot, tempDir, writePhoto, type BrowserSession, type Served, openWebMode, closeWebMode, type PageImage, type PageDropGlobals } from './support';
 import { tinyModelDir, TINY } from '../support/models';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 /** The first request loads the model in the inference process; a busy machine can be slow. */
 const E2E_TIMEOUT_MS = 180_000;
 let dir: string;
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWebMode({ session, served, dir }));
 
-run('chat in the browser (web mode)', () => {
+describe('chat in the browser (web mode)', () => {
   it('sends two images in one message; the answer streams and both images reach the model', async () => {
     await page.goto(`${served.url}#/chat`);
     await page.getByTestId('chat-new').click();
@@ -157,7 +157,7 @@ run('chat in the browser (web mode)', () => {
   }, E2E_TIMEOUT_MS);
 });
 
-run('answer markdown in Chromium', () => {
+describe('answer markdown in Chromium', () => {
   it('renders markdown but never raw HTML, scripts or javascript: links', async () => {
     // The renderer's own module, bundled for the page, run on hostile model output.
     const bundle = await build({

@@ -1,13 +1,13 @@
 // The renderer over the desktop transport: a stand-in for the preload's `window.smolalbum`
 // (PreloadBridge from shared/api.ts) that forwards to a real backend (web mode's API and event socket)
-// the way Electron's IPC would, including Electron's error wrapping. Checks that the views pick the
+// the way Electron's IPC would, failures as IpcResult data like the preload hands them over. Checks that the views pick the
 // bridge, use the native folder picker, get events, and ask for images on the smolalbum:// protocol.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, rendererBuilt, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
+import { launchBrowser, requireRenderer, startServe, tempDir, writePhoto, type BrowserSession, type Served } from './support';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let photoDir: string;
 let served: Served;
@@ -28,10 +28,10 @@ function installBridge(cfg: { origin: string; token: string; folder: string }): 
     async invoke(name: string, input: unknown) {
       calls.push(name);
       const res = await fetch(`${cfg.origin}/api/${name}`, { method: 'POST', headers: { Authorization: `Bearer ${cfg.token}` }, body: JSON.stringify(input ?? {}) });
-      const body = await res.json() as { error?: string };
-      // ipcRenderer.invoke rejects with the remote error's message wrapped like this.
-      if (!res.ok) throw new Error(`Error invoking remote method 'smolalbum:invoke': Error: ${body.error}`);
-      return body;
+      const body = await res.json() as { error?: string; kind?: string };
+      // The preload returns main's IpcResult as is (main/app/ipc-handlers.ts toIpcError).
+      if (!res.ok) return { ok: false, error: { kind: body.kind, message: body.error, status: res.status } };
+      return { ok: true, value: body };
     },
     on(name: string, listener: (p: unknown) => void) {
       let set = listeners.get(name);
@@ -60,7 +60,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-run('renderer over the desktop bridge', () => {
+describe('renderer over the desktop bridge', () => {
   it('uses window.smolalbum: native folder picker, events, smolalbum:// images', async () => {
     const page = session.page;
     await page.addInitScript(installBridge, { origin: served.origin, token: served.token, folder: photoDir });

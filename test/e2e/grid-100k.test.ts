@@ -2,12 +2,12 @@
 // the DOM never holds more than ~600 tiles, and photos far down the list do load.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, rendererBuilt, screenshot, startServe, tempDir, type BrowserSession, type Served } from './support';
+import { launchBrowser, requireRenderer, screenshot, startServe, tempDir, type BrowserSession, type Served } from './support';
 import { bigLibraryPaths, createBigLibrary } from './big-library';
 
 const COUNT = 100_000;
 const MAX_TILES = 600;
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let base: string;
 let served: Served;
 let session: BrowserSession;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await createBigLibrary(dataDir, rootDir, { count: COUNT, withThumbs: false });
   served = await startServe(dataDir, ['--no-scan']);
   session = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
-}, 180_000);
+}, 300_000); // 100,000 rows, each also updating the status counters (main/db/schema.ts): minutes on a loaded 2-core machine
 
 afterAll(async () => {
   await session?.close();
@@ -26,7 +26,7 @@ afterAll(async () => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-run('grid with 100,000 photos', () => {
+describe('grid with 100,000 photos', () => {
   it(`keeps at most ${MAX_TILES} tiles in the DOM while scrolling`, async () => {
     const page = session.page;
     await page.goto(served.url);

@@ -1,11 +1,11 @@
 // The renderer end to end in real Chromium through web mode, on a generated library:
-// first run → add folder → thumbnails → search → detail → tag edit → smart album → a new matching
+// first run → add folder → thumbnails → rating keys → search → detail → tag edit → smart album → a new matching
 // file arrives → the album count follows. Screenshots of every view, light and dark.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  launchBrowser, loadedTileImages, rendererBuilt, scrollGridCollectingLoaded, tileImageState, screenshot, tempDir, writePhoto,
+  launchBrowser, loadedTileImages, requireRenderer, scrollGridCollectingLoaded, tileImageState, screenshot, tempDir, writePhoto,
   unnamedControls, type BrowserSession, type PageImage, type PageWindow, type PhotoSpec, type Served,
   openWebMode, closeWebMode,
 } from './support';
@@ -32,7 +32,7 @@ const PHOTOS: PhotoSpec[] = [
   })),
 ];
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let photoDir: string;
 let served: Served;
@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(() => closeWebMode({ session, served, dir }));
 
-run('SmolAlbum in the browser (web mode)', () => {
+describe('SmolAlbum in the browser (web mode)', () => {
   it('first run: keeps the token out of the address bar and asks for folders', async () => {
     await page.goto(served.url);
     await page.getByTestId('first-run').waitFor();
@@ -100,6 +100,20 @@ run('SmolAlbum in the browser (web mode)', () => {
     await bar.getByRole('textbox', { name: 'Album name' }).fill('Favourites');
     await bar.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => page.locator('[data-testid=photo-tile][aria-selected=true]').count()).toBe(0);
+  });
+
+  it('keys 0–5 and F rate and favourite the focused photo in the grid', async () => {
+    await page.getByTestId('photo-grid').focus();
+    await page.keyboard.press('Home');
+    const id = await tiles(page).nth(0).getAttribute('data-photo-id');
+    const badge = page.locator(`[data-testid=photo-tile][data-photo-id="${id}"] [data-testid=tile-rating]`);
+    await page.keyboard.press('4');
+    await page.keyboard.press('f');
+    await expect.poll(() => badge.getAttribute('data-rating'), { timeout: 10_000 }).toBe('4');
+    await expect.poll(() => badge.getAttribute('data-favourite'), { timeout: 10_000 }).toBe('1');
+    await page.keyboard.press('0');
+    await page.keyboard.press('F');
+    await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('search narrows the grid as you type', async () => {

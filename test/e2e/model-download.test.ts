@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, DEFAULT_MODEL_REVISION } from '../../shared/constants';
 import { startHubMirror, type HubMirror } from '../support/hub-mirror';
 import { tinyModelDir } from '../support/models';
-import { launchBrowser, rendererBuilt, startServe, tempDir, unnamedControls, type BrowserSession, type Served } from './support';
+import { launchBrowser, requireRenderer, startServe, tempDir, unnamedControls, type BrowserSession, type Served } from './support';
 
-const run = rendererBuilt() ? describe : describe.skip;
+requireRenderer();
 let dir: string;
 let mirror: HubMirror;
 let served: Served;
@@ -34,7 +34,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-run('model download in Settings', () => {
+describe('model download in Settings', () => {
   it('downloads with a progress bar, lists the model and hands it to the engine', async () => {
     const page = session.page;
     await page.goto(`${served.url}#/settings`);
@@ -58,5 +58,63 @@ run('model download in Settings', () => {
     await expect.poll(async () => page.getByTestId('engine-model').textContent(), { timeout: 30_000 }).toBe(DEFAULT_MODEL);
     expect(await model.getByRole('combobox', { name: 'Precision' }).inputValue()).toBe('q8');
     expect(session.problems).toEqual([]);
+  });
+
+  it('shows each retry with its reason as it happens, and Cancel stops the download', async () => {
+    const page = session.page;
+    const file = 'onnx/decoder_model_merged_q4.onnx';
+    mirror.setFault(file, { status: 503 });
+    try {
+      await page.goto(`${served.url}#/settings`);
+      const model = page.getByTestId('settings-model');
+      await model.getByRole('combobox', { name: 'Precision' }).selectOption('q4');
+      await page.getByTestId('model-download').click();
+      // At once: something is on screen while the hub is contacted, with a Cancel.
+      await page.getByTestId('model-progress').waitFor({ timeout: 5_000 });
+      await page.getByTestId('model-retry').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('model-retry').textContent()).toMatch(new RegExp(`attempt 2 of 6\\): 503 .*${file}`));
+      await page.getByTestId('model-cancel').click();
+      await expect.poll(() => page.getByTestId('model-error').textContent(), { timeout: 15_000 })
+        .toMatch(/was stopped\. What arrived is kept; pulling again resumes it\./);
+      expect(await page.getByTestId('model-progress').count()).toBe(0);
+      expect(await page.getByTestId('model-download').isEnabled()).toBe(true);
+    } finally {
+      mirror.setFault(file, undefined);
+    }
+  });
+
+  it('imports a model folder from a typed path (web mode)', async () => {
+    const page = session.page;
+    await page.goto(`${served.url}#/settings`);
+    const dir = await tinyModelDir();
+    await page.getByTestId('model-import-path').fill(dir);
+    await page.getByTestId('model-import-submit').click();
+    const repo = `local/${path.basename(dir)}`;
+    await expect.poll(() => page.getByTestId('model-import-done').textContent(), { timeout: 60_000 }).toContain(repo);
+    await expect.poll(() => page.getByTestId('settings-model').locator('.model-list li').allTextContents(), { timeout: 10_000 })
+      .toContainEqual(expect.stringContaining(repo));
+    expect(await unnamedControls(page)).toEqual([]);
+  });
+});
+
+describe('model download with the hub unreachable', () => {
+  let offline: Served | undefined;
+  afterAll(async () => { await offline?.stop(); });
+
+  it('says at once what is wrong and what to do', async () => {
+    const off = await startHubMirror({ repos: {} });
+    const offUrl = off.url;
+    await off.close();
+    offline = await startServe(path.join(dir, 'data-offline'), ['--no-scan'], { HF_ENDPOINT: offUrl, HF_HOME: path.join(dir, 'hf-offline') });
+    const page = session.page;
+    await page.goto(`${offline.url}#/settings`);
+    await page.getByTestId('model-download').click();
+    // No retries: the error is there within seconds (a retried failure would take half a minute).
+    await page.getByTestId('model-error').waitFor({ timeout: 10_000 });
+    const text = await page.getByTestId('model-error').textContent();
+    expect(text).toMatch(/Cannot reach the model hub at http:\/\/127\.0\.0\.1:\d+: nothing answers .*\(ECONNREFUSED\)/);
+    expect(text).toMatch(/HF_ENDPOINT.*Import model folder…/);
+    expect(await page.getByTestId('model-retry').count()).toBe(0);
+    expect(await page.getByTestId('model-download').isEnabled()).toBe(true);
   });
 });

@@ -19,6 +19,17 @@ export const tempDir = (prefix: string): string => mkdtempSync(path.join(os.tmpd
 /** True when the built renderer exists (`node scripts/build.mjs renderer`; `npm test` builds first). */
 export const rendererBuilt = (): boolean => existsSync(path.join(REPO_ROOT, 'out', 'renderer', 'index.html'));
 
+/**
+ * Browser suites call this at load: without the built renderer they FAIL with this message rather than
+ * skip, so a run that forgot to build cannot pass with the UI untested.
+ */
+export function requireRenderer(): void {
+  if (!rendererBuilt()) {
+    throw new Error(`The renderer is not built (${path.join(REPO_ROOT, 'out', 'renderer', 'index.html')} is missing): `
+      + 'run `npm run build` first — `npm test` builds before it runs vitest.');
+  }
+}
+
 export interface PhotoSpec {
   /** Path relative to the folder, e.g. '2024/beach.jpg'. */
   name: string;
@@ -209,7 +220,12 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
 }
 
 export function watchProblems(page: Page, problems: string[]): void {
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`); });
+  // A failed resource load logs only its status; the location names which request it was.
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url;
+    problems.push(`console.error: ${msg.text()}${where && msg.text().startsWith('Failed to load resource') ? ` (${where.replace(/token=[^&]+/, 'token=…')})` : ''}`);
+  });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 }
 

@@ -10,7 +10,7 @@ import { makeClip } from '../support/videos';
 import { tinyModelDir } from '../support/models';
 import { createContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { runAiStage } from '../../main/ai/stage';
 
 const run = rendererBuilt() ? describe : describe.skip;

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY, tinyModelDir } from '../support/models';
-import type { EngineHost } from '../../main/ai/engine-host';
-import type { EngineChatTurn } from '../../main/engine/client';
+import type { EngineHost } from '../../main/engine/host';
+import type { EngineChatTurn, GenerateResult } from '../../main/engine/client';
 import { chooseCpuDtypes } from '../../main/engine/dtype-choice';
 import { availableDtypes } from '../../main/models/dtypes';
 import { hostFor, makePhotos, removeTempDirs, tempDir, type Photos } from './support';
@@ -27,6 +27,11 @@ afterAll(async () => {
   await host?.close();
   removeTempDirs();
 });
+
+/** Vision frames per encoder call, and the decoder's first (prefill) call: new tokens and cached past. */
+function fedSummary(r: GenerateResult): { visionFrames: number[]; prefill: number | undefined; past: number | undefined } {
+  return { visionFrames: r.fed!.visionFrames, prefill: r.fed!.decoderInputTokens[0], past: r.fed!.decoderPastTokens[0] };
+}
 
 describe('engine on the tiny model', () => {
   it('loads in a separate process and reports device and dtypes', () => {
@@ -110,6 +115,20 @@ describe('engine on the tiny model', () => {
     expect(fresh.promptTokens).toBe(t3.promptTokens);
     expect(fresh.imageTokens).toBe(t3.imageTokens);
     expect(fresh.tokens).toHaveLength(t3.tokens.length);
+
+    // What the model was fed, counted at onnxruntime's boundary (not the engine's own claim):
+    // turn 1 encodes wide's 5 frames; turn 2 only tall's 3 (wide's features come from the cache), and
+    // its decoder prefill is the uncached tail on top of a past of exactly `cachedTokens`; turn 3 runs
+    // no vision pass at all. The fresh run encodes both images and prefills the whole prompt.
+    expect(fedSummary(t1)).toEqual({ visionFrames: [5], prefill: t1.promptTokens, past: 0 });
+    expect(fedSummary(t2)).toEqual({ visionFrames: [3], prefill: t2.promptTokens - t2.cachedTokens!, past: t2.cachedTokens });
+    expect(fedSummary(t3)).toEqual({ visionFrames: [], prefill: t3.promptTokens - t3.cachedTokens!, past: t3.cachedTokens });
+    expect(fedSummary(fresh)).toEqual({ visionFrames: [8], prefill: fresh.promptTokens, past: 0 });
+    for (const r of [t1, t2, t3, fresh]) {
+      // One decoder call per generated token after the prefill, each feeding one token on a growing past.
+      expect(r.fed!.decoderInputTokens.slice(1)).toEqual(r.tokens.slice(1).map(() => 1));
+      expect(r.fed!.decoderPastTokens.slice(1)).toEqual(r.tokens.slice(1).map((_, i) => r.promptTokens + i));
+    }
   });
 
   it('gives exactly the tokens of a full recompute when it reuses the KV cache (fp32 decoder)', async () => {
@@ -125,6 +144,9 @@ describe('engine on the tiny model', () => {
       const fresh = await fp32.chat({ messages: turns, maxNewTokens: 6 });
       expect(fresh.cachedTokens).toBe(0);
       expect(fresh.tokens).toEqual(t2.tokens);
+      // …and the reuse really skipped work: wide was not encoded again, its prefix not recomputed.
+      expect(fedSummary(t2)).toEqual({ visionFrames: [3], prefill: t2.promptTokens - t2.cachedTokens!, past: t2.cachedTokens });
+      expect(fedSummary(fresh)).toEqual({ visionFrames: [8], prefill: fresh.promptTokens, past: 0 });
     } finally {
       await fp32.close();
     }

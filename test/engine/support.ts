@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { EngineHost, type EngineHostOptions } from '../../main/ai/engine-host';
-import { createNodePort } from '../../main/ai/node-port';
+import { EngineHost, type EngineHostOptions } from '../../main/engine/host';
+import { createNodePort } from '../../main/engine/node-port';
 
 const created: string[] = [];
 

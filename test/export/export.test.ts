@@ -54,7 +54,8 @@ beforeAll(async () => {
   ids.bad = insertPhoto(ctx.db, root, { relPath: 'trip/bad.jpg', aiCaption: 'a blue car', aiTags: ['car'] });
   // A sidecar another tool wrote (rating, title, old keywords) and a broken one.
   execFileSync('exiftool', ['-q', '-o', path.join(photos, 'trip/merge.jpg.xmp'), '-XMP-xmp:Rating=4', '-XMP-dc:Title=Old title',
-    '-XMP-xmp:Label=Red', '-XMP-dc:Subject=old keyword', '-XMP-dc:Description=old description', path.join(photos, 'trip/merge.jpg')]);
+    '-XMP-xmp:Label=Red', '-XMP-dc:Subject=old keyword', '-XMP-dc:Description=old description',
+    '-XMP-digiKam:TagsList=Old/keyword', '-XMP-lr:HierarchicalSubject=Old|keyword', path.join(photos, 'trip/merge.jpg')]);
   writeFileSync(path.join(photos, 'trip/bad.jpg.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><oops></x:xmpmeta>');
   before = await hashTree(photos);
 });
@@ -95,6 +96,28 @@ describe('XMP sidecars', () => {
     expect(merged.Description).toBe('a red house');
     expect(merged.list('Subject')).toEqual(['house']);
     expect(merged.list('TagsList')).toEqual(['house']);
+    expect(merged.list('HierarchicalSubject')).toEqual(['house']);
+    // exiftool reads a wrongly cased property under the same tag name: check the raw packet too.
+    const raw = readFileSync(path.join(photos, 'trip/merge.jpg.xmp'), 'utf8');
+    expect(raw).not.toMatch(/keyword/);
+    expect(rawProperties(raw)).toEqual(expect.arrayContaining(['dc:description', 'dc:subject', 'digiKam:TagsList', 'lr:hierarchicalSubject', 'dc:title']));
+    expect(rawProperties(raw).filter((p) => /hierarchicalSubject/i.test(p))).toEqual(['lr:hierarchicalSubject']);
+  });
+
+  it('writes the properties under their exact (case-sensitive) names', () => {
+    const raw = readFileSync(path.join(photos, 'beach.jpg.xmp'), 'utf8');
+    expect(raw).toContain('xmlns:lr="http://ns.adobe.com/lightroom/1.0/"');
+    expect(raw).toContain('xmlns:digiKam="http://www.digikam.org/ns/1.0/"');
+    expect(rawProperties(raw).sort()).toEqual(['dc:description', 'dc:subject', 'digiKam:TagsList', 'lr:hierarchicalSubject']);
+  });
+
+  it('reads the hierarchy of a sidecar exiftool (like Lightroom) wrote', () => {
+    const file = path.join(dir, 'lightroom.xmp');
+    execFileSync('exiftool', ['-q', '-o', file, '-XMP-lr:HierarchicalSubject=Places|France|Paris', '-XMP-lr:HierarchicalSubject=People|Ann',
+      '-XMP-digiKam:TagsList=Places/France/Paris']);
+    const fields = readXmpFields(readFileSync(file, 'utf8'));
+    expect(fields.hierarchical).toEqual(['Places|France|Paris', 'People|Ann']);
+    expect(fields.tagsList).toEqual(['Places/France/Paris']);
   });
 
   it('a malformed sidecar is a clear error and stays byte-identical', () => {
@@ -225,6 +248,15 @@ describe('originals', () => {
     expect(originals().length).toBe(6);
   });
 });
+
+/** The property element names (prefix:local, as written) inside the packet's rdf:Description elements. */
+function rawProperties(xml: string): string[] {
+  const props: string[] = [];
+  for (const desc of xml.matchAll(/<rdf:Description\b[^>]*>([\s\S]*?)<\/rdf:Description>/g)) {
+    for (const m of desc[1]!.matchAll(/<([A-Za-z][\w.-]*:[\w.-]+)[\s>]/g)) if (!m[1]!.startsWith('rdf:')) props.push(m[1]!);
+  }
+  return props;
+}
 
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];

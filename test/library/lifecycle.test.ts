@@ -85,12 +85,12 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(market).toMatchObject({ format: 'webp', cameraMake: 'FUJIFILM', cameraModel: 'X-T4', width: 96, height: 64, lat: null });
 
     // Thumbnails: EXIF-rotated WebP; the grid size keeps its short side, never enlarged.
-    const media = resolveMedia(lib.ctx, 'thumb', beach.id)!;
+    const media = (await resolveMedia(lib.ctx, 'thumb', beach.id))!;
     expect(media.mime).toBe('image/webp');
     const meta = await sharp(media.file).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 64, 96]);
-    expect(resolveMedia(lib.ctx, 'photo', beach.id)).toEqual({ file: path.join(photos, 'beach.jpg'), mime: 'image/jpeg' });
-    expect(resolveMedia(lib.ctx, 'preview', 999_999)).toBeNull();
+    expect(await resolveMedia(lib.ctx, 'photo', beach.id)).toEqual({ file: path.join(photos, 'beach.jpg'), mime: 'image/jpeg' });
+    expect(await resolveMedia(lib.ctx, 'preview', 999_999)).toBeNull();
     expect(photoRows(lib.ctx).every((r) => /^[0-9a-f]{16}$/.test(r.phash ?? ''))).toBe(true);
   });
 
@@ -134,6 +134,24 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(await lib.service['photos.get']({ id: now.id })).toMatchObject({ cameraMake: 'SONY', takenAt: '2018-08-08T08:08:08', width: 120, height: 80 });
   });
 
+  it('re-reads a photo rewritten in place with the same size (size alone is not enough)', async () => {
+    const file = path.join(photos, 'trip/day2/no-exif.jpg');
+    const old = byRel(lib.ctx, 'trip/day2/no-exif.jpg')!;
+    const before = await fs.readFile(file);
+    const bytes = Buffer.from(before.toString('latin1').replaceAll('ILCE-7M3', 'ILCE-7M4'), 'latin1');
+    expect(bytes.equals(before)).toBe(false);
+    expect(bytes.length).toBe(before.length);
+    const mtime = new Date(statSync(file).mtimeMs + 5_000);
+    await fs.writeFile(file, bytes);
+    await fs.utimes(file, mtime, mtime);
+    const summary = await scanUntouched();
+    expect(summary).toMatchObject({ added: 0, changed: 1, unchanged: 3 });
+    const now = byRel(lib.ctx, 'trip/day2/no-exif.jpg')!;
+    expect(now.id).toBe(old.id);
+    expect(now.content_hash).not.toBe(old.content_hash);
+    expect(await lib.service['photos.get']({ id: now.id })).toMatchObject({ cameraModel: 'ILCE-7M4' });
+  });
+
   it('keeps the id and everything attached when a photo is moved', async () => {
     const old = byRel(lib.ctx, 'trip/street.png')!;
     const db = lib.ctx.db;
@@ -166,8 +184,8 @@ describe('library lifecycle', { timeout: 120_000 }, () => {
     expect(byRel(lib.ctx, 'beach.jpg')).toMatchObject({ id: beach.id, status: 'offline' });
     expect(await lib.service['library.status']({})).toMatchObject({ photos: 4, offline: 1, errors: 0, thumbnails: 4 });
     expect((await lib.service['photos.list']({ limit: 10 })).items.find((p) => p.id === beach.id)?.status).toBe('offline');
-    expect(resolveMedia(lib.ctx, 'photo', beach.id)).toBeNull();
-    expect(resolveMedia(lib.ctx, 'thumb', beach.id)).not.toBeNull();
+    expect(await resolveMedia(lib.ctx, 'photo', beach.id)).toBeNull();
+    expect(await resolveMedia(lib.ctx, 'thumb', beach.id)).not.toBeNull();
 
     await fs.rename(path.join(outside, 'beach.jpg'), path.join(photos, 'beach.jpg'));
     const back = await scanUntouched();

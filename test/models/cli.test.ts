@@ -65,7 +65,7 @@ describe('models CLI', () => {
     expect(missing.stderr).toContain(`Error: Model acme/nothing-here was not found on ${mirror.url}`);
 
     const badDtype = await cli(['models', 'pull', DEFAULT_MODEL, '--dtype', 'fp64']);
-    expect(badDtype.code).toBe(1);
+    expect(badDtype.code).toBe(2);
     expect(badDtype.stderr).toMatch(/Invalid input for models.pull: dtype/);
 
     const usage = await cli(['models', 'frobnicate']);

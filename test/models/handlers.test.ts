@@ -6,7 +6,7 @@ import { createContext, type AppContext } from '../../main/service/context';
 import { parseInput } from '../../main/service/invoke';
 import { modelHandlers } from '../../main/models/handlers';
 import { engineSettings } from '../../main/models/settings';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { startHubMirror, type HubMirror } from '../support/hub-mirror';
 import type { DownloadProgress } from '../../shared/contract/models';
 import type { MethodName } from '../../shared/api';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { startLibraryServices } from '../../main/service/launch';
 import type { Service } from '../../shared/api';
 import { makePhotos } from '../support/photos';

@@ -24,6 +24,24 @@ describe('smolalbum serve', () => {
     }
   });
 
+  it('--api also prints the API base URL and its key, which the API accepts (and only it)', async () => {
+    const dir = tempDir('serve-api');
+    dirs.push(dir);
+    const served = await startServe(dir, ['--no-scan', '--api']);
+    try {
+      const line = /OpenAI-compatible API at (http:\/\/127\.0\.0\.1:\d+\/v1) \(model [^)]+\), key: (sk-smolalbum-[A-Za-z0-9_-]{20,})\n/;
+      for (let i = 0; i < 100 && !line.test(served.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+      const [, base, key] = line.exec(served.stdout()) ?? [];
+      expect(base).toBe(`${served.origin}/v1`);
+      const ok = await fetch(`${base}/models`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(ok.status).toBe(200);
+      expect((await fetch(`${base}/models`, { headers: { Authorization: `Bearer ${served.token}` } })).status).toBe(401);
+      expect((await fetch(`${served.origin}/api/roots.list`, { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${key}` } })).status).toBe(401);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+
   it('warns when bound to another host', async () => {
     const dir = tempDir('serve-host');
     dirs.push(dir);

@@ -9,6 +9,7 @@ import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { startServer, type WebServer } from '../../main/server/server';
 import { CONTENT_SECURITY_POLICY } from '../../main/server/security';
+import { MEDIA_KINDS } from '../../main/server/media-route';
 import { tempDir, writePhoto } from '../e2e/support';
 
 let ctx: AppContext;
@@ -33,6 +34,13 @@ const auth = () => ({ Authorization: `Bearer ${server.token}`, 'Content-Type': '
 const call = (method: string, body: unknown, headers: Record<string, string> = auth()) =>
   raw(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify(body) });
 
+/** Tokens as long as the real one that differ from it in the first or the last character. */
+function sameLengthWrongTokens(): string[] {
+  const t = server.token;
+  const other = (c: string) => (c === 'A' ? 'B' : 'A');
+  return [`${other(t[0]!)}${t.slice(1)}`, `${t.slice(0, -1)}${other(t.at(-1)!)}`];
+}
+
 async function stillServing(): Promise<void> {
   const res = await call('roots.list', {});
   expect(res.status).toBe(200);
@@ -52,7 +60,7 @@ beforeAll(async () => {
   const root = await service['roots.add']({ path: photos });
   await service['library.rescan']({ rootId: root.id });
   photoId = (await service['photos.list']({ limit: 10 })).items[0]!.id;
-  server = await startServer({ ctx, service, port: 0, staticDir, log: () => {} });
+  server = await startServer({ ctx, service, port: 0, staticDir });
 });
 
 afterAll(async () => {
@@ -78,6 +86,13 @@ describe('web mode API', () => {
     expect((await call('roots.list', {}, { 'Content-Type': 'application/json' })).status).toBe(401);
     expect((await call('roots.list', {}, { Authorization: 'Bearer nope' })).status).toBe(401);
     expect((await raw(`/api/roots.list?token=${server.token}x`, { method: 'POST' })).status).toBe(401);
+    // Wrong tokens of the right length: a check that compared lengths only would let these in.
+    for (const wrong of sameLengthWrongTokens()) {
+      expect(wrong).toHaveLength(server.token.length);
+      const res = await call('roots.list', {}, { Authorization: `Bearer ${wrong}`, 'Content-Type': 'application/json' });
+      expect(res.status, wrong).toBe(401);
+      expect(res.body).not.toContain('"path"');
+    }
     await stillServing();
   });
 
@@ -120,9 +135,17 @@ describe('media by id only', () => {
     expect(photo.headers['content-type']).toBe('image/jpeg');
   });
 
-  it('needs the token for media (401)', async () => {
-    expect((await raw(`/thumb/${photoId}`)).status).toBe(401);
-    expect((await raw(`/photo/${photoId}?token=wrong`)).status).toBe(401);
+  it('needs the token for every media route (401), a wrong one of the right length included', async () => {
+    expect(MEDIA_KINDS.length).toBeGreaterThanOrEqual(3);
+    for (const kind of MEDIA_KINDS) {
+      const ok = await raw(`/${kind}/${photoId}?token=${server.token}`);
+      expect(ok.status, kind).toBe(200);
+      for (const query of ['', '?token=', '?token=wrong', ...sameLengthWrongTokens().map((t) => `?token=${t}`)]) {
+        const res = await raw(`/${kind}/${photoId}${query}`);
+        expect(res.status, `/${kind}/${photoId}${query}`).toBe(401);
+        expect(res.headers['content-type'], kind).not.toMatch(/^image\//);
+      }
+    }
   });
 
   it('answers traversal attempts and unknown ids with 404', async () => {
@@ -173,6 +196,7 @@ describe('events WebSocket', () => {
     expect(await refusal(connect(`?token=${server.token}`, 'http://evil.example'))).toBe(403);
     expect(await refusal(connect(`?token=${server.token}`, `http://localhost:${server.port}`))).toBe(403);
     expect(await refusal(connect('', `http://127.0.0.1:${server.port}`))).toBe(401);
+    for (const wrong of sameLengthWrongTokens()) expect(await refusal(connect(`?token=${wrong}`, `http://127.0.0.1:${server.port}`))).toBe(401);
     await stillServing();
   });
 });

@@ -11,3 +11,5 @@ export function realPhotosDir(): string | null {
   const dir = path.join(shared, 'fixtures', 'real-photos');
   return existsSync(dir) ? dir : null;
 }
+
+export const REAL_PHOTOS_ABSENT = 'skipped: ../shared/fixtures/real-photos is absent (a plain clone; set SMOLALBUM_SHARED_DIR to its parent folder)';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
-import { nodeEngineFactory } from '../../main/ai/engine-factory';
+import { nodeEngineFactory } from '../../main/engine/factory';
 import { runAiStage } from '../../main/ai/stage';
 import { videoKeyframes, setKeyframeCount } from '../../main/ai/video-frames';
 import type { Service } from '../../shared/api';

@@ -66,7 +66,7 @@ const row = (rel: string): VideoRow => lib.ctx.db.prepare(`SELECT p.status, p.er
 
 async function posterOf(rel: string): Promise<{ width: number; height: number; top: number; bottom: number; stdev: number }> {
   const id = byRel(lib.ctx, rel)!.id;
-  const file = resolveMedia(lib.ctx, 'thumb', id)!.file;
+  const file = (await resolveMedia(lib.ctx, 'thumb', id))!.file;
   const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
   let top = 0; let bottom = 0;
   for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) {

@@ -44,7 +44,7 @@ describe('Live Photos', () => {
 
   it('plays the motion through the still’s id', async () => {
     const still = idOf('IMG_0001.JPG');
-    expect(resolveMedia(lib.ctx, 'media', still)!.file).toBe(path.join(root, 'IMG_0001.MOV'));
+    expect((await resolveMedia(lib.ctx, 'media', still))!.file).toBe(path.join(root, 'IMG_0001.MOV'));
     const detail = await lib.service['photos.get']({ id: still });
     expect(detail.video).toMatchObject({ liveVideoId: idOf('IMG_0001.MOV'), codec: 'h264' });
   });

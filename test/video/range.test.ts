@@ -45,7 +45,7 @@ beforeAll(async () => {
   const ids = ctx.db.prepare('SELECT id, rel_path FROM photos').all() as { id: number; rel_path: string }[];
   videoId = ids.find((r) => r.rel_path === 'clip.mp4')!.id;
   photoId = ids.find((r) => r.rel_path === 'still.jpg')!.id;
-  server = await startServer({ ctx, service, log: () => {} });
+  server = await startServer({ ctx, service });
 }, 60_000);
 
 afterAll(async () => {

@@ -129,10 +129,13 @@ export const aiCommand: CliCommand = {
 
 export const editCommand: CliCommand = {
   name: 'edit',
-  summary: 'Set a photo\'s caption or add/remove tags by hand (kept over AI and XMP text)',
-  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place]',
+  summary: 'Set a photo\'s caption, tags, place, rating or favourite by hand (kept over AI and the file\'s own)',
+  usage: 'edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place] [--rating N] [--favourite|--no-favourite]',
   options: {
     caption: { type: 'string' },
+    rating: { type: 'string' },
+    favourite: { type: 'boolean' },
+    'no-favourite': { type: 'boolean' },
     tag: { type: 'string', multiple: true },
     untag: { type: 'string', multiple: true },
     place: { type: 'string' },
@@ -143,8 +146,17 @@ export const editCommand: CliCommand = {
     const untags = (values.untag as string[] | undefined) ?? [];
     const place = typeof values.place === 'string' ? values.place : undefined;
     const clearPlace = values['clear-place'] === true;
-    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && place === undefined && !clearPlace)) {
-      io.log('Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place]');
+    const usage = 'Usage: smolalbum edit PATH... [--caption TEXT] [--tag T]... [--untag T]... [--place "CITY, CC" | --clear-place] [--rating N] [--favourite|--no-favourite]';
+    const rating = typeof values.rating === 'string' ? Number(values.rating) : undefined;
+    if (rating !== undefined && !(Number.isInteger(rating) && rating >= 0 && rating <= 5)) {
+      io.log(`--rating takes 0–5 stars, not "${String(values.rating)}"`);
+      return 2;
+    }
+    if (values.favourite && values['no-favourite']) { io.log('--favourite and --no-favourite together: pick one'); return 2; }
+    const favourite = values.favourite ? true : values['no-favourite'] ? false : undefined;
+    if (!positionals.length || (values.caption === undefined && !tags.length && !untags.length && place === undefined && !clearPlace
+      && rating === undefined && favourite === undefined)) {
+      io.log(usage);
       return 2;
     }
     const { ids, missing } = photoIdsForPaths(io.ctx().db, positionals);
@@ -159,6 +171,7 @@ export const editCommand: CliCommand = {
       if (typeof values.caption === 'string') await invoke(service, 'photos.setCaption', { id, text: values.caption });
       if (tags.length) await invoke(service, 'photos.addTags', { id, tags });
       if (untags.length) await invoke(service, 'photos.removeTags', { id, tags: untags });
+      if (rating !== undefined || favourite !== undefined) await invoke(service, 'photos.rate', { ids: [id], rating, favourite });
       results.push(await invoke(service, 'photos.get', { id }));
     }
     if (io.json) io.printJson(results);

@@ -8,6 +8,7 @@ import { parseRule } from '../../albums/rule-sql';
 import { findAlbumByName } from '../../albums/album-repo';
 import { autoAlbumRule } from '../../albums/album-filter';
 import { photoIdsForPaths } from '../../albums/path-lookup';
+import { AppError } from '../../../shared/errors';
 
 const USAGE = 'albums list | create NAME [--rule JSON] | show NAME | add NAME PATHS... | rm NAME';
 
@@ -18,12 +19,12 @@ function albumRef(io: CliIo, name: string): number | string {
   if (autoAlbumRule(name)) return name;
   const id = /^#?(\d+)$/.exec(name);
   if (id) return Number(id[1]);
-  throw new Error(`No album named "${name}" (see \`smolalbum albums list\`)`);
+  throw new AppError('not_found', `No album named "${name}" (see \`smolalbum albums list\`)`);
 }
 
 function storedId(io: CliIo, name: string): number {
   const ref = albumRef(io, name);
-  if (typeof ref !== 'number') throw new Error(`"${name}" is an automatic album; it cannot be changed`);
+  if (typeof ref !== 'number') throw new AppError('input', `"${name}" is an automatic album; it cannot be changed`);
   return ref;
 }
 

@@ -1,4 +1,4 @@
-// CLI commands that talk to SmolVLM directly: caption, ask, chat. Each runs in the inference process
+// CLI commands that talk to SmolVLM directly: caption, ask, chat; and `engines`, the endpoints it may run on. Each runs in the inference process
 // (child_process.fork) of the --data-dir's context; --model/--device/--dtype apply to this run only.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { DEVICES, DTYPES, type Device, type Dtype } from '../../../shared/contra
 import { isImageName } from '../../../shared/media';
 import { listFiles } from '../../media/walk';
 import { writeFileAtomic } from '../../media/atomic-write';
-import { kindOf } from '../../../shared/errors';
+import { AppError, EXIT_CODE_OF_KIND, kindOf } from '../../../shared/errors';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -20,7 +20,6 @@ const engineOptions = {
   dtype: { type: 'string' },
 } as const;
 
-class UsageError extends Error {}
 
 function str(values: Values, key: string): string | undefined {
   const v = values[key];
@@ -31,7 +30,7 @@ function num(values: Values, key: string, min: number, max: number): number | un
   const raw = str(values, key);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${key} must be a number from ${min} to ${max} (got ${raw})`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new AppError('input', `--${key} must be a number from ${min} to ${max} (got ${raw})`);
   return n;
 }
 
@@ -39,8 +38,8 @@ function num(values: Values, key: string, min: number, max: number): number | un
 async function engineFor(values: Values, io: CliIo): Promise<EngineClient> {
   const device = str(values, 'device');
   const dtype = str(values, 'dtype');
-  if (device !== undefined && !(DEVICES as readonly string[]).includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}`);
-  if (dtype !== undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}`);
+  if (device !== undefined && !(DEVICES as readonly string[]).includes(device)) throw new AppError('input', `--device must be one of ${DEVICES.join(', ')}`);
+  if (dtype !== undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new AppError('input', `--dtype must be one of ${DTYPES.join(', ')}`);
   const model = str(values, 'model');
   const engine = io.ctx().engine();
   await engine.configure({ model: model && existsSync(model) ? path.resolve(model) : model, device: device as Device | undefined, dtype: dtype as Dtype | undefined });
@@ -56,7 +55,7 @@ export async function expandImagePaths(inputs: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
     const abs = path.resolve(input);
-    if (!existsSync(abs)) throw new UsageError(`Not found: ${input}`);
+    if (!existsSync(abs)) throw new AppError('input', `Not found: ${input}`);
     if (statSync(abs).isDirectory()) out.push(...await listFiles(abs, { accept: isImageName }));
     else out.push(abs);
   }
@@ -91,12 +90,12 @@ export const captionCommand: CliCommand = {
   async run({ positionals, values }, io) {
     try {
       const style = str(values, 'style') as CaptionStyle;
-      if (!['short', 'detailed', 'tags', 'custom'].includes(style)) throw new UsageError('--style must be short, detailed, tags or custom');
+      if (!['short', 'detailed', 'tags', 'custom'].includes(style)) throw new AppError('input', '--style must be short, detailed, tags or custom');
       const prompt = str(values, 'prompt');
-      if (style === 'custom' && !prompt?.trim()) throw new UsageError('--style custom needs --prompt "..."');
-      if (!positionals.length) throw new UsageError('Give at least one image file or folder');
+      if (style === 'custom' && !prompt?.trim()) throw new AppError('input', '--style custom needs --prompt "..."');
+      if (!positionals.length) throw new AppError('input', 'Give at least one image file or folder');
       const files = await expandImagePaths(positionals);
-      if (!files.length) throw new UsageError('No images found');
+      if (!files.length) throw new AppError('input', 'No images found');
       const maxNewTokens = num(values, 'max-new-tokens', 1, 4096);
       const engine = await engineFor(values, io);
       const results: { path: string; caption: string | null; tags: string[]; ms: number; error?: string; txt?: string }[] = [];
@@ -121,7 +120,7 @@ export const captionCommand: CliCommand = {
       if (io.json) io.printJson(results);
       return failed ? 1 : 0;
     } catch (err) {
-      if (err instanceof UsageError) { io.log(err.message); return 2; }
+      if (kindOf(err) === 'input') { io.log((err as Error).message); return EXIT_CODE_OF_KIND.input; }
       throw err;
     }
   },
@@ -140,8 +139,8 @@ export const askCommand: CliCommand = {
     try {
       const [image, ...words] = positionals;
       const question = words.join(' ').trim();
-      if (!image || !question) throw new UsageError('Usage: ask IMAGE "QUESTION"');
-      if (!existsSync(image)) throw new UsageError(`Image not found: ${image}`);
+      if (!image || !question) throw new AppError('input', 'Usage: ask IMAGE "QUESTION"');
+      if (!existsSync(image)) throw new AppError('input', `Image not found: ${image}`);
       const maxNewTokens = num(values, 'max-new-tokens', 1, 4096) ?? 256;
       const temperature = num(values, 'temperature', 0, 2);
       const engine = await engineFor(values, io);
@@ -155,7 +154,7 @@ export const askCommand: CliCommand = {
       else process.stdout.write(r.stopped ? ' [stopped]\n' : '\n');
       return 0;
     } catch (err) {
-      if (err instanceof UsageError) { io.log(err.message); return 2; }
+      if (kindOf(err) === 'input') { io.log((err as Error).message); return EXIT_CODE_OF_KIND.input; }
       throw err;
     }
   },
@@ -233,4 +232,73 @@ export const chatCommand: CliCommand = {
   },
 };
 
-export const engineCommands: CliCommand[] = [captionCommand, askCommand, chatCommand];
+const ENGINES_USAGE = 'engines list | add URL [--name N] [--model M] [--api-key-env VAR] [--concurrency N] [--jpeg Q] | rm NAME | test NAME';
+
+/** `engines`: the OpenAI-compatible endpoints captions and chats may run on. Keys come from an environment variable, never the command line. */
+export const enginesCommand: CliCommand = {
+  name: 'engines',
+  summary: 'Inference endpoints (vLLM, llama-server, LM Studio, Ollama, another SmolAlbum)',
+  usage: ENGINES_USAGE,
+  options: {
+    name: { type: 'string' },
+    model: { type: 'string' },
+    'api-key-env': { type: 'string' },
+    concurrency: { type: 'string' },
+    jpeg: { type: 'string' },
+  },
+  async run({ positionals, values }, io) {
+    const [sub, arg] = positionals;
+    const service = io.service();
+    try {
+      if (sub === 'list' || sub === undefined) {
+        const r = await service['engines.list']({});
+        if (io.json) { io.printJson(r); return 0; }
+        if (!r.endpoints.length) io.print('No endpoints: everything runs on the local engine. Add one with `engines add URL`.');
+        for (const e of r.endpoints) {
+          io.print(`${e.name}\t${e.baseUrl}\tmodel ${e.model ?? '(first listed)'}\tconcurrency ${e.concurrency}\t${e.enabled ? 'enabled' : 'disabled'}\t${e.hasKey ? 'key set' : 'no key'}\t${e.imageFormat === 'png' ? 'png' : `jpeg q${e.jpegQuality}`}`);
+        }
+        io.print(`local engine as fallback: ${r.localFallback ? 'on' : 'off'}`);
+        return 0;
+      }
+      if (sub === 'add') {
+        if (!arg) throw new AppError('input', `Usage: ${ENGINES_USAGE}`);
+        const keyVar = str(values, 'api-key-env');
+        let apiKey: string | undefined;
+        if (keyVar !== undefined) {
+          apiKey = process.env[keyVar];
+          if (!apiKey) throw new AppError('input', `--api-key-env ${keyVar}: that environment variable is empty or unset`);
+        }
+        const concurrency = num(values, 'concurrency', 1, 64);
+        const jpeg = num(values, 'jpeg', 1, 100);
+        const e = await service['engines.add']({
+          url: arg, name: str(values, 'name'), model: str(values, 'model'), concurrency, apiKey,
+          ...(jpeg !== undefined ? { imageFormat: 'jpeg' as const, jpegQuality: jpeg } : {}),
+        });
+        if (io.json) io.printJson(e);
+        else io.print(`Added ${e.name} (${e.baseUrl})${e.hasKey ? ' with its key' : ''}`);
+        return 0;
+      }
+      if (sub === 'rm' || sub === 'remove') {
+        if (!arg) throw new AppError('input', `Usage: ${ENGINES_USAGE}`);
+        await service['engines.remove']({ name: arg });
+        if (io.json) io.printJson({ removed: arg });
+        else io.print(`Removed ${arg}`);
+        return 0;
+      }
+      if (sub === 'test') {
+        if (!arg) throw new AppError('input', `Usage: ${ENGINES_USAGE}`);
+        const t = await service['engines.test']({ name: arg });
+        if (io.json) io.printJson(t);
+        else if (t.ok) io.print(`${t.name}: ok — models ${t.models.join(', ')}; caption by ${t.model} in ${t.latencyMs} ms: ${t.caption}`);
+        else io.print(`${t.name}: FAILED — ${t.error}${t.models.length ? ` (models: ${t.models.join(', ')})` : ''}`);
+        return t.ok ? 0 : 1;
+      }
+      throw new AppError('input', `Unknown subcommand "${sub}". Usage: ${ENGINES_USAGE}`);
+    } catch (err) {
+      if (kindOf(err) === 'input') { io.log((err as Error).message); return EXIT_CODE_OF_KIND.input; }
+      throw err;
+    }
+  },
+};
+
+export const engineCommands: CliCommand[] = [captionCommand, askCommand, chatCommand, enginesCommand];

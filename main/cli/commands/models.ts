@@ -25,6 +25,13 @@ function progressPrinter(io: CliIo): (p: DownloadProgress) => void {
   let last = 0;
   return (p) => {
     const now = Date.now();
+    if (p.retry) {
+      // Every retry is said, with its reason, as it happens (Ctrl-C stops the pull).
+      const r = p.retry;
+      const wait = r.delayMs >= 1000 ? `${Math.round(r.delayMs / 1000)} s` : `${r.delayMs} ms`;
+      io.log(`${io.isTTY ? '\n' : ''}Retrying in ${wait} (attempt ${r.attempt} of ${r.of}): ${r.reason}`);
+      return;
+    }
     if (!p.done && !io.isTTY && now - last < 1000) return;
     last = now;
     const pct = p.total > 0 ? Math.floor((p.bytes / p.total) * 100) : 100;

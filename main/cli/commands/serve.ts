@@ -3,17 +3,20 @@
 import type { CliCommand } from '../types';
 import { isLoopback, startServer } from '../../server/server';
 import { startLibraryServices } from '../../service/launch';
+import { apiKeyOf, servedModelId } from '../../server/openai-api';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run SmolAlbum in the browser (web mode)',
-  usage: 'serve [--port N|0] [--host H] [--model M] [--no-scan] [--no-ai]',
+  usage: 'serve [--port N|0] [--host H] [--model M] [--no-scan] [--no-ai] [--api [--api-allow-remote-images]]',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     model: { type: 'string' },
     'no-scan': { type: 'boolean', default: false },
     'no-ai': { type: 'boolean', default: false },
+    api: { type: 'boolean', default: false },
+    'api-allow-remote-images': { type: 'boolean', default: false },
   },
   async run({ values }, io) {
     const portText = typeof values.port === 'string' ? values.port : '8787';
@@ -31,7 +34,8 @@ export const serveCommand: CliCommand = {
     }
     let server;
     try {
-      server = await startServer({ ctx, service, host, port, log: io.log });
+      const api = values.api === true ? { key: apiKeyOf(ctx), images: { allowRemoteImages: values['api-allow-remote-images'] === true } } : undefined;
+      server = await startServer({ ctx, service, host, port, api });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') { io.log(`Port ${port} on ${host} is in use: pick another with --port N (or --port 0 for any free port).`); return 1; }
@@ -44,8 +48,12 @@ export const serveCommand: CliCommand = {
     if (!isLoopback(host)) {
       io.log(`Warning: SmolAlbum is listening on ${host}, reachable from other machines. Anyone with the token can read your library.`);
     }
-    if (io.json) io.printJson({ url: server.openUrl, host: server.host, port: server.port, token: server.token });
-    else io.print(`SmolAlbum is running at ${server.openUrl}`);
+    const apiBase = values.api === true ? `${server.url}v1` : null;
+    if (io.json) io.printJson({ url: server.openUrl, host: server.host, port: server.port, token: server.token, ...(apiBase ? { api: { baseUrl: apiBase, key: apiKeyOf(ctx) } } : {}) });
+    else {
+      io.print(`SmolAlbum is running at ${server.openUrl}`);
+      if (apiBase) io.print(`OpenAI-compatible API at ${apiBase} (model ${servedModelId(ctx)}), key: ${apiKeyOf(ctx)}`);
+    }
     await io.interrupted;
     io.log('Stopping…');
     await server.close();

@@ -14,6 +14,9 @@ export const POSTER_MAX_PX = 768;
 /** Long side of a keyframe: the model sees one 512 px tile per image (no splitting). */
 export const KEYFRAME_MAX_PX = 768;
 export const DEFAULT_KEYFRAMES = 4;
+/** The setting that changes it (1 to MAX_KEYFRAMES; validated in main/models/settings.ts). */
+export const KEYFRAMES_KEY = 'ai.videoKeyframes';
+export const MAX_KEYFRAMES = 8;
 
 /** One frame at `seconds` as JPEG, its long side at most `maxSide`, or null when the clip has no frame there. */
 export async function grabFrame(file: string, seconds: number, maxSide: number, signal?: AbortSignal): Promise<Buffer | null> {

@@ -13,7 +13,7 @@ export function videoHandlers(ctx: AppContext): HandlersFor<typeof videoMethods>
     'videos.preview': async ({ id, codec }) => {
       const clip = motionClipId(ctx.db, id);
       if (clip === null) throw new AppError('not_found', `Item ${id} is not a video`);
-      const original = resolveMedia(ctx, 'media', id);
+      const original = await resolveMedia(ctx, 'media', id);
       const row = ctx.db.prepare(`SELECT p.content_hash, v.duration_ms FROM photos p JOIN videos v ON v.photo_id = p.id WHERE p.id = ?`)
         .get(clip) as { content_hash: string | null; duration_ms: number | null } | undefined;
       if (!original || !row?.content_hash) throw new AppError('not_found', `The video file of item ${id} is not available (offline or removed)`);

@@ -6,7 +6,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import sharp from 'sharp';
-import { dHash, renderGridThumbnail, thumbFiles } from '../../library/thumbs';
+import { dHash, renderGrid, thumbFiles } from '../../library/thumbs';
 import { probeVideo, type VideoMeta } from './probe';
 import { posterFrame } from './frames';
 import type { VideoFormat } from './formats';
@@ -37,14 +37,16 @@ export async function readVideo(file: string, format: VideoFormat, thumbsDir: st
   const hash = await hashFile(file);
   onHash?.(hash);
   const meta = await probeVideo(file);
-  const grid = thumbFiles(thumbsDir, hash).grid;
+  const files = thumbFiles(thumbsDir, hash);
+  const grid = files.grid;
   if (await exists(grid)) {
     try {
       return { hash, meta, phash: await dHash(sharp(grid)), thumbCached: true, posterMs: null };
     } catch { /* damaged cache: make the poster again below */ }
   }
   const poster = await posterFrame(file, meta.durationMs);
-  const phash = await gate(() => renderGridThumbnail(poster.jpeg, grid));
+  // The poster frame is an upright JPEG: the same grid renderer as photos (no 1600 px still: the detail plays the clip).
+  const { phash } = await gate(() => renderGrid(poster.jpeg, files, { format: 'jpeg' }));
   return { hash, meta, phash, thumbCached: false, posterMs: poster.timeMs };
 }
 

@@ -6,7 +6,6 @@ import { webTransport } from './web-transport';
 import type { MediaKind, Transport, UploadResult } from './transport';
 import type { PreviewCodec } from '../../../shared/video';
 
-export { ApiError } from './transport';
 export type { MediaKind, UploadResult } from './transport';
 
 const transport: Transport = window.smolalbum ? electronTransport(window.smolalbum) : webTransport();

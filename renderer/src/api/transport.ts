@@ -25,11 +25,6 @@ export interface Transport {
   onOpenFiles: ((listener: (paths: string[]) => void) => () => void) | null;
 }
 
-/** An error answered by the backend, with its HTTP-like status (400 invalid input, 404, 500 …). */
-export class ApiError extends Error {
-  constructor(message: string, readonly status: number) { super(message); this.name = 'ApiError'; }
-}
-
 /** Listener registry shared by both transports. */
 export class Listeners {
   private readonly map = new Map<string, Set<(payload: unknown) => void>>();

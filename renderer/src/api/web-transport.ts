@@ -1,6 +1,7 @@
 // Web-mode transport (`smolalbum serve`): POST api/<method> with the session token, events over the
 // WebSocket `events`, images from `thumb/ID?token=…` (an <img> cannot send headers).
-import { ApiError, Listeners, type Transport, type UploadResult } from './transport';
+import { Listeners, type Transport, type UploadResult } from './transport';
+import { AppError, isErrorKind, type ErrorKind } from '../../../shared/errors';
 
 const TOKEN_KEY = 'smolalbum.token';
 
@@ -17,14 +18,18 @@ export function takeToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+/** The server's `{ error, kind }` answer (main/server/http-util.ts sendFailure) as an AppError. */
+async function errorOf(res: Response): Promise<AppError> {
   let message = `${res.status} ${res.statusText}`;
+  let kind: ErrorKind = res.status === 401 ? 'unauthorized' : res.status < 500 ? 'input' : 'internal';
   try {
-    const body = (await res.json()) as { error?: unknown };
+    const body = (await res.json()) as { error?: unknown; kind?: unknown };
     if (typeof body.error === 'string') message = body.error;
+    if (isErrorKind(body.kind)) kind = body.kind;
   } catch { /* not JSON */ }
-  if (res.status === 401) message = `${message}. Open the link printed by \`smolalbum serve\` (it carries the access token).`;
-  return new ApiError(message, res.status);
+  if (kind === 'unauthorized') message = `${message}. Open the link printed by \`smolalbum serve\` (it carries the access token).`;
+  const retry = Number(res.headers.get('Retry-After'));
+  return new AppError(kind, message, Number.isFinite(retry) && retry > 0 ? { retryAfterS: retry } : {});
 }
 
 export function webTransport(): Transport {

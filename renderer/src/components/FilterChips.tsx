@@ -1,13 +1,17 @@
-// Search filter chips (date range, folder, camera, tag, place, has GPS), kept in the #/search URL so a
+// Search filter chips (date range, folder, camera, tag, place, has GPS, rating, favourites, label), kept
+// in the #/search URL so a
 // search can be bookmarked and the back button works.
 import { useState, type FormEvent } from 'react';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 
-export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps';
+export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps' | 'rating' | 'fav' | 'label';
 const LABELS: Record<FilterKey, MessageKey> = {
   from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', place: 'filters.place', gps: 'filters.hasGps',
+  rating: 'filters.minRating', fav: 'filters.favourite', label: 'filters.photoLabel',
 };
+/** Chips that are switched on by one click (no value to type). */
+const TOGGLES: FilterKey[] = ['gps', 'fav'];
 export const FILTER_KEYS = Object.keys(LABELS) as FilterKey[];
 
 export function FilterChips({ params, onChange }: { params: URLSearchParams; onChange(next: URLSearchParams): void }) {
@@ -27,7 +31,8 @@ export function FilterChips({ params, onChange }: { params: URLSearchParams; onC
     setAdding('');
     setValue('');
   };
-  const chipText = (k: FilterKey) => (k === 'gps' ? t(LABELS[k]) : `${t(LABELS[k])}: ${params.get(k)}`);
+  const chipText = (k: FilterKey) => (TOGGLES.includes(k) ? t(LABELS[k])
+    : k === 'rating' ? t('rating.atLeast', { n: params.get(k) ?? '' }) : `${t(LABELS[k])}: ${params.get(k)}`);
 
   return (
     <div className="filters" role="group" aria-label={t('filters.label')} data-testid="filter-chips">
@@ -37,13 +42,19 @@ export function FilterChips({ params, onChange }: { params: URLSearchParams; onC
           <button type="button" className="chip-remove" aria-label={t('filters.remove', { name: chipText(k) })} onClick={() => set(k, null)}>×</button>
         </span>
       ))}
-      {!params.has('gps') ? (
-        <button type="button" className="chip" onClick={() => set('gps', '1')} data-testid="chip-add-gps">+ {t('filters.hasGps')}</button>
+      {TOGGLES.filter((k) => !params.has(k)).map((k) => (
+        <button key={k} type="button" className="chip" onClick={() => set(k, '1')} data-testid={`chip-add-${k}`}>+ {t(LABELS[k])}</button>
+      ))}
+      {!params.has('rating') ? (
+        <select className="chip" value="" aria-label={t('filters.minRating')} data-testid="chip-add-rating" onChange={(e) => set('rating', e.target.value)}>
+          <option value="">+ {t('filters.minRating')}</option>
+          {[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{t('rating.atLeast', { n })}</option>)}
+        </select>
       ) : null}
       <form className="chip-form" onSubmit={submit}>
         <select value={adding} aria-label={t('filters.add')} onChange={(e) => { setAdding(e.target.value as FilterKey | ''); setValue(''); }} data-testid="filter-kind">
           <option value="">+ {t('filters.add')}</option>
-          {FILTER_KEYS.filter((k) => k !== 'gps').map((k) => <option key={k} value={k}>{t(LABELS[k])}</option>)}
+          {FILTER_KEYS.filter((k) => !TOGGLES.includes(k) && k !== 'rating').map((k) => <option key={k} value={k}>{t(LABELS[k])}</option>)}
         </select>
         {adding ? (
           <>

@@ -1,11 +1,12 @@
 // Virtualized photo grid: month headers (sticky), square tiles with placeholders until a page and its
 // thumbnail arrive, multi-select (click the check, Ctrl/⌘-click, Shift-click ranges) and keyboard
-// navigation. Only the rows in view (plus overscan) are in the DOM, whatever the library size.
+// navigation; keys 0–5 rate and F toggles favourite on the selected photos (or the focused one).
+// Only the rows in view (plus overscan) are in the DOM, whatever the library size.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { MediaKind, MonthGroup } from '../../../shared/types';
 import { formatDuration } from '../../../shared/video';
-import { mediaUrl } from '../api';
+import { api, mediaUrl } from '../api';
 import { useI18n } from '../i18n';
 import { formatMonth } from '../format';
 import { layoutRows, moveIndex, rowOfIndex } from './grid-layout';
@@ -17,6 +18,8 @@ export interface GridItem {
   label: string;
   mediaType?: MediaKind;
   durationMs?: number | null;
+  rating?: number;
+  favourite?: boolean;
 }
 
 export interface PhotoGridProps {
@@ -60,6 +63,12 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
             {item.mediaType === 'live' ? 'LIVE' : `▶ ${formatDuration(item.durationMs)}`}
           </span>
         : null}
+      {item.rating || item.favourite ? (
+        <span className="tile-badges" data-testid="tile-rating" data-rating={item.rating ?? 0} data-favourite={item.favourite ? '1' : '0'}>
+          {item.favourite ? <span className="tile-fav" aria-hidden="true">♥</span> : null}
+          {item.rating ? <span aria-hidden="true">{'★'.repeat(item.rating)}</span> : null}
+        </span>
+      ) : null}
       <button type="button" className="tile-check" tabIndex={-1} aria-label={`${selectLabel}: ${item.label}`} aria-pressed={selected}
         onClick={(e) => { e.stopPropagation(); onToggle(index, e); }} />
     </div>
@@ -148,8 +157,27 @@ export function PhotoGrid({ items, total, groups, ariaLabel, onNeed, onOpen, sel
     if (r >= 0) virtualizer.scrollToIndex(r, { align: 'auto' });
   };
 
+  /** Rating keys act on the selection, else on the focused photo. */
+  const rateTargets = (): GridItem[] => {
+    if (selection.size > 0) return items.filter((it): it is GridItem => !!it && selection.has(it.id));
+    const it = focus >= 0 ? items[focus] : undefined;
+    return it ? [it] : [];
+  };
+  const rate = (change: { rating?: number; favourite?: boolean }) => {
+    const targets = rateTargets();
+    if (!targets.length) return;
+    // The views refetch on library.changed; a failure is reported there too.
+    api['photos.rate']({ ids: targets.map((it) => it.id), ...change }).catch(() => {});
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const current = focus < 0 ? 0 : focus;
+    if (!e.ctrlKey && !e.metaKey && !e.altKey && /^[0-5]$/.test(e.key)) { e.preventDefault(); rate({ rating: Number(e.key) }); return; }
+    if (!e.ctrlKey && !e.metaKey && !e.altKey && (e.key === 'f' || e.key === 'F')) {
+      e.preventDefault();
+      rate({ favourite: !rateTargets().every((it) => it.favourite) });
+      return;
+    }
     switch (e.key) {
       case 'ArrowLeft': case 'ArrowRight': case 'ArrowUp': case 'ArrowDown':
         e.preventDefault();

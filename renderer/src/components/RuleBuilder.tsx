@@ -23,12 +23,14 @@ function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c
             <input type="date" value={c.to} onChange={(e) => onChange({ ...c, to: e.target.value })} aria-label={t('filters.to')} />
           </>
         );
-      case 'hasGps':
+      case 'rating':
+        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{t('rating.atLeast', { n })}</option>)}</select>;
+      case 'hasGps': case 'favourite': case 'damaged':
         return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}><option value="true">{t('rule.yes')}</option><option value="false">{t('rule.no')}</option></select>;
       case 'orientation':
         return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}><option value="landscape">{t('rule.landscape')}</option><option value="portrait">{t('rule.portrait')}</option></select>;
       case 'status':
-        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{['ok', 'offline', 'error'].map((s) => <option key={s} value={s}>{s}</option>)}</select>;
+        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{['ok', 'damaged', 'offline', 'error'].map((s) => <option key={s} value={s}>{s}</option>)}</select>;
       case 'year': case 'month':
         return <input {...common} type="number" min={c.kind === 'year' ? 1800 : 1} max={c.kind === 'year' ? 3000 : 12} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })} />;
       default:

@@ -14,6 +14,8 @@ const SHORTCUTS: [string, MessageKey][] = [
   ['← →', 'shortcuts.prevNext'],
   ['g l', 'shortcuts.goLibrary'],
   ['g a', 'shortcuts.goAlbums'],
+  ['g p', 'shortcuts.goPlaces'],
+  ['g m', 'shortcuts.goMap'],
   ['g c', 'shortcuts.goChat'],
   ['g s', 'shortcuts.goSettings'],
 ];

@@ -4,7 +4,8 @@
 import type { RuleCondition, RuleGroup } from '../../../shared/rules';
 
 export type Kind = RuleCondition['kind'];
-export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status', 'country', 'region', 'city', 'near'];
+export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status', 'country', 'region', 'city', 'near',
+  'rating', 'favourite', 'label', 'damaged'];
 
 /** Editable form of a condition: every field as text, so half-typed values are representable. `km`: radius of `near`. */
 export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string; km?: string }
@@ -14,7 +15,7 @@ const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in
 
 export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
   kind, op: 'is', from: '', to: '', km: kind === 'near' ? '10' : '',
-  value: kind === 'hasGps' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : '',
+  value: kind === 'hasGps' || kind === 'favourite' || kind === 'damaged' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : kind === 'rating' ? '3' : '',
 });
 export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition()] });
 
@@ -43,7 +44,10 @@ export function toCondition(d: DraftCondition): RuleCondition | null {
     case 'month': { const n = Number(v); return v && Number.isInteger(n) && n >= 1 && n <= 12 ? { kind: 'month', value: n } : null; }
     case 'hasGps': return { kind: 'hasGps', value: v !== 'false' };
     case 'orientation': return { kind: 'orientation', value: v === 'portrait' ? 'portrait' : 'landscape' };
-    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' ? v : 'ok' };
+    case 'status': return { kind: 'status', value: v === 'offline' || v === 'error' || v === 'damaged' ? v : 'ok' };
+    case 'rating': { const n = Number(v); return v && Number.isInteger(n) && n >= 0 && n <= 5 ? { kind: 'rating', value: n } : null; }
+    case 'favourite': case 'damaged': return { kind: d.kind, value: v !== 'false' };
+    case 'label': return v ? { kind: 'label', value: v } : null;
   }
 }
 

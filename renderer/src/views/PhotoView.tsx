@@ -1,7 +1,8 @@
 // #/photo/:id: large preview, caption and tags with their source (AI / XMP / you), both editable in
-// place; EXIF details; previous/next (← →); "Ask about this photo" opens chat with it attached.
+// place; stars and favourite (click, or keys 0–5 and F); EXIF details; previous/next (← →); "Ask
+// about this photo" opens chat with it attached.
 // Videos play in the browser's own player; a Live Photo plays its motion on hover (issue 12).
-import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PhotoDetail, Provenance, VideoInfo } from '../../../shared/types';
 import { formatDuration } from '../../../shared/video';
 import { VideoPlayer } from './VideoPlayer';
@@ -10,6 +11,7 @@ import { useEvent } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { errorText, formatBytes, formatDate } from '../format';
+import { RatingControl } from '../components/RatingControl';
 import { placeLabel } from './places/place-format';
 import { PlaceEditor } from './places/PlaceEditor';
 
@@ -98,18 +100,12 @@ function TagEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDet
   const remove = (tag: string) => {
     api['photos.removeTags']({ id: photo.id, tags: [tag] }).then(onSaved, (err: unknown) => setError(errorText(err)));
   };
-  // One chip per tag name; the strongest source (user > xmp > ai) labels it.
-  const rank = { user: 0, xmp: 1, ai: 2 } as const;
-  const byName = new Map<string, Provenance>();
-  for (const tag of photo.tags) {
-    const prev = byName.get(tag.name);
-    if (!prev || rank[tag.source] < rank[prev]) byName.set(tag.name, tag.source);
-  }
   return (
     <section aria-labelledby="tags-title" data-testid="tags-section">
       <h2 id="tags-title">{t('photo.tags')}</h2>
       <ul className="tag-list">
-        {[...byName].map(([name, source]) => (
+        {/* photos.get resolves tags: one per name, labelled by its strongest source. */}
+        {photo.tags.map(({ name, source }) => (
           <li key={name} className="chip" data-testid="tag-chip" data-tag={name}>
             <a href={href.search(new URLSearchParams({ tag: name }))}>{name}</a> <SourceBadge source={source} />
             <button type="button" className="chip-remove" aria-label={t('photo.removeTag', { tag: name })} onClick={() => remove(name)}>×</button>
@@ -163,17 +159,24 @@ export function PhotoView({ id }: { id: number }) {
   useEffect(load, [load]);
   useEvent('library.changed', (p) => { if (!p.photoIds || p.photoIds.includes(id)) load(); });
 
+  // The key handler reads the shown photo through a ref and is registered once: a key pressed right
+  // after a photo appears (before a re-registering effect would run) must still act on that photo.
+  const shown = useRef(photo);
+  shown.current = photo;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const photo = shown.current;
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
       if (e.key === 'ArrowLeft' && photo?.prevId) navigate(href.photo(photo.prevId), { replace: true });
       else if (e.key === 'ArrowRight' && photo?.nextId) navigate(href.photo(photo.nextId), { replace: true });
       else if (e.key === 'Escape') goBack();
+      else if (photo && !e.ctrlKey && !e.metaKey && !e.altKey && /^[0-5]$/.test(e.key)) void api['photos.rate']({ ids: [photo.id], rating: Number(e.key) }).then(load, () => {});
+      else if (photo && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key === 'f' || e.key === 'F')) void api['photos.rate']({ ids: [photo.id], favourite: !photo.favourite }).then(load, () => {});
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [photo]);
+  }, [load]);
 
   if (error) return <div className="view"><p role="alert" className="error-text">{t('error.generic', { message: error })}</p></div>;
   if (!photo) return <div className="view" aria-busy="true" />;
@@ -194,6 +197,9 @@ export function PhotoView({ id }: { id: number }) {
       </div>
       <aside className="photo-side">
         <button type="button" className="primary" onClick={() => navigate(href.chat(photo.id))} data-testid="ask-photo">{t(photo.mediaType === 'video' ? 'video.ask' : 'photo.ask')}</button>
+        <RatingControl rating={photo.rating} favourite={photo.favourite} source={photo.ratingSource} label={photo.label}
+          onRate={(rating) => { api['photos.rate']({ ids: [photo.id], rating }).then(load, (err: unknown) => setError(errorText(err))); }}
+          onFavourite={(favourite) => { api['photos.rate']({ ids: [photo.id], favourite }).then(load, (err: unknown) => setError(errorText(err))); }} />
         <CaptionEditor photo={photo} onSaved={setPhoto} />
         <TagEditor photo={photo} onSaved={setPhoto} />
         <PlaceSection photo={photo} onChanged={() => api['photos.get']({ id: photo.id }).then(setPhoto, () => undefined)} />
@@ -204,6 +210,7 @@ export function PhotoView({ id }: { id: number }) {
             {camera ? <><dt>{t('photo.camera')}</dt><dd>{camera}</dd></> : null}
             {photo.lens ? <><dt>{t('photo.lens')}</dt><dd>{photo.lens}</dd></> : null}
             {photo.lat !== null && photo.lon !== null ? <><dt>{t('photo.gps')}</dt><dd>{photo.lat.toFixed(5)}, {photo.lon.toFixed(5)}</dd></> : null}
+            {photo.altitude !== null ? <><dt>{t('photo.altitude')}</dt><dd>{Math.round(photo.altitude)} m</dd></> : null}
             <dt>{t('photo.size')}</dt><dd>{photo.width && photo.height ? `${photo.width} × ${photo.height} · ` : ''}{formatBytes(photo.size)}</dd>
             {photo.format ? <><dt>{t('photo.format')}</dt><dd>{photo.format}</dd></> : null}
             {photo.video ? <VideoFacts video={photo.video} /> : null}

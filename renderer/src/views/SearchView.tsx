@@ -22,6 +22,10 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
   if (date(params.get('from'))) f.from = date(params.get('from'));
   if (date(params.get('to'))) f.to = date(params.get('to'));
   if (params.get('gps') === '1') f.hasGps = true;
+  const rating = Number(params.get('rating'));
+  if (Number.isInteger(rating) && rating >= 1 && rating <= 5) f.minRating = rating;
+  if (params.get('fav') === '1') f.favourite = true;
+  if (params.get('label')) f.label = params.get('label')!;
   if (params.get('place')) f.place = params.get('place')!;
   return f;
 }

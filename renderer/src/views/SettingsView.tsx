@@ -1,15 +1,16 @@
 // #/settings: photo folders, the AI model (download with progress, size/precision/device, which
 // execution provider runs and why not a faster one), language, data folder.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { OFFERED_MODELS } from '../../../shared/constants';
 import { DEVICES, DTYPES, type Device, type DownloadProgress, type Dtype, type EngineStatus, type ModelInfo } from '../../../shared/contract/models';
 import type { Root } from '../../../shared/types';
-import { api } from '../api';
+import { api, platform } from '../api';
 import { useEvent } from '../hooks/useEvent';
 import { LANGS, useI18n, type Lang } from '../i18n';
 import { errorText, formatBytes, formatDuration } from '../format';
 import { ProgressBar } from '../components/ProgressBar';
 import { FolderPicker } from './FirstRun';
+import { EnginesSettings } from './EnginesSettings';
 
 function Folders() {
   const { t, tn } = useI18n();
@@ -76,11 +77,18 @@ function Model() {
   useEvent('engine.status', setEngine);
   useEvent('models.download', (p) => { setDownload(p.done ? null : p); if (p.done) loadModels(); });
 
+  const [pulling, setPulling] = useState<string | null>(null);
   const pull = () => {
     setBusy(true);
     setError(null);
-    api['models.pull']({ repo, dtype }).then(() => { setBusy(false); setDownload(null); loadModels(); }, (err: unknown) => { setBusy(false); setError(errorText(err)); });
+    setPulling(repo);
+    const done = () => { setBusy(false); setPulling(null); setDownload(null); loadModels(); };
+    api['models.pull']({ repo, dtype }).then(done, (err: unknown) => { done(); setError(errorText(err)); });
   };
+  const cancel = () => {
+    if (pulling) api['models.cancel']({ repo: pulling }).catch((err: unknown) => setError(errorText(err)));
+  };
+  const imported = (m: ModelInfo) => { setRepo(m.repo); loadModels(); };
   const use = () => {
     setError(null);
     api['engine.configure']({ model: repo, dtype, device }).then((st) => { setEngine(st); loadChoice(); }, (err: unknown) => setError(errorText(err)));
@@ -108,15 +116,28 @@ function Model() {
         <button type="button" onClick={pull} disabled={busy} data-testid="model-download">{t('settings.download')}</button>
         <button type="button" className="primary" onClick={use} data-testid="model-use">{t('settings.use')}</button>
       </div>
-      {download ? (
+      {busy ? (
+        // Shown from the first moment: contacting the hub, then progress; every retry with its reason.
         <div className="download" data-testid="model-progress">
-          <ProgressBar value={download.bytes} max={download.total} label={t('settings.downloading', { file: download.file })} />
-          <span className="muted">
-            {t('settings.downloading', { file: download.file })} — {formatBytes(download.bytes)} / {formatBytes(download.total)}
-            {download.bytesPerSec > 0 ? ` · ${formatBytes(download.bytesPerSec)}/s` : ''}{download.etaMs ? ` · ${formatDuration(download.etaMs)}` : ''}
-          </span>
+          {download && download.total > 0 ? (
+            <>
+              <ProgressBar value={download.bytes} max={download.total} label={t('settings.downloading', { file: download.file })} />
+              <span className="muted">
+                {t('settings.downloading', { file: download.file })} — {formatBytes(download.bytes)} / {formatBytes(download.total)}
+                {download.bytesPerSec > 0 ? ` · ${formatBytes(download.bytesPerSec)}/s` : ''}{download.etaMs ? ` · ${formatDuration(download.etaMs)}` : ''}
+              </span>
+            </>
+          ) : <span className="muted" role="status">{t('settings.contactingHub')}</span>}
+          {download?.retry ? (
+            <p role="status" className="warning-text" data-testid="model-retry">
+              {t('settings.retrying', { attempt: download.retry.attempt, of: download.retry.of, seconds: Math.max(1, Math.round(download.retry.delayMs / 1000)), reason: download.retry.reason })}
+            </p>
+          ) : null}
+          <button type="button" className="small" onClick={cancel} data-testid="model-cancel">{t('settings.cancelDownload')}</button>
         </div>
       ) : null}
+      {error ? <p role="alert" className="error-text" data-testid="model-error">{error}</p> : null}
+      <ImportModel onImported={imported} />
       <h3>{t('settings.installed')}</h3>
       {models.length === 0 ? <p className="muted">{t('settings.noModels')}</p> : (
         <ul className="model-list">
@@ -139,8 +160,50 @@ function Model() {
           {engine.lastError ? <><dt>{t('settings.engineError')}</dt><dd className="error-text">{engine.lastError}</dd></> : null}
         </dl>
       ) : <p className="muted">—</p>}
-      {error ? <p role="alert" className="error-text">{error}</p> : null}
     </section>
+  );
+}
+
+/** Import model folder…: the system folder dialog in the desktop app, a typed path in web mode. */
+function ImportModel({ onImported }: { onImported(m: ModelInfo): void }) {
+  const { t } = useI18n();
+  const [dir, setDir] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const importDir = (folder: string) => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    api['models.import']({ dir: folder }).then(
+      (m) => { setBusy(false); setDir(''); setDone(m.repo); onImported(m); },
+      (err: unknown) => { setBusy(false); setError(errorText(err)); },
+    );
+  };
+  const pick = platform.pickFolders;
+  const onSubmit = (e: FormEvent) => { e.preventDefault(); if (dir.trim()) importDir(dir.trim()); };
+  return (
+    <div className="model-import" data-testid="model-import">
+      <h3>{t('settings.importModel')}</h3>
+      <p className="muted">{t('settings.importModelHint')}</p>
+      {pick ? (
+        <button type="button" disabled={busy} data-testid="model-import-pick"
+          onClick={() => { pick().then((paths) => { if (paths[0]) importDir(paths[0]); }, (err: unknown) => setError(errorText(err))); }}>
+          {t('settings.importModel')}
+        </button>
+      ) : (
+        <form onSubmit={onSubmit} className="inline-form">
+          <label>
+            <span>{t('settings.modelFolderPath')}</span>
+            <input type="text" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/SmolVLM-256M-Instruct" data-testid="model-import-path" />
+          </label>
+          <button type="submit" disabled={busy || !dir.trim()} data-testid="model-import-submit">{t('settings.importModel')}</button>
+        </form>
+      )}
+      {busy ? <p className="muted" role="status">{t('settings.importing')}</p> : null}
+      {done ? <p role="status" data-testid="model-import-done">{t('settings.imported', { repo: done })}</p> : null}
+      {error ? <p role="alert" className="error-text" data-testid="model-import-error">{error}</p> : null}
+    </div>
   );
 }
 
@@ -189,6 +252,7 @@ export function SettingsView() {
       <div className="view-head"><h1>{t('settings.title')}</h1></div>
       <Folders />
       <Model />
+      <EnginesSettings />
       <General />
       <About />
     </div>

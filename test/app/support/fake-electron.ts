@@ -103,6 +103,12 @@ export const screen = {
   getAllDisplays() { return [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]; },
   getPrimaryDisplay() { return { workArea: { x: 0, y: 0, width: 1920, height: 1080 } }; },
 };
+/** Electron's safeStorage contract (seal/unseal strings); the real one uses the OS keychain. */
+export const safeStorage = {
+  isEncryptionAvailable: () => true,
+  encryptString: (s: string) => Buffer.from(`sealed:${Buffer.from(s, 'utf8').toString('hex')}`),
+  decryptString: (b: Buffer) => { const t = b.toString(); if (!t.startsWith('sealed:')) throw new Error('not sealed'); return Buffer.from(t.slice(7), 'hex').toString('utf8'); },
+};
 export const shell = { async openExternal(url: string) { state.opened.push(url); } };
 /**
  * utilityProcess.fork emulated with child_process.fork: same surface (pid, postMessage, kill, stdout/

@@ -6,7 +6,7 @@ import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../../../shared
 import { IMAGE_ACCEPT } from '../../../../shared/media';
 import { api, platform, uploadFiles } from '../../api';
 import { useEvent } from '../../hooks/useEvent';
-import { useViewT } from '../chat/strings';
+import { useT } from '../../i18n';
 import { isImageFile } from '../chat/pending';
 import { onDropped, takeDropped, type DroppedFiles } from './drop-handoff';
 import { filesOfDrop } from './folder-drop';
@@ -29,7 +29,7 @@ function download(name: string, text: string, type: string): void {
 const rowOf = (item: CaptionItem, preview?: string): Row => ({ key: item.id, itemId: item.id, preview, ...item });
 
 export default function CaptionView() {
-  const t = useViewT();
+  const t = useT();
   const [style, setStyle] = useState<CaptionStyle>('short');
   const [prompt, setPrompt] = useState('Describe {filename}.');
   const [prefix, setPrefix] = useState('');

@@ -1,7 +1,7 @@
 // One captioned file: thumbnail, name, status, the caption editable in place, copy, and its error.
 import { useState } from 'react';
 import type { CaptionItem } from '../../../../shared/contract/chat';
-import { useViewT } from '../chat/strings';
+import { useT } from '../../i18n';
 
 export interface Row extends Omit<CaptionItem, 'id' | 'status'> {
   key: string;
@@ -13,7 +13,7 @@ export interface Row extends Omit<CaptionItem, 'id' | 'status'> {
 }
 
 export function ResultRow({ row, onDraft, onCommit }: { row: Row; onDraft(text: string): void; onCommit(text: string): void }) {
-  const t = useViewT();
+  const t = useT();
   const [copied, setCopied] = useState(false);
   return (
     <li className={`caption-result status-${row.status}`} data-testid="caption-result" data-status={row.status} data-name={row.name}>

@@ -10,13 +10,13 @@ import { ConversationList } from './ConversationList';
 import { MessageItem } from './MessageItem';
 import { SettingsPanel } from './SettingsPanel';
 import { pendingFromFiles, pendingFromPhoto, releasePending, toRefs, type PendingAttachment } from './pending';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 import './chat.css';
 
 const chatHref = (id: number | null) => (id ? `#/chat?c=${id}` : '#/chat');
 
 export default function ChatView() {
-  const t = useViewT();
+  const t = useT();
   const route = parseHash(useHash());
   const params = route.name === 'chat' ? route.params : new URLSearchParams();
   const wantedId = Number(params.get('c')) || null;

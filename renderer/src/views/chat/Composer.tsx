@@ -4,7 +4,7 @@ import type { PhotoSummary } from '../../../../shared/types';
 import { IMAGE_ACCEPT } from '../../../../shared/media';
 import { LibraryPicker } from './LibraryPicker';
 import { pendingFromFiles, pendingFromPhoto, type PendingAttachment } from './pending';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 interface Props {
   pending: PendingAttachment[];
@@ -17,7 +17,7 @@ interface Props {
 }
 
 export function Composer({ pending, onAdd, onRemove, onSend, onStop, generating, sending }: Props) {
-  const t = useViewT();
+  const t = useT();
   const [text, setText] = useState('');
   const [dragOver, setDragOver] = useState(false);
   const [picking, setPicking] = useState(false);

@@ -1,7 +1,7 @@
 // The conversations column: new, select, rename in place, delete.
 import { useState } from 'react';
 import type { Conversation } from '../../../../shared/contract/chat';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 interface Props {
   list: Conversation[];
@@ -13,7 +13,7 @@ interface Props {
 }
 
 export function ConversationList({ list, currentId, onSelect, onNew, onRename, onDelete }: Props) {
-  const t = useViewT();
+  const t = useT();
   const [renaming, setRenaming] = useState<number | null>(null);
   const [draft, setDraft] = useState('');
   return (

@@ -2,10 +2,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PhotoSummary } from '../../../../shared/types';
 import { api, mediaUrl } from '../../api';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 export function LibraryPicker({ onPick, onClose }: { onPick(photos: PhotoSummary[]): void; onClose(): void }) {
-  const t = useViewT();
+  const t = useT();
   const dialog = useRef<HTMLDialogElement>(null);
   const [photos, setPhotos] = useState<PhotoSummary[]>([]);
   const [error, setError] = useState<string | null>(null);

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ChatMessage } from '../../../../shared/contract/chat';
 import { mediaUrl } from '../../api';
 import { renderMarkdown } from './markdown';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 interface Props {
   message: ChatMessage;
@@ -17,7 +17,7 @@ interface Props {
 }
 
 export function MessageItem({ message: m, streamed, busy, onSwitch, onRegenerate, onEdit }: Props) {
-  const t = useViewT();
+  const t = useT();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(m.text);
   const [copied, setCopied] = useState(false);

@@ -1,13 +1,16 @@
 // Per-conversation settings: system prompt, max new tokens, temperature, image splitting.
 import { useEffect, useState } from 'react';
+import { api } from '../../api';
 import type { ConversationSettings } from '../../../../shared/contract/chat';
-import { useViewT } from './strings';
+import { useT } from '../../i18n';
 
 export function SettingsPanel({ settings, onSave }: { settings: ConversationSettings; onSave(s: ConversationSettings): Promise<void> }) {
-  const t = useViewT();
+  const t = useT();
   const [draft, setDraft] = useState(settings);
   const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(settings), [settings]);
+  const [endpoints, setEndpoints] = useState<string[]>([]);
+  useEffect(() => { api['engines.list']({}).then((r) => setEndpoints(r.endpoints.filter((e) => e.enabled).map((e) => e.name)), () => setEndpoints([])); }, []);
   const set = <K extends keyof ConversationSettings>(k: K, v: ConversationSettings[K]) => { setSaved(false); setDraft((d) => ({ ...d, [k]: v })); };
 
   return (
@@ -25,6 +28,14 @@ export function SettingsPanel({ settings, onSave }: { settings: ConversationSett
         <input type="checkbox" checked={draft.imageSplitting} onChange={(e) => set('imageSplitting', e.target.checked)} />
         {t('chat.imageSplitting')}
       </label>
+      {endpoints.length || draft.engine ? (
+        <label>{t('chat.engine')}
+          <select value={draft.engine ?? ''} onChange={(e) => set('engine', e.target.value || null)} data-testid="chat-engine">
+            <option value="">{t('chat.engineLocal')}</option>
+            {[...new Set([...endpoints, ...(draft.engine ? [draft.engine] : [])])].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
+      ) : null}
       <button type="submit">{saved ? t('chat.saved') : t('chat.save')}</button>
     </form>
   );

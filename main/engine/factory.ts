@@ -4,11 +4,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
-import type { EngineClient, EngineConfig } from '../engine/client';
-import type { EnginePortFactory } from '../engine/port';
+import type { EngineClient, EngineConfig } from './client';
+import type { EnginePortFactory } from './port';
 import { storeForContext } from '../models/context-store';
 import { engineSettings } from '../models/settings';
-import { EngineHost, type EngineHostOptions } from './engine-host';
+import { EngineHost, type EngineHostOptions } from './host';
 import { createNodePort } from './node-port';
 
 /** A folder given as the model is loaded as is, so its own problems are reported (not "not downloaded"). */

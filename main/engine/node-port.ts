@@ -4,9 +4,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EngineExit, EnginePort } from '../engine/port';
-import type { EngineMessage, HostMessage } from '../engine/protocol';
-import { engineProcessEnv } from '../engine/process-env';
+import type { EngineExit, EnginePort } from './port';
+import type { EngineMessage, HostMessage } from './protocol';
+import { engineProcessEnv } from './process-env';
+import { PortEvents } from './port-events';
 
 export interface NodePortOptions {
   /** Environment of the inference process (default: this process's). */
@@ -21,13 +22,18 @@ export interface NodePortOptions {
 export function engineEntry(): { file: string; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const file = fileURLToPath(new URL('../engine/entry.ts', here));
+    const file = fileURLToPath(new URL('./entry.ts', here));
     const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
     return { file, execArgv: ['--import', tsx] };
   }
-  const file = fileURLToPath(new URL('../engine/entry.js', here));
+  return { file: bundledEngineEntry(), execArgv: [] };
+}
+
+/** The bundled entry: out/engine/entry.js beside the bundle that runs this (out/cli, out/main). */
+export function bundledEngineEntry(): string {
+  const file = fileURLToPath(new URL('../engine/entry.js', import.meta.url));
   if (!existsSync(file)) throw new Error(`The inference process entry is missing: ${file} (run npm run build).`);
-  return { file, execArgv: [] };
+  return file;
 }
 
 export function createNodePort(opts: NodePortOptions = {}): EnginePort {
@@ -38,15 +44,9 @@ export function createNodePort(opts: NodePortOptions = {}): EnginePort {
     stdio: ['ignore', 'ignore', opts.stderr ?? 'inherit', 'ipc'],
     serialization: 'json',
   });
-  const messageListeners: ((m: EngineMessage) => void)[] = [];
-  const exitListeners: ((e: EngineExit) => void)[] = [];
-  let exited: EngineExit | null = null;
-  const finish = (e: EngineExit) => {
-    if (exited) return;
-    exited = e;
-    for (const l of exitListeners) l(e);
-  };
-  child.on('message', (m) => { for (const l of messageListeners) l(m as EngineMessage); });
+  const events = new PortEvents();
+  const finish = (e: EngineExit) => events.exit(e);
+  child.on('message', (m) => events.message(m as EngineMessage));
   child.on('exit', (code, signal) => finish({ code, signal }));
   child.on('error', (err) => {
     // A failed spawn emits 'error' without 'exit'; a failed send emits 'error' on a live child.
@@ -55,11 +55,11 @@ export function createNodePort(opts: NodePortOptions = {}): EnginePort {
   return {
     get pid() { return child.pid; },
     postMessage(msg: HostMessage) {
-      if (exited || !child.connected) return;
-      child.send(msg, (err) => { if (err && !exited) child.kill('SIGKILL'); });
+      if (events.exited || !child.connected) return;
+      child.send(msg, (err) => { if (err && !events.exited) child.kill('SIGKILL'); });
     },
-    onMessage(l) { messageListeners.push(l); },
-    onExit(l) { if (exited) l(exited); else exitListeners.push(l); },
-    kill() { if (!exited) child.kill('SIGKILL'); },
+    onMessage: (l) => events.onMessage(l),
+    onExit: (l) => events.onExit(l),
+    kill() { if (!events.exited) child.kill('SIGKILL'); },
   };
 }

@@ -1,8 +1,10 @@
-// The desktop app's log: one file in userData/logs, rotated by size (main.log → main.1.log → …), so a
-// long-running install never fills the disk. Synchronous appends: the main process logs little, and a
-// line written just before a crash must reach the disk.
+// The log of a running library (AppContext.log): one file in the data folder's logs/, rotated by size
+// (main.log → main.1.log → …), so a long-running install never fills the disk; the CLI logs to stderr
+// instead. Synchronous appends: little is logged, and a line written just before a crash must reach
+// the disk. Failures go through logFailure(): only faults (kind `internal`) are logged, with stacks.
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isFault } from '../../shared/errors';
 
 export interface LogOptions {
   dir: string;
@@ -19,14 +21,15 @@ export interface LogOptions {
 export type Level = 'info' | 'warn' | 'error';
 
 export interface Logger {
-  readonly file: string;
+  /** The current log file, or null when the log goes to stderr only. */
+  readonly file: string | null;
   log(level: Level, msg: string): void;
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
 }
 
-export function createLogger(opts: LogOptions): Logger {
+export function createLogger(opts: LogOptions): Logger & { readonly file: string } {
   const name = opts.name ?? 'main';
   const maxBytes = opts.maxBytes ?? 1024 * 1024;
   const keep = Math.max(1, opts.keep ?? 3);
@@ -43,7 +46,7 @@ export function createLogger(opts: LogOptions): Logger {
   };
 
   const log = (level: Level, msg: string) => {
-    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${msg.replace(/\r?\n/g, '\n    ')}\n`;
+    const line = lineOf(level, msg);
     const bytes = Buffer.byteLength(line);
     try {
       if (size > 0 && size + bytes > maxBytes) rotate();
@@ -61,4 +64,21 @@ export function createLogger(opts: LogOptions): Logger {
     warn: (m) => log('warn', m),
     error: (m) => log('error', m),
   };
+}
+
+const lineOf = (level: Level, msg: string): string => `${new Date().toISOString()} ${level.toUpperCase()} ${msg.replace(/\r?\n/g, '\n    ')}\n`;
+
+/** The CLI's log: stderr only (a one-shot command's diagnostics belong on its terminal). */
+export function stderrLogger(): Logger {
+  const log = (level: Level, msg: string) => { process.stderr.write(lineOf(level, msg)); };
+  return { file: null, log, info: (m) => log('info', m), warn: (m) => log('warn', m), error: (m) => log('error', m) };
+}
+
+/**
+ * Logs a failure an adapter answered, if it is a fault (a bug or unexpected failure, with its stack).
+ * A person's mistake (bad input, not found, …) was already answered to them and is not a fault.
+ */
+export function logFailure(log: Logger, where: string, err: unknown): void {
+  if (!isFault(err)) return;
+  log.error(`${where}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
 }

@@ -2,11 +2,13 @@
 // sends one request at a time with an id and a timeout, relays streamed tokens and cancels, and
 // survives crashes — the request in flight fails with a clear error, the process restarts with
 // backoff, and later requests run on the new process.
-import type { EngineExit, EnginePort, EnginePortFactory } from '../engine/port';
+import type { EngineExit, EnginePort, EnginePortFactory } from './port';
+import { AppError } from '../../shared/errors';
+import { APP_KIND_OF_ENGINE_KIND, type EngineErrorKind } from './protocol';
 import type {
   CaptionParams, CaptionWireResult, EngineMessage, EngineRequest, GenerateParams, GenerateWireResult, LoadResult,
-} from '../engine/protocol';
-import type { AskRequest, CaptionRequest, CaptionResult, ChatRequest, EngineClient, EngineConfig, GenerateResult } from '../engine/client';
+} from './protocol';
+import type { AskRequest, CaptionRequest, CaptionResult, ChatRequest, EngineClient, EngineConfig, GenerateResult } from './client';
 import type { EngineStatus } from '../../shared/contract/models';
 import { DEFAULT_MODEL } from '../../shared/constants';
 
@@ -27,10 +29,10 @@ export interface EngineHostOptions {
   maxConsecutiveCrashes?: number;
 }
 
-/** Error of a request, with the engine's kind: model, image, device, input, cancelled, crashed, timeout, internal. */
-export class EngineRequestError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
+/** Error of a request: an AppError whose kind follows the engine's own (`code`, see APP_KIND_OF_ENGINE_KIND). */
+export class EngineRequestError extends AppError {
+  constructor(message: string, readonly code: EngineErrorKind) {
+    super(APP_KIND_OF_ENGINE_KIND[code], message);
     this.name = code === 'cancelled' ? 'AbortError' : 'EngineRequestError';
   }
 }

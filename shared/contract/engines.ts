@@ -1,0 +1,68 @@
+// Inference endpoints (issue "Beyond one machine"): OpenAI-compatible servers SmolAlbum captions and
+// chats through, beside the local engine. Keys go in, never come out: EndpointInfo says hasKey only.
+import { z } from 'zod';
+import { method } from '../define';
+
+export const IMAGE_FORMATS = ['png', 'jpeg'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+export interface EndpointInfo {
+  name: string;
+  baseUrl: string;
+  model: string | null;
+  concurrency: number;
+  enabled: boolean;
+  imageFormat: ImageFormat;
+  jpegQuality: number;
+  timeoutMs: number;
+  hasKey: boolean;
+}
+
+export type EndpointState = 'ok' | 'probing' | 'cooldown' | 'disabled';
+
+/** Live state of one backend in the dispatcher (the status bar and `ai status`). */
+export interface BackendStatus {
+  name: string;
+  kind: 'local' | 'openai';
+  state: EndpointState;
+  inflight: number;
+  concurrency: number;
+  done: number;
+  failures: number;
+  /** Captions per second over the last minute. */
+  perSecond: number;
+  cooldownUntil: number | null;
+  lastError: string | null;
+}
+
+export interface EndpointTest {
+  name: string;
+  ok: boolean;
+  models: string[];
+  model: string | null;
+  caption: string | null;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+const name = z.string().min(1).max(64);
+const patch = {
+  model: z.string().max(300).nullable().optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  enabled: z.boolean().optional(),
+  imageFormat: z.enum(IMAGE_FORMATS).optional(),
+  jpegQuality: z.number().int().min(1).max(100).optional(),
+  timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+  /** Write-only. null removes the key. */
+  apiKey: z.string().min(1).max(4096).nullable().optional(),
+};
+
+export const engineMethods = {
+  'engines.list': method<{ endpoints: EndpointInfo[]; localFallback: boolean }>()(z.object({}).strict()),
+  'engines.add': method<EndpointInfo>()(z.object({ url: z.string().min(1).max(2000), name: name.optional(), ...patch }).strict()),
+  'engines.update': method<EndpointInfo>()(z.object({ name, url: z.string().min(1).max(2000).optional(), ...patch }).strict()),
+  'engines.remove': method<{ removed: true }>()(z.object({ name }).strict()),
+  'engines.setLocalFallback': method<{ localFallback: boolean }>()(z.object({ enabled: z.boolean() }).strict()),
+  /** Lists the endpoint's models and runs one caption on a sample image; reports latency. */
+  'engines.test': method<EndpointTest>()(z.object({ name }).strict()),
+};

@@ -1,0 +1,114 @@
+// `npm run bench -- remote [--json]`:
+//  1. Dispatcher scaling: endpoints that answer after a fixed delay (BENCH_REMOTE_DELAY_MS, default
+//     200 ms; concurrency 4 each; OpenAI-compatible test servers on 127.0.0.1) caption a library of
+//     small photos through the real AI queue (claim, PNG tile data URL, two requests per photo for
+//     caption + tags, transactional save). Captions/s with 1, 2, 4, 8 endpoints against the ideal
+//     (endpoints × 4 / (2 × delay)); target ≥ 0.9 of ideal at 8.
+//  2. Own-API overhead: the same captions on the forged tiny model through SmolAlbum's own
+//     OpenAI-compatible API (HTTP, PNG data URL, temp file) vs the local engine directly, measured
+//     alternately in one run (fp32 decoder, so both give the same captions); target ≤ 1.10.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createContext, type AppContext } from '../../main/service/context';
+import { createService } from '../../main/service/index';
+import { nodeEngineFactory } from '../../main/engine/factory';
+import { addRoot } from '../../main/library/roots';
+import { scanRoots } from '../../main/library/indexer';
+import { aiWorker } from '../../main/ai/worker';
+import { enqueueMissing, queueRerun } from '../../main/ai/queue';
+import { setSetting } from '../../main/models/settings';
+import { addEndpoint, removeEndpoint, listEndpoints, LOCAL_FALLBACK_KEY } from '../../main/engine/endpoints';
+import { endpointBackend } from '../../main/engine/backends';
+import { startServer } from '../../main/server/server';
+import { apiKeyOf } from '../../main/server/openai-api';
+import { makePhotos } from '../support/photos';
+import { tinyModelDir } from '../support/models';
+import { FaultServer } from '../support/fault-openai';
+
+const DELAY = Number(process.env.BENCH_REMOTE_DELAY_MS ?? 200);
+const CONCURRENCY = 4;
+const PHOTOS = Number(process.env.BENCH_REMOTE_PHOTOS ?? 160);
+
+async function scaling(ctx: AppContext): Promise<{ endpoints: number; perSecond: number; ideal: number; ratio: number }[]> {
+  const out = [];
+  const servers: FaultServer[] = [];
+  try {
+    for (const n of [1, 2, 4, 8]) {
+      while (servers.length < n) { const s = new FaultServer({ delayMs: DELAY }); await s.start(); servers.push(s); }
+      for (const e of listEndpoints(ctx.db)) removeEndpoint(ctx.db, ctx.secrets, e.name);
+      for (const [i, s] of servers.entries()) addEndpoint(ctx.db, ctx.secrets, { url: s.baseUrl, name: `e${i}`, concurrency: CONCURRENCY });
+      queueRerun(ctx.db, null, null);
+      const t0 = performance.now();
+      const r = await aiWorker(ctx).run();
+      const s = (performance.now() - t0) / 1000;
+      if (r.captioned !== PHOTOS) throw new Error(`captioned ${r.captioned} of ${PHOTOS}`);
+      const perSecond = PHOTOS / s;
+      const ideal = (n * CONCURRENCY) / (2 * DELAY / 1000);
+      out.push({ endpoints: n, perSecond: +perSecond.toFixed(1), ideal, ratio: +(perSecond / ideal).toFixed(3) });
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+  return out;
+}
+
+async function overhead(ctx: AppContext, files: string[]): Promise<{ localMs: number; apiMs: number; ratio: number; same: boolean }> {
+  const model = await tinyModelDir();
+  setSetting(ctx.db, 'engine.model', model);
+  const server = await startServer({ ctx, service: createService(ctx), port: 0, api: { key: apiKeyOf(ctx) } });
+  try {
+    for (const e of listEndpoints(ctx.db)) removeEndpoint(ctx.db, ctx.secrets, e.name);
+    const own = endpointBackend(ctx, addEndpoint(ctx.db, ctx.secrets, { url: `${server.url}v1`, name: 'self', apiKey: apiKeyOf(ctx), concurrency: 1 }));
+    const engine = ctx.engine();
+    // fp32: the local caption's tags reuse its KV cache, the API recomputes them; only fp32 makes both identical.
+    await engine.configure({ model, dtype: 'fp32' });
+    await engine.load();
+    const sample = files.slice(0, 12);
+    await engine.caption({ path: sample[0], style: 'short', withTags: true });
+    await own.caption({ path: sample[0], style: 'short', withTags: true });
+    let localMs = 0;
+    let apiMs = 0;
+    let same = true;
+    for (let rep = 0; rep < 2; rep++) {
+      for (const f of sample) {
+        let t = performance.now();
+        const a = await engine.caption({ path: f, style: 'short', withTags: true });
+        localMs += performance.now() - t;
+        t = performance.now();
+        const b = await own.caption({ path: f, style: 'short', withTags: true });
+        apiMs += performance.now() - t;
+        same &&= a.caption === b.caption && a.tags.join() === b.tags.join();
+      }
+    }
+    return { localMs: Math.round(localMs / (2 * sample.length)), apiMs: Math.round(apiMs / (2 * sample.length)), ratio: +(apiMs / localMs).toFixed(3), same };
+  } finally {
+    await server.close();
+  }
+}
+
+export async function run({ json }: { json: boolean }): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-bench-remote-'));
+  const ctx = createContext({ dataDir: path.join(dir, 'data'), engineFactory: nodeEngineFactory });
+  try {
+    const photos = path.join(dir, 'photos');
+    // The tile size is SmolVLM's 512 when no local model is configured (as for a pure remote setup).
+    const files = await makePhotos(photos, Array.from({ length: PHOTOS }, (_, i) => ({ rel: `p${i}.jpg`, seed: i, width: 64, height: 48 })));
+    await addRoot(ctx.db, photos);
+    await scanRoots(ctx);
+    enqueueMissing(ctx.db);
+    setSetting(ctx.db, LOCAL_FALLBACK_KEY, false);
+    const scale = await scaling(ctx);
+    const own = await overhead(ctx, files);
+    const result = { delayMs: DELAY, concurrency: CONCURRENCY, photos: PHOTOS, scaling: scale, ownApi: own, cpus: os.cpus().length };
+    if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      process.stdout.write(`Dispatcher: ${PHOTOS} photos, endpoints answering after ${DELAY} ms, concurrency ${CONCURRENCY} each (2 requests per photo)\n`);
+      for (const s of scale) process.stdout.write(`  ${String(s.endpoints).padStart(2)} endpoint(s): ${s.perSecond} captions/s, ideal ${s.ideal} → ${s.ratio} of ideal\n`);
+      process.stdout.write(`Own API vs local engine (tiny model, caption + tags): ${own.apiMs} ms vs ${own.localMs} ms per photo → ${own.ratio}× (same captions: ${own.same})\n`);
+    }
+  } finally {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+// Camera RAW (issue 10): a TIFF-structured RAW-like file built here, with a JPEG preview in a SubIFD
+// and metadata written by ExifTool, is shown through its preview turned by the RAW's orientation,
+// with its metadata kept; originals stay byte-identical.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { hashTree } from '../support/photos';
+import { writeRawLike } from '../support/raw-like';
+import { byRel, openLibrary, removeDir, tempDir, type TestLibrary } from './helpers';
+import { thumbFiles } from '../../main/library/thumbs';
+
+let lib: TestLibrary;
+let photos: string;
+let originals: Map<string, string>;
+
+describe('camera RAW', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    const tmp = tempDir('raw');
+    photos = path.join(tmp, 'photos');
+    await fs.mkdir(photos, { recursive: true });
+    // 120×80 preview, its left third blue: after orientation 6 (90° clockwise) the blue is on top.
+    const preview = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#c04020' } })
+      .composite([{ input: { create: { width: 40, height: 80, channels: 3, background: '#2040c0' } }, left: 0, top: 0 }]).jpeg().toBuffer();
+    writeRawLike(path.join(photos, 'shot.dng'), preview);
+    writeRawLike(path.join(photos, 'bare.dng'), null);
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-Make=Canon', '-Model=Test RAW', '-DateTimeOriginal=2021:06:01 12:34:56', '-Orientation#=6',
+      path.join(photos, 'shot.dng'), path.join(photos, 'bare.dng')]);
+    originals = await hashTree(photos);
+    lib = openLibrary(tmp);
+    await lib.service['roots.add']({ path: photos });
+    await lib.service['library.rescan']({});
+  }, 180_000);
+
+  afterAll(async () => {
+    await lib?.close();
+    if (lib) removeDir(lib.tmp);
+  });
+
+  it('shows the embedded preview turned by the RAW\'s orientation, and keeps the RAW\'s metadata', async () => {
+    expect(byRel(lib.ctx, 'shot.dng')).toMatchObject({ status: 'ok', error: null });
+    const row = lib.ctx.db.prepare(`SELECT format, content_hash, camera_make, camera_model, taken_at FROM photos WHERE rel_path = 'shot.dng'`).get() as
+      { format: string; content_hash: string; camera_make: string; camera_model: string; taken_at: string };
+    expect(row).toMatchObject({ format: 'dng', camera_make: 'Canon', camera_model: 'Test RAW', taken_at: '2021-06-01T12:34:56' });
+    const grid = thumbFiles(lib.ctx.paths.thumbs, row.content_hash).grid;
+    const { data, info } = await sharp(grid).raw().toBuffer({ resolveWithObject: true });
+    expect(info.height).toBeGreaterThan(info.width); // 80×120 upright
+    const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const [r, , b] = px(Math.floor(info.width / 2), 5);
+    expect(b).toBeGreaterThan(r!); // blue on top
+    const [r2, , b2] = px(Math.floor(info.width / 2), info.height - 5);
+    expect(r2).toBeGreaterThan(b2!); // red below
+  });
+
+  it('a RAW without a preview keeps its metadata and says why it shows no picture', () => {
+    const row = lib.ctx.db.prepare(`SELECT status, error, camera_make, taken_at FROM photos WHERE rel_path = 'bare.dng'`).get() as
+      { status: string; error: string; camera_make: string; taken_at: string };
+    expect(row).toMatchObject({ camera_make: 'Canon', taken_at: '2021-06-01T12:34:56' });
+    expect(row.error).toMatch(/no usable embedded preview/);
+  });
+
+  it('leaves the originals byte-identical', async () => {
+    expect(await hashTree(photos)).toEqual(originals);
+  });
+});
