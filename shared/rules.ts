@@ -1,6 +1,7 @@
 // Smart-album rules: AND/OR groups of conditions, validated here and compiled to SQL in main/albums.
 import { z } from 'zod';
 import { isoDate } from './contract/library';
+import { MEDIA_KINDS } from './types';
 
 export const ruleCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), value: z.string().min(1) }).strict(),
@@ -19,6 +20,11 @@ export const ruleCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('favourite'), value: z.boolean() }).strict(),
   z.object({ kind: z.literal('label'), value: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('damaged'), value: z.boolean() }).strict(),
+  // Videos (issue 12): what an item is; a clip's length in seconds (inclusive; stills never match).
+  z.object({ kind: z.literal('mediaType'), value: z.enum(MEDIA_KINDS) }).strict(),
+  z.object({ kind: z.literal('duration'), min: z.number().min(0).optional(), max: z.number().min(0).optional() }).strict()
+    .refine((c) => c.min !== undefined || c.max !== undefined, 'duration needs min or max')
+    .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'duration: min is above max'),
   // Places (issue 11): a country by code or name (English/Chinese), a region or city by name, or
   // within `km` of a point or of a city ("Kyoto, JP").
   z.object({ kind: z.literal('country'), value: z.string().trim().min(1) }).strict(),

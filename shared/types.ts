@@ -14,7 +14,8 @@ export const SOURCE_PRIORITY = ['user', 'xmp', 'ai'] as const;
 export type Provenance = (typeof SOURCE_PRIORITY)[number];
 export type Stage = 'discover' | 'metadata' | 'thumbnail' | 'places' | 'ai';
 /** What an item of the library is: a still, a video, or a Live Photo (a still with its motion clip). */
-export type MediaKind = 'photo' | 'video' | 'live';
+export const MEDIA_KINDS = ['photo', 'video', 'live'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export interface Root {
   id: number;

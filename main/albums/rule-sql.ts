@@ -6,6 +6,7 @@ import { formatIssues } from '../../shared/api';
 import { toFtsQuery } from '../db/fts-query';
 import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
 import { AppError } from '../../shared/errors';
+import { durationSql, mediaKindSql } from '../media/video/summary';
 
 const invalidRule = (message: string) => new AppError('input', `Invalid album rule: ${message}`);
 
@@ -98,6 +99,10 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
       return 'lower(p.label) = ?';
     case 'damaged':
       return c.value ? "p.status = 'damaged'" : "p.status <> 'damaged'";
+    case 'mediaType':
+      return mediaKindSql(c.value);
+    case 'duration':
+      return durationSql(c.min, c.max, params);
     case 'country': return sqlPart(() => placeIsSql({ country: c.value }), params);
     case 'region': return sqlPart(() => placeIsSql({ region: c.value }), params);
     case 'city': {

@@ -10,7 +10,7 @@ import { SEARCH_COUNT_CAP, type SearchHit, type SearchResult } from '../../share
 import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
-import { MEDIA_COLUMNS, mediaKindOf, type MediaColumns } from '../media/video/summary';
+import { durationSql, MEDIA_COLUMNS, mediaKindOf, mediaKindSql, type MediaColumns } from '../media/video/summary';
 
 /** Column weights in photos_fts order: caption, tags, file_name, folder, camera, place. */
 export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0, 6.0)`;
@@ -63,6 +63,8 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.minRating !== undefined) { out.sql.push('p.rating >= ?'); out.params.push(f.minRating); }
   if (f.favourite !== undefined) out.sql.push(f.favourite ? 'p.favourite = 1' : 'p.favourite = 0');
   if (f.label !== undefined) { out.sql.push('lower(p.label) = ?'); out.params.push(f.label.trim().toLowerCase()); }
+  if (f.mediaType !== undefined) out.sql.push(mediaKindSql(f.mediaType));
+  if (f.minDuration !== undefined || f.maxDuration !== undefined) out.sql.push(durationSql(f.minDuration, f.maxDuration, out.params));
   if (f.place !== undefined) {
     const words = toFtsWords(f.place);
     if (words) out.fts.push(`(${words.map((w) => `place : "${w}"*`).join(' AND ')})`);

@@ -4,6 +4,7 @@ import { method } from '../define';
 import type {
   LibraryStatus, PhotoDetail, PhotoPage, Root, ScanSummary, SearchResult,
 } from '../types';
+import { MEDIA_KINDS } from '../types';
 
 export const photoId = z.number().int().positive();
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
@@ -23,6 +24,11 @@ export const searchFilters = z.object({
   label: z.string().min(1).optional(),
   /** Words of a place name (city, region, country in English or Chinese), each by prefix. */
   place: z.string().min(1).optional(),
+  /** Photos, videos or Live Photos (issue 12). */
+  mediaType: z.enum(MEDIA_KINDS).optional(),
+  /** Length of a video (or a Live Photo's motion) in seconds, inclusive; stills have none. */
+  minDuration: z.number().min(0).optional(),
+  maxDuration: z.number().min(0).optional(),
 }).strict();
 export type SearchFilters = z.infer<typeof searchFilters>;
 

@@ -84,8 +84,13 @@ describe('rule drafts', () => {
       { kind: 'tag' as const, op: 'isNot' as const, value: 'cat' },
       { kind: 'orientation' as const, value: 'portrait' as const },
       { op: 'or' as const, items: [{ kind: 'year' as const, value: 2023 }, { kind: 'status' as const, value: 'offline' as const }] },
+      { kind: 'mediaType' as const, value: 'live' as const },
+      { kind: 'duration' as const, min: 2.5 },
+      { kind: 'duration' as const, min: 0, max: 30 },
     ] };
     expect(toRule(fromRule(rule))).toEqual(rule);
+    // A length range upside down is left out until it is fixed, like any half-typed row.
+    expect(toRule({ op: 'and', items: [{ kind: 'duration', op: 'is', value: '', from: '9', to: '3' }] })).toBeNull();
   });
 });
 

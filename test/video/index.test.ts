@@ -163,4 +163,25 @@ describe('indexing videos', () => {
     const detail = await lib.service['photos.get']({ id: h264.id });
     expect(detail.video).toMatchObject({ codec: 'h264', audioCodec: 'aac', playbackType: 'video/mp4; codecs="avc1.42E01E"' });
   });
+
+  it('filters by kind and by length, in search and in smart albums', async () => {
+    const names = async (filters: Record<string, unknown>) => (await lib.service['photos.search']({ query: '', filters, limit: 100 })).hits
+      .map((h) => path.basename(h.path)).sort();
+    const clips = ['IMG_0042.MOV', 'black-lead.mp4', 'h264.mp4', 'rotated.mp4', 'short.mp4', 'truncated-playable.mp4', 'vp9.webm'];
+    expect(await names({ mediaType: 'video' })).toEqual(clips);
+    // Stills (and files that are not videos at all) are photos; no clip is.
+    expect(await names({ mediaType: 'photo' })).toEqual(expect.arrayContaining(['photo.jpg']));
+    expect((await names({ mediaType: 'photo' })).filter((n) => clips.includes(n))).toEqual([]);
+    // black-lead is 4 s and so is the header of its playable cut; h264 is 2 s; the rest are 1 s or less.
+    expect(await names({ minDuration: 1.5 })).toEqual(['black-lead.mp4', 'h264.mp4', 'truncated-playable.mp4']);
+    expect(await names({ minDuration: 1.5, maxDuration: 3 })).toEqual(['h264.mp4']);
+    expect(await names({ maxDuration: 0.5 })).toEqual(['short.mp4']);
+    const album = await lib.service['albums.create']({
+      name: 'Short clips', rule: { op: 'and', items: [{ kind: 'mediaType', value: 'video' }, { kind: 'duration', max: 1.5 }] },
+    });
+    const inAlbum = (await lib.service['albums.photos']({ id: album.id, limit: 100 })).items.map((i) => i.relPath).sort();
+    expect(inAlbum).toEqual(['IMG_0042.MOV', 'rotated.mp4', 'short.mp4', 'vp9.webm']);
+    await expect(lib.service['albums.preview']({ rule: { op: 'and', items: [{ kind: 'duration', min: 5, max: 1 }] } }))
+      .rejects.toThrow(/min is above max/);
+  });
 });

@@ -23,6 +23,25 @@ export const mediaKindOf = (r: MediaColumns): MediaKind => (r.is_video ? 'video'
  * Timeline rows: the motion clip of a Live Photo is shown through its still, not as an item of its
  * own. A condition over `p` for listings and searches.
  */
+/** `p` is an item of this kind (a Live Photo's motion clip is never an item of its own). */
+export function mediaKindSql(kind: MediaKind): string {
+  const hasClip = 'EXISTS (SELECT 1 FROM videos mv WHERE mv.photo_id = p.id)';
+  const hasMotion = 'EXISTS (SELECT 1 FROM videos ml WHERE ml.live_still_id = p.id)';
+  if (kind === 'video') return hasClip;
+  if (kind === 'live') return hasMotion;
+  return `NOT ${hasClip} AND NOT ${hasMotion}`;
+}
+
+/** `p`'s clip (or Live Photo motion) lasts between min and max seconds, inclusive; stills never match. */
+export function durationSql(min: number | undefined, max: number | undefined, params: (string | number)[] | unknown[]): string {
+  const ms = `COALESCE((SELECT dv.duration_ms FROM videos dv WHERE dv.photo_id = p.id),
+    (SELECT dm.duration_ms FROM videos dm WHERE dm.live_still_id = p.id))`;
+  const parts: string[] = [];
+  if (min !== undefined) { parts.push(`${ms} >= ?`); params.push(Math.round(min * 1000)); }
+  if (max !== undefined) { parts.push(`${ms} <= ?`); params.push(Math.round(max * 1000)); }
+  return parts.length ? `(${parts.join(' AND ')})` : '1';
+}
+
 export const NOT_LIVE_MOTION = `NOT EXISTS (SELECT 1 FROM videos lv WHERE lv.photo_id = p.id AND lv.live_still_id IS NOT NULL)`;
 
 interface VideoRow {

@@ -6,9 +6,10 @@ import { useDebounced } from '../hooks/useDebounced';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { errorText } from '../format';
-import { KINDS, emptyCondition, isDraftGroup, toRule, type DraftCondition, type DraftGroup, type Kind } from './rule-draft';
+import { KINDS, MEDIA_TYPE_OPTIONS, emptyCondition, isDraftGroup, toRule, type DraftCondition, type DraftGroup, type Kind } from './rule-draft';
 
 export { emptyRule, fromRule, toRule, type DraftGroup } from './rule-draft';
+
 
 function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c: DraftCondition): void; onRemove(): void }) {
   const { t } = useI18n();
@@ -23,6 +24,15 @@ function ConditionRow({ c, onChange, onRemove }: { c: DraftCondition; onChange(c
             <input type="date" value={c.to} onChange={(e) => onChange({ ...c, to: e.target.value })} aria-label={t('filters.to')} />
           </>
         );
+      case 'duration':
+        return (
+          <>
+            <input type="number" min={0} step="any" value={c.from} onChange={(e) => onChange({ ...c, from: e.target.value })} aria-label={t('rule.minSeconds')} data-testid="rule-min-seconds" />
+            <input type="number" min={0} step="any" value={c.to} onChange={(e) => onChange({ ...c, to: e.target.value })} aria-label={t('rule.maxSeconds')} data-testid="rule-max-seconds" />
+          </>
+        );
+      case 'mediaType':
+        return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{MEDIA_TYPE_OPTIONS.map((k) => <option key={k} value={k}>{t(`media.kind.${k}`)}</option>)}</select>;
       case 'rating':
         return <select {...common} value={c.value} onChange={(e) => onChange({ ...c, value: e.target.value })}>{[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{t('rating.atLeast', { n })}</option>)}</select>;
       case 'hasGps': case 'favourite': case 'damaged':

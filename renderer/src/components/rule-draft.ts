@@ -2,10 +2,14 @@
 // Pure (no React, no DOM) so it is unit-tested under Node.
 // Types only: importing shared/rules at run time would pull zod into the first-paint bundle.
 import type { RuleCondition, RuleGroup } from '../../../shared/rules';
+import type { MediaKind } from '../../../shared/types';
+
+/** The kinds of item, in shared/types.ts MEDIA_KINDS's order (types only here, as above). */
+export const MEDIA_TYPE_OPTIONS: readonly MediaKind[] = ['photo', 'video', 'live'];
 
 export type Kind = RuleCondition['kind'];
 export const KINDS: Kind[] = ['text', 'tag', 'dateRange', 'year', 'month', 'folder', 'camera', 'hasGps', 'orientation', 'status', 'country', 'region', 'city', 'near',
-  'rating', 'favourite', 'label', 'damaged'];
+  'rating', 'favourite', 'label', 'damaged', 'mediaType', 'duration'];
 
 /** Editable form of a condition: every field as text, so half-typed values are representable. `km`: radius of `near`. */
 export interface DraftCondition { kind: Kind; op: 'is' | 'isNot'; value: string; from: string; to: string; km?: string }
@@ -15,7 +19,8 @@ const isRuleGroup = (x: RuleGroup | RuleCondition): x is RuleGroup => 'items' in
 
 export const emptyCondition = (kind: Kind = 'tag'): DraftCondition => ({
   kind, op: 'is', from: '', to: '', km: kind === 'near' ? '10' : '',
-  value: kind === 'hasGps' || kind === 'favourite' || kind === 'damaged' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : kind === 'rating' ? '3' : '',
+  value: kind === 'hasGps' || kind === 'favourite' || kind === 'damaged' ? 'true' : kind === 'orientation' ? 'landscape' : kind === 'status' ? 'ok' : kind === 'rating' ? '3'
+    : kind === 'mediaType' ? 'video' : '',
 });
 export const emptyRule = (): DraftGroup => ({ op: 'and', items: [emptyCondition()] });
 
@@ -48,6 +53,16 @@ export function toCondition(d: DraftCondition): RuleCondition | null {
     case 'rating': { const n = Number(v); return v && Number.isInteger(n) && n >= 0 && n <= 5 ? { kind: 'rating', value: n } : null; }
     case 'favourite': case 'damaged': return { kind: d.kind, value: v !== 'false' };
     case 'label': return v ? { kind: 'label', value: v } : null;
+    case 'mediaType': return { kind: 'mediaType', value: v === 'photo' || v === 'live' ? v : 'video' };
+    case 'duration': {
+      // Seconds, in `from` (at least) and `to` (at most).
+      const seconds = (s: string) => (s.trim() !== '' && Number(s) >= 0 ? Number(s) : undefined);
+      const min = seconds(d.from);
+      const max = seconds(d.to);
+      if (min === undefined && max === undefined) return null;
+      if (min !== undefined && max !== undefined && min > max) return null;
+      return { kind: 'duration', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+    }
   }
 }
 
@@ -68,6 +83,7 @@ export function fromRule(rule: RuleGroup): DraftGroup {
       if (it.kind === 'dateRange') return { ...d, from: it.from ?? '', to: it.to ?? '' };
       if (it.kind === 'tag') return { ...d, op: it.op, value: it.value };
       if (it.kind === 'near') return { ...d, km: String(it.km), value: it.city ?? `${it.lat}, ${it.lon}` };
+      if (it.kind === 'duration') return { ...d, from: it.min !== undefined ? String(it.min) : '', to: it.max !== undefined ? String(it.max) : '' };
       return { ...d, value: String(it.value) };
     }),
   };

@@ -27,6 +27,11 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
   if (params.get('fav') === '1') f.favourite = true;
   if (params.get('label')) f.label = params.get('label')!;
   if (params.get('place')) f.place = params.get('place')!;
+  const type = params.get('type');
+  if (type === 'photo' || type === 'video' || type === 'live') f.mediaType = type;
+  const seconds = (v: string | null) => (v !== null && v.trim() !== '' && Number(v) >= 0 ? Number(v) : undefined);
+  if (seconds(params.get('minDur')) !== undefined) f.minDuration = seconds(params.get('minDur'));
+  if (seconds(params.get('maxDur')) !== undefined) f.maxDuration = seconds(params.get('maxDur'));
   return f;
 }
 
