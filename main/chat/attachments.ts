@@ -11,6 +11,7 @@ import { inspectImage } from '../media/check';
 import { writeFileAtomic } from '../media/atomic-write';
 import { decodeImage, toSharp } from '../media/decode';
 import { AppError } from '../../shared/errors';
+import { videoKeyframes } from '../ai/video-frames';
 
 const STORED_ID = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/;
 const THUMB_PX = 192;
@@ -43,11 +44,16 @@ async function thumbDataUrl(file: string): Promise<string | null> {
   }
 }
 
-/** A library photo as an attachment (by id). */
-export function photoAttachment(ctx: AppContext, photoId: number): ChatAttachment {
+/**
+ * A library photo as an attachment (by id). A video is seen through its keyframes (issue 12): they
+ * are made now, so a clip with no decodable frame is refused before anything is written.
+ */
+export async function photoAttachment(ctx: AppContext, photoId: number): Promise<ChatAttachment> {
   const row = photoRow(ctx, photoId);
   if (!row) throw new AppError('not_found', `Photo ${photoId} is not in the library.`);
-  return { kind: 'photo', id: String(photoId), name: row.file_name };
+  const attachment: ChatAttachment = { kind: 'photo', id: String(photoId), name: row.file_name };
+  const frames = await videoKeyframes(ctx, photoId, path.join(row.root, row.rel_path));
+  return frames ? { ...attachment, frames: frames.map((f) => f.timeMs) } : attachment;
 }
 
 function photoRow(ctx: AppContext, photoId: number) {
@@ -56,7 +62,18 @@ function photoRow(ctx: AppContext, photoId: number) {
   ).get(photoId) as { root: string; rel_path: string; file_name: string } | undefined;
 }
 
-/** Absolute path the engine reads for an attachment; a clear error when it is gone. */
+/**
+ * The images the engine reads for an attachment: one file, or a video's keyframes (the same ones the
+ * message names, remade if the cache was cleared); a clear error when the file is gone.
+ */
+export async function attachmentImages(ctx: AppContext, a: ChatAttachment, signal?: AbortSignal): Promise<string[]> {
+  const file = attachmentPath(ctx, a);
+  if (a.kind !== 'photo' || !a.frames?.length) return [file];
+  const frames = await videoKeyframes(ctx, Number(a.id), file, signal, a.frames.length);
+  return frames ? frames.map((f) => f.path) : [file];
+}
+
+/** Absolute path of an attachment's file (a library original or the stored copy); a clear error when it is gone. */
 export function attachmentPath(ctx: AppContext, a: ChatAttachment): string {
   if (a.kind === 'file') {
     if (!STORED_ID.test(a.id)) throw new AppError('input', `Attachment "${a.name}" has an invalid id.`);

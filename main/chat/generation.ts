@@ -6,7 +6,8 @@ import { findEndpoint } from '../engine/endpoints';
 import type { AppContext } from '../service/context';
 import type { EngineChatTurn } from '../engine/client';
 import type { ChatRepo, StoredContent } from './repo';
-import { attachmentPath } from './attachments';
+import { attachmentImages } from './attachments';
+import { videoFramesNote } from '../engine/captions';
 import { AppError } from '../../shared/errors';
 
 /** How often a streaming answer is written to the database, so a crash keeps most of it. */
@@ -74,7 +75,7 @@ export class ChatGenerator {
     let lastSave = Date.now();
     try {
       const settings = this.repo.conversation(conversationId).settings;
-      const messages = this.turns(row.parent_id, settings.systemPrompt);
+      const messages = await this.turns(row.parent_id, settings.systemPrompt, signal);
       // The conversation's endpoint (streamed over SSE, Stop aborts the request), else the local engine.
       const engine = settings.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, settings.engine)) : this.ctx.engine();
       const result = await engine.chat({
@@ -124,13 +125,17 @@ export class ChatGenerator {
   }
 
   /** The branch up to the user message, as engine turns with absolute image paths. */
-  private turns(userMessageId: number, systemPrompt: string): EngineChatTurn[] {
+  private async turns(userMessageId: number, systemPrompt: string, signal: AbortSignal): Promise<EngineChatTurn[]> {
     const turns: EngineChatTurn[] = [];
     if (systemPrompt.trim()) turns.push({ role: 'system', text: systemPrompt, images: [] });
     for (const m of this.repo.pathTo(userMessageId)) {
       // A failed answer with no text adds nothing the model should see.
       if (m.role === 'assistant' && !m.text.trim()) continue;
-      turns.push({ role: m.role, text: m.text, images: m.attachments.map((a) => attachmentPath(this.ctx, a)) });
+      const images: string[] = [];
+      for (const a of m.attachments) images.push(...await attachmentImages(this.ctx, a, signal));
+      // The model is told which images are one video's frames, and when they were taken.
+      const notes = m.attachments.filter((a) => a.frames?.length).map((a) => videoFramesNote(a.name, a.frames!));
+      turns.push({ role: m.role, text: notes.length ? `${notes.join('\n')}\n${m.text}` : m.text, images });
     }
     return turns;
   }

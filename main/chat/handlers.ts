@@ -57,7 +57,7 @@ export function chatHandlers(ctx: AppContext): HandlersFor<ChatOnly> {
     const list: ChatAttachment[] = [];
     const uploads: string[] = [];
     for (const ref of refs) {
-      if (ref.kind === 'photo') list.push(photoAttachment(ctx, ref.photoId));
+      if (ref.kind === 'photo') list.push(await photoAttachment(ctx, ref.photoId));
       else if (ref.kind === 'path') {
         if (!path.isAbsolute(ref.path)) throw new AppError('input', `Attach an absolute path (got "${ref.path}").`);
         const st = await stat(ref.path).catch(() => null);

@@ -31,6 +31,12 @@ export function videoCaptionPrompt(style: CaptionStyle, n: number, custom?: stri
   return style === 'detailed' ? `${intro} Describe the video in detail.` : `${intro} Describe the video in one sentence.`;
 }
 
+/** Tells a chat model which attached images are one video's frames, and their times. */
+export function videoFramesNote(name: string, timesMs: readonly number[]): string {
+  return `The ${timesMs.length} images from ${name} are frames of one video, in order, at ${timesMs.map(secondsLabel).join(', ')}.`;
+}
+const secondsLabel = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 export const videoTagsPrompt = (): string => 'List 5 to 10 keywords for this video, separated by commas.';
 
 export function captionMaxTokens(style: CaptionStyle): number {

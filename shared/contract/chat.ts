@@ -10,6 +10,8 @@ export interface ChatAttachment {
   name: string;
   /** Small preview as a data: URL for stored copies (library photos use the thumb URL). */
   thumb?: string | null;
+  /** A library video: the times (ms) of the keyframes the model sees in its place, in order. */
+  frames?: number[];
 }
 
 /** What the engine reported for an answer (also lets tests check that every image reached the model). */

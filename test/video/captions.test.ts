@@ -12,6 +12,7 @@ import { nodeEngineFactory } from '../../main/engine/factory';
 import { runAiStage } from '../../main/ai/stage';
 import { videoKeyframes, setKeyframeCount } from '../../main/ai/video-frames';
 import type { Service } from '../../shared/api';
+import type { ChatMessage } from '../../shared/contract/chat';
 import { tinyModelDir } from '../support/models';
 import { makeClip } from '../support/videos';
 import { makePhotos } from '../support/photos';
@@ -84,6 +85,30 @@ describe('keyframe captions', () => {
     const hits = await service['photos.search']({ query: word, filters: {}, limit: 50 });
     expect(hits.hits.map((h) => h.id), word).toContain(beach);
     expect(hits.hits.find((h) => h.id === beach)).toMatchObject({ mediaType: 'video' });
+  }, 180_000);
+});
+
+describe('asking about a video', () => {
+  it('attaches its keyframes: the message names their times, the model sees every one of them', async () => {
+    const beach = idOf.get('beach.mp4')!;
+    const still = idOf.get('still.jpg')!;
+    setKeyframeCount(ctx.db, 4);
+    await ctx.engine().configure({ model });
+    const done = new Map<number, ChatMessage>();
+    ctx.events.on('chat.done', (e) => { done.set(e.message.id, e.message); });
+    const ask = async (photoId: number) => {
+      const c = await service['chat.create']({ settings: { maxNewTokens: 4, imageSplitting: false } });
+      const ids = await service['chat.send']({ conversationId: c.id, text: 'What happens here?', attachments: [{ kind: 'photo', photoId }] });
+      await expect.poll(() => done.get(ids.assistantMessageId)?.status, { timeout: 60_000 }).toBe('done');
+      const view = await service['chat.get']({ id: c.id });
+      return { user: view.messages.find((m) => m.role === 'user')!, answer: done.get(ids.assistantMessageId)! };
+    };
+    const video = await ask(beach);
+    expect(video.user.attachments).toEqual([{ kind: 'photo', id: String(beach), name: 'beach.mp4', frames: [250, 750, 1250, 1750] }]);
+    const photo = await ask(still);
+    expect(photo.user.attachments[0]!.frames).toBeUndefined();
+    // One image's tokens for the photo; four frames' for the video, in the same conversation shape.
+    expect(video.answer.stats!.imageTokens).toBe(4 * photo.answer.stats!.imageTokens);
   }, 180_000);
 });
 

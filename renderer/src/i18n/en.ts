@@ -104,6 +104,7 @@ export const en = {
   'filters.favourite': 'Favourites',
   'filters.photoLabel': 'Label',
   'filters.mediaType': 'Type',
+  'chat.videoFrames': '{n} frames: {times}',
   'filters.minDuration': 'At least (s)',
   'filters.maxDuration': 'At most (s)',
   'media.kind.photo': 'Photos',

@@ -106,6 +106,7 @@ export const zhCN: Record<MessageKey, string> = {
   'filters.favourite': '收藏',
   'filters.photoLabel': '标签颜色',
   'filters.mediaType': '类型',
+  'chat.videoFrames': '{n} 帧：{times}',
   'filters.minDuration': '至少（秒）',
   'filters.maxDuration': '至多（秒）',
   'media.kind.photo': '照片',

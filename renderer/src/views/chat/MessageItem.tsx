@@ -5,6 +5,7 @@ import type { ChatMessage } from '../../../../shared/contract/chat';
 import { mediaUrl } from '../../api';
 import { renderMarkdown } from './markdown';
 import { useT } from '../../i18n';
+import { formatDuration } from '../../../../shared/video';
 
 interface Props {
   message: ChatMessage;
@@ -37,10 +38,17 @@ export function MessageItem({ message: m, streamed, busy, onSwitch, onRegenerate
       aria-label={m.role === 'user' ? t('chat.you') : t('chat.assistant')}>
       {m.attachments.length > 0 && (
         <div className="chat-attachments">
-          {m.attachments.map((a, i) => (
-            <img key={`${a.kind}${a.id}${i}`} className="chat-thumb" alt={a.name} title={a.name}
-              src={a.kind === 'photo' ? mediaUrl('thumb', Number(a.id)) : (a.thumb ?? '')} />
-          ))}
+          {m.attachments.map((a, i) => {
+            const thumb = <img key={`${a.kind}${a.id}${i}`} className="chat-thumb" alt={a.name} title={a.name}
+              src={a.kind === 'photo' ? mediaUrl('thumb', Number(a.id)) : (a.thumb ?? '')} />;
+            // A video is sent as its keyframes: the message says which.
+            return a.frames?.length ? (
+              <figure key={`${a.kind}${a.id}${i}`} className="chat-video" data-testid="chat-video-frames" data-frames={a.frames.join(',')}>
+                {thumb}
+                <figcaption>{t('chat.videoFrames', { n: a.frames.length, times: a.frames.map((ms) => formatDuration(ms)).join(' · ') })}</figcaption>
+              </figure>
+            ) : thumb;
+          })}
         </div>
       )}
       {editing ? (
