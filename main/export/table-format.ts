@@ -1,8 +1,11 @@
 // CSV (RFC 4180) and JSONL renderings of export rows: path, caption, tags, source, model, taken
-// date, camera, GPS and place (city, region, country code).
+// date, camera, GPS, place (city, region, country code), and photo/video/Live Photo with a clip's length.
 import type { ExportRow } from './export-rows';
 
-const HEADER = ['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon', 'city', 'region', 'country'];
+const HEADER = ['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon', 'city', 'region', 'country', 'media_type', 'duration_s'];
+
+/** A clip's length in seconds, to the millisecond; null for stills. */
+const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
 
 function csvField(v: string | number | null): string {
   if (v === null) return '';
@@ -15,7 +18,7 @@ export function csvTable(rows: readonly ExportRow[]): string {
   const lines = [HEADER.join(',')];
   for (const r of rows) {
     lines.push([r.path, r.caption, r.tags.join('; '), r.source, r.model, r.takenAt, r.camera, r.lat, r.lon,
-      r.place?.city ?? null, r.place?.region ?? null, r.place?.countryCode ?? null].map(csvField).join(','));
+      r.place?.city ?? null, r.place?.region ?? null, r.place?.countryCode ?? null, r.mediaType, seconds(r.durationMs)].map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -33,5 +36,7 @@ export function jsonlTable(rows: readonly ExportRow[]): string {
     city: r.place?.city ?? null,
     region: r.place?.region ?? null,
     country: r.place?.countryCode ?? null,
+    mediaType: r.mediaType,
+    durationS: seconds(r.durationMs),
   })).join('\n') + (rows.length ? '\n' : '');
 }

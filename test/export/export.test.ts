@@ -219,7 +219,7 @@ describe('CSV and JSONL', () => {
     expect(beach).toEqual({
       path: path.join(photos, 'beach.jpg'), caption: 'A dog & a "ball" <on> the sand', tags: ['Holidays 2021', 'dog', 'beach', 'new york, ny'],
       source: 'ai', model: 'fixture-model', takenAt: '2021-07-14T10:00:00', camera: 'Canon EOS 5D', gps: { lat: 43.25, lon: 5.5 },
-      city: null, region: null, country: null,
+      city: null, region: null, country: null, mediaType: 'photo', durationS: null,
     });
     expect(rows.find((r) => r.path === path.join(photos, 'trip/mountain.jpg'))).toMatchObject({ source: 'user', model: null, gps: null });
   });
@@ -229,10 +229,10 @@ describe('CSV and JSONL', () => {
     await service['export.run']({ kind: 'csv', out: file, txtFormat: 'caption', overwrite: false, photoIds: [ids.beach!, ids.empty!] });
     const text = readFileSync(file, 'utf8');
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon', 'city', 'region', 'country']);
+    expect(rows[0]).toEqual(['path', 'caption', 'tags', 'source', 'model', 'taken_at', 'camera', 'lat', 'lon', 'city', 'region', 'country', 'media_type', 'duration_s']);
     expect(rows[1]).toEqual([path.join(photos, 'beach.jpg'), 'A dog & a "ball" <on> the sand', 'Holidays 2021; dog; beach; new york, ny',
-      'ai', 'fixture-model', '2021-07-14T10:00:00', 'Canon EOS 5D', '43.25', '5.5', '', '', '']);
-    expect(rows[2]).toEqual([path.join(photos, 'empty.jpg'), '', '', '', '', '', '', '', '', '', '', '']);
+      'ai', 'fixture-model', '2021-07-14T10:00:00', 'Canon EOS 5D', '43.25', '5.5', '', '', '', 'photo', '']);
+    expect(rows[2]).toEqual([path.join(photos, 'empty.jpg'), '', '', '', '', '', '', '', '', '', '', '', 'photo', '']);
   });
 
   it('an unwritable output file is a clear error', async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
@@ -85,6 +86,15 @@ describe('keyframe captions', () => {
     const hits = await service['photos.search']({ query: word, filters: {}, limit: 50 });
     expect(hits.hits.map((h) => h.id), word).toContain(beach);
     expect(hits.hits.find((h) => h.id === beach)).toMatchObject({ mediaType: 'video' });
+    // Export writes a video's sidecar as digiKam does (clip.mp4.xmp), into a mirror folder (originals untouched).
+    const out = path.join(dir, 'sidecars');
+    const exported = await service['export.run']({ kind: 'xmp', out, txtFormat: 'caption', overwrite: false, photoIds: [beach] });
+    expect(exported.written).toBe(1);
+    const xmp = readFileSync(path.join(out, 'clips', 'beach.mp4.xmp'), 'utf8');
+    expect(xmp).toContain(ai.text.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+    const jsonl = path.join(dir, 'captions.jsonl');
+    await service['export.run']({ kind: 'jsonl', out: jsonl, txtFormat: 'caption', overwrite: false, photoIds: [beach] });
+    expect(JSON.parse(readFileSync(jsonl, 'utf8').trim())).toMatchObject({ caption: ai.text, mediaType: 'video', durationS: expect.closeTo(2, 1) });
   }, 180_000);
 });
 
