@@ -5,6 +5,9 @@ import type { Db } from '../db/connection';
 import { setSetting } from '../models/settings';
 import type { AppContext } from '../service/context';
 import { DEFAULT_KEYFRAMES, ensureKeyframes, KEYFRAMES_KEY, MAX_KEYFRAMES, type Keyframe } from '../media/video/frames';
+import { sniffVideoFile } from '../media/video/formats';
+import { probeVideo } from '../media/video/probe';
+import { hashFile } from '../media/file-hash';
 
 
 /** Frames per video caption: the setting when it is a whole number from 1 to 8, else 4. */
@@ -26,6 +29,16 @@ export async function videoKeyframes(ctx: AppContext, photoId: number, original:
     WHERE p.id = ?`).get(photoId) as ClipRow | undefined;
   if (!row?.content_hash) return null;
   return ensureKeyframes(original, ctx.paths.thumbs, row.content_hash, row.duration_ms, n, signal);
+}
+
+/**
+ * The keyframes of any video file (a dropped clip, not in the library): cached by content hash like
+ * a library video's, so dropping the same clip again decodes nothing. Null when the file is not a video.
+ */
+export async function fileKeyframes(ctx: AppContext, file: string, signal?: AbortSignal, n = keyframeCount(ctx.db)): Promise<Keyframe[] | null> {
+  if (!(await sniffVideoFile(file))) return null;
+  const [hash, meta] = await Promise.all([hashFile(file), probeVideo(file, signal)]);
+  return ensureKeyframes(file, ctx.paths.thumbs, hash, meta.durationMs, n, signal);
 }
 
 /** Records which frames the stored AI caption saw (inside the caller's transaction). */

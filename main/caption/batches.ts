@@ -11,6 +11,7 @@ import { removeUpload } from '../uploads/store';
 import type { CaptionInput } from './inputs';
 import { fillPrompt, wrapCaption } from './prompt';
 import { AppError } from '../../shared/errors';
+import { fileKeyframes } from '../ai/video-frames';
 
 export interface BatchOptions {
   style: CaptionStyle;
@@ -134,12 +135,16 @@ export class CaptionBatches {
       this.emit(s, item);
       const t0 = Date.now();
       try {
-        // Check the file ourselves first: a damaged image gets a plain message, not an engine stack.
-        await inspectImage(input.file, input.name);
-        await decodeCheck(input.file, input.name);
+        // A video is captioned from its keyframes in one prompt, as in the library (issue 12).
+        const frames = (await fileKeyframes(this.ctx, input.file, signal))?.map((f) => f.path);
+        if (!frames) {
+          // Check the file ourselves first: a damaged image gets a plain message, not an engine stack.
+          await inspectImage(input.file, input.name);
+          await decodeCheck(input.file, input.name);
+        }
         const prompt = s.opts.style === 'custom' ? fillPrompt(s.opts.prompt ?? '', { filename: input.name, folder: input.folder }) : undefined;
         const engine = s.opts.engine ? endpointBackend(this.ctx, findEndpoint(this.ctx.db, s.opts.engine)) : this.ctx.engine();
-        const result = await engine.caption({ path: input.file, style: s.opts.style, prompt, signal });
+        const result = await engine.caption({ path: frames?.[0] ?? input.file, frames, style: s.opts.style, prompt, signal });
         const text = s.opts.style === 'tags' && result.tags.length ? result.tags.join(', ') : result.caption;
         item.caption = wrapCaption(text, s.opts.prefix, s.opts.suffix);
         item.tags = result.tags;

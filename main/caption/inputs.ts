@@ -1,10 +1,10 @@
 // Turns what was dropped (files, folders, browser uploads) into the list of images to caption.
 // Folders are walked recursively by the library's walker (hidden/system entries skipped, links not
-// followed) and keep only image file extensions;
+// followed) and keep only image and video file extensions;
 // a file given directly is always queued, so a bad one shows its own error instead of vanishing.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isImageName } from '../../shared/media';
+import { isImageName, isVideoName } from '../../shared/media';
 import { listFiles } from '../media/walk';
 import { resolveUpload } from '../uploads/store';
 import { AppError } from '../../shared/errors';
@@ -21,6 +21,8 @@ export interface CaptionInput {
 }
 
 export const MAX_BATCH_FILES = 10_000;
+/** Images, and videos (captioned from their keyframes). */
+const isCaptionable = (name: string): boolean => isImageName(name) || isVideoName(name);
 
 export async function collectInputs(paths: string[], uploadIds: string[], uploadsDir: string): Promise<{
   inputs: CaptionInput[]; rejected: { name: string; error: string }[];
@@ -39,8 +41,8 @@ export async function collectInputs(paths: string[], uploadIds: string[], upload
     const st = await stat(p).catch(() => null);
     if (!st) rejected.push({ name: p, error: 'No such file or folder.' });
     else if (st.isDirectory()) {
-      const files = await listFiles(p, { accept: isImageName, limit: MAX_BATCH_FILES }).catch((err: Error) => { rejected.push({ name: p, error: err.message }); return []; });
-      if (files.length === 0) rejected.push({ name: p, error: 'This folder holds no images.' });
+      const files = await listFiles(p, { accept: isCaptionable, limit: MAX_BATCH_FILES }).catch((err: Error) => { rejected.push({ name: p, error: err.message }); return []; });
+      if (files.length === 0) rejected.push({ name: p, error: 'This folder holds no images or videos.' });
       files.forEach(add);
     } else if (st.isFile()) add(p);
     else rejected.push({ name: p, error: 'Not a regular file.' });

@@ -1,8 +1,8 @@
 // Chat attachments. Files from outside the library are copied into the data folder under the hash of
 // their content (the same picture attached twice is stored once), so a conversation keeps working when
 // the original is moved or deleted. Library photos are referenced by id.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { hashFile } from '../media/file-hash';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppContext } from '../service/context';
@@ -11,25 +11,30 @@ import { inspectImage } from '../media/check';
 import { writeFileAtomic } from '../media/atomic-write';
 import { decodeImage, toSharp } from '../media/decode';
 import { AppError } from '../../shared/errors';
-import { videoKeyframes } from '../ai/video-frames';
+import { fileKeyframes, videoKeyframes } from '../ai/video-frames';
+import { sniffVideoFile } from '../media/video/formats';
 
 const STORED_ID = /^[0-9a-f]{64}\.[a-z0-9]{2,5}$/;
 const THUMB_PX = 192;
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
-/** Copies an image into the attachment store (content-addressed) and returns its attachment record. */
+/**
+ * Copies an image or a video into the attachment store (content-addressed) and returns its attachment
+ * record; a video's keyframes are made now (its first one is the preview), as for a library video.
+ */
 export async function storeAttachment(ctx: AppContext, src: string, displayName: string): Promise<ChatAttachment> {
-  const info = await inspectImage(src, displayName);
-  const id = `${await sha256File(src)}.${info.ext}`;
+  const video = await sniffVideoFile(src);
+  const ext = video ?? (await inspectImage(src, displayName)).ext;
+  const id = `${await hashFile(src)}.${ext}`;
   const dest = path.join(ctx.paths.attachments, id);
   if (!existsSync(dest)) {
     // A crash never leaves a half-written file under the final name.
     await writeFileAtomic(dest, (tmp) => copyFile(src, tmp));
+  }
+  if (video) {
+    const frames = await fileKeyframes(ctx, dest);
+    if (!frames) throw new AppError('unsupported', `${displayName} is not a video that can be read.`);
+    return { kind: 'file', id, name: displayName, thumb: await thumbDataUrl(frames[0]!.path), frames: frames.map((f) => f.timeMs) };
   }
   return { kind: 'file', id, name: displayName, thumb: await thumbDataUrl(dest) };
 }
@@ -68,8 +73,10 @@ function photoRow(ctx: AppContext, photoId: number) {
  */
 export async function attachmentImages(ctx: AppContext, a: ChatAttachment, signal?: AbortSignal): Promise<string[]> {
   const file = attachmentPath(ctx, a);
-  if (a.kind !== 'photo' || !a.frames?.length) return [file];
-  const frames = await videoKeyframes(ctx, Number(a.id), file, signal, a.frames.length);
+  if (!a.frames?.length) return [file];
+  const frames = a.kind === 'photo'
+    ? await videoKeyframes(ctx, Number(a.id), file, signal, a.frames.length)
+    : await fileKeyframes(ctx, file, signal, a.frames.length);
   return frames ? frames.map((f) => f.path) : [file];
 }
 

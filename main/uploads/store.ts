@@ -10,6 +10,7 @@ import { inspectImage } from '../media/check';
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { writeFileAtomic } from '../media/atomic-write';
 import { AppError } from '../../shared/errors';
+import { sniffVideo, sniffVideoFile } from '../media/video/formats';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Uploads older than this are swept even when no batch ended (a closed tab, a crash). */
@@ -66,7 +67,10 @@ export function cutToBytes(text: string, maxBytes: number): string {
   return out;
 }
 
-/** Streams one upload to disk; rejects (and deletes what was written) when too big or not an image. */
+/**
+ * Streams one upload to disk; rejects (and deletes what was written) when too big or neither an image
+ * nor a video (videos are captioned and asked about through their keyframes).
+ */
 export async function saveUpload(
   uploadsDir: string,
   opts: { session: string; name: string; body: Readable; maxBytes?: number; declaredBytes?: number },
@@ -83,11 +87,12 @@ export async function saveUpload(
   try {
     let size = 0;
     let format = '';
-    // Streamed to a temporary file and checked there; only a good image gets its name.
+    // Streamed to a temporary file and checked there; only a good image (or a video) gets its name.
     await writeFileAtomic(path.join(dir, name), async (partial) => {
       size = await writeChecked(opts.body, partial, name, maxBytes);
       if (size === 0) throw new AppError('input', `${name} is empty.`);
-      format = (await inspectImage(partial, name).catch((err: Error) => { throw new AppError('unsupported', err.message); })).format;
+      format = (await sniffVideoFile(partial))
+        ?? (await inspectImage(partial, name).catch((err: Error) => { throw new AppError('unsupported', err.message); })).format;
     });
     return { uploadId: `${opts.session}.${key}`, name, size, format };
   } catch (err) {
@@ -95,6 +100,10 @@ export async function saveUpload(
     throw err;
   }
 }
+
+const isMediaHead = (head: Buffer): boolean => Boolean(sniffFormat(head) ?? sniffVideo(head));
+const notMedia = (name: string) =>
+  new AppError('unsupported', `${name} is not an image or a video (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF, MP4, MOV, WebM, MKV or AVI expected).`);
 
 async function writeChecked(body: Readable, file: string, name: string, maxBytes: number): Promise<number> {
   const out = createWriteStream(file);
@@ -107,15 +116,11 @@ async function writeChecked(body: Readable, file: string, name: string, maxBytes
       if (size > maxBytes) throw new AppError('too_large', `${name} is too large (over ${formatBytes(maxBytes)}).`);
       if (head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, buf.subarray(0, SNIFF_BYTES - head.length)]);
-        if (head.length >= SNIFF_BYTES && !sniffFormat(head)) {
-          throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
-        }
+        if (head.length >= SNIFF_BYTES && !isMediaHead(head)) throw notMedia(name);
       }
       if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', resolve));
     }
-    if (size > 0 && head.length < SNIFF_BYTES && !sniffFormat(head)) {
-      throw new AppError('unsupported', `${name} is not an image (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF expected).`);
-    }
+    if (size > 0 && head.length < SNIFF_BYTES && !isMediaHead(head)) throw notMedia(name);
   } finally {
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }

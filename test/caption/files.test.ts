@@ -40,7 +40,7 @@ describe('collectInputs', () => {
     ]);
     expect(inputs[3]).toMatchObject({ name: 'c.JPG', folder: 'sub', source: 'path' });
     expect(rejected.map((r) => r.error)).toEqual([
-      'No such file or folder.', 'This folder holds no images.', 'Give an absolute path.', 'Unknown upload "not-an-upload-id".',
+      'No such file or folder.', 'This folder holds no images or videos.', 'Give an absolute path.', 'Unknown upload "not-an-upload-id".',
     ]);
   });
 });

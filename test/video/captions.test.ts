@@ -11,7 +11,7 @@ import { createContext, type AppContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { nodeEngineFactory } from '../../main/engine/factory';
 import { runAiStage } from '../../main/ai/stage';
-import { videoKeyframes, setKeyframeCount } from '../../main/ai/video-frames';
+import { fileKeyframes, videoKeyframes, setKeyframeCount } from '../../main/ai/video-frames';
 import type { Service } from '../../shared/api';
 import type { ChatMessage } from '../../shared/contract/chat';
 import { tinyModelDir } from '../support/models';
@@ -119,6 +119,33 @@ describe('asking about a video', () => {
     expect(photo.user.attachments[0]!.frames).toBeUndefined();
     // One image's tokens for the photo; four frames' for the video, in the same conversation shape.
     expect(video.answer.stats!.imageTokens).toBe(4 * photo.answer.stats!.imageTokens);
+  }, 180_000);
+});
+
+describe('a video file from outside the library', () => {
+  it('the caption drop zone captions it from its keyframes; chat stores it and sends its frames', async () => {
+    setKeyframeCount(ctx.db, 4);
+    await ctx.engine().configure({ model });
+    const clip = path.join(dir, 'dropped.webm');
+    await makeClip({ file: clip, codec: 'vp9', seconds: 2, pattern: 'topwhite' });
+    const frames = (await fileKeyframes(ctx, clip))!;
+    expect(frames.map((f) => f.timeMs)).toEqual([250, 750, 1250, 1750]);
+    const direct = await ctx.engine().caption({ path: frames[0]!.path, frames: frames.map((f) => f.path), style: 'short' });
+    const batch = await service['caption.start']({ paths: [clip], uploadIds: [], style: 'short', prefix: '', suffix: '' });
+    let done = await service['caption.get']({ batchId: batch.id });
+    while (done.state === 'running') { await new Promise((r) => setTimeout(r, 50)); done = await service['caption.get']({ batchId: batch.id }); }
+    expect(done.items[0]).toMatchObject({ status: 'done', caption: direct.caption, error: null });
+
+    const finished = new Map<number, ChatMessage>();
+    ctx.events.on('chat.done', (e) => { finished.set(e.message.id, e.message); });
+    const c = await service['chat.create']({ settings: { maxNewTokens: 4, imageSplitting: false } });
+    const ids = await service['chat.send']({ conversationId: c.id, text: 'What happens?', attachments: [{ kind: 'path', path: clip }] });
+    await expect.poll(() => finished.get(ids.assistantMessageId)?.status, { timeout: 60_000 }).toBe('done');
+    const user = (await service['chat.get']({ id: c.id })).messages.find((m) => m.role === 'user')!;
+    expect(user.attachments[0]).toMatchObject({ kind: 'file', name: 'dropped.webm', frames: [250, 750, 1250, 1750] });
+    expect(user.attachments[0]!.id).toMatch(/^[0-9a-f]{64}\.webm$/);
+    expect(user.attachments[0]!.thumb).toMatch(/^data:image\/webp;base64,/);
+    expect(finished.get(ids.assistantMessageId)!.stats!.imageTokens).toBe(direct.imageTokens);
   }, 180_000);
 });
 

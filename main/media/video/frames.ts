@@ -7,6 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { runTool } from './tools';
+import { writeFileAtomic } from '../atomic-write';
 
 const GRAB_TIMEOUT_MS = 30_000;
 /** Long side of a poster: the grid thumbnail (256 px short side) is made from it. */
@@ -110,9 +111,7 @@ export async function ensureKeyframes(
       return null;
     });
     if (!jpeg) return null;
-    const tmp = `${out}.${process.pid}.${i}.tmp`;
-    await fs.writeFile(tmp, jpeg);
-    await fs.rename(tmp, out);
+    await writeFileAtomic(out, (tmp) => fs.writeFile(tmp, jpeg));
     return { timeMs, path: out };
   }));
   const got = frames.filter((f): f is Keyframe => f !== null);

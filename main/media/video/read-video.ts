@@ -2,14 +2,14 @@
 // metadata from ffprobe, a poster frame rendered as the grid thumbnail into the same cache as photos
 // (so the grid and the perceptual hash work unchanged; no 1600 px still — the detail plays the clip).
 // Never writes to the original.
-import { createReadStream, promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import { AppError } from '../../../shared/errors';
 import sharp from 'sharp';
 import { dHash, renderGrid, thumbFiles } from '../../library/thumbs';
 import { probeVideo, type VideoMeta } from './probe';
 import { posterFrame } from './frames';
 import type { VideoFormat } from './formats';
+import { hashFile } from '../file-hash';
 
 export interface VideoRead {
   hash: string;
@@ -20,11 +20,6 @@ export interface VideoRead {
   posterMs: number | null;
 }
 
-export async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
 

@@ -3,11 +3,11 @@
 // Desktop passes paths; web mode uploads the files first (checked and stored temporarily by the server).
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CaptionBatch, CaptionItem, CaptionStyle } from '../../../../shared/contract/chat';
-import { IMAGE_ACCEPT } from '../../../../shared/media';
+import { IMAGE_ACCEPT, VIDEO_ACCEPT } from '../../../../shared/media';
 import { api, platform, uploadFiles } from '../../api';
 import { useEvent } from '../../hooks/useEvent';
 import { useT } from '../../i18n';
-import { isImageFile } from '../chat/pending';
+import { isMediaFile } from '../chat/pending';
 import { onDropped, takeDropped, type DroppedFiles } from './drop-handoff';
 import { filesOfDrop } from './folder-drop';
 import { ResultRow, type Row } from './ResultRow';
@@ -56,7 +56,7 @@ export default function CaptionView() {
     setNotice(null);
     const o = options.current;
     const base = { style: o.style, prompt: o.style === 'custom' ? o.prompt : undefined, prefix: o.prefix, suffix: o.suffix };
-    const files = drop.files.filter((f) => platform.pathForFile || isImageFile(f));
+    const files = drop.files.filter((f) => platform.pathForFile || isMediaFile(f));
     try {
       if (platform.pathForFile || drop.paths.length > 0) {
         // Desktop (or a typed path): main reads the files where they are; folders are expanded there.
@@ -177,7 +177,7 @@ export default function CaptionView() {
         <span>{t('caption.drop')}</span>
         <label className="caption-pick">
           {t('caption.pickFiles')}
-          <input type="file" multiple accept={IMAGE_ACCEPT} data-testid="caption-file-input"
+          <input type="file" multiple accept={`${IMAGE_ACCEPT},${VIDEO_ACCEPT}`} data-testid="caption-file-input"
             onChange={(e) => { void start({ files: [...(e.target.files ?? [])], paths: [] }); e.target.value = ''; }} />
         </label>
         {platform.pickFolders ? (

@@ -1,7 +1,7 @@
 // Text plus any number of images: file picker, drag and drop, paste, and the library picker.
 import { useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import type { PhotoSummary } from '../../../../shared/types';
-import { IMAGE_ACCEPT } from '../../../../shared/media';
+import { IMAGE_ACCEPT, VIDEO_ACCEPT } from '../../../../shared/media';
 import { LibraryPicker } from './LibraryPicker';
 import { pendingFromFiles, pendingFromPhoto, type PendingAttachment } from './pending';
 import { useT } from '../../i18n';
@@ -52,7 +52,9 @@ export function Composer({ pending, onAdd, onRemove, onSend, onStop, generating,
         <ul className="chat-pending" aria-label={t('chat.attach')}>
           {pending.map((p) => (
             <li key={p.key} data-testid="chat-pending">
-              <img src={p.preview} alt={p.name} title={p.name} className="chat-thumb" />
+              {p.video
+                ? <video src={p.preview} title={p.name} aria-label={p.name} className="chat-thumb" muted preload="metadata" />
+                : <img src={p.preview} alt={p.name} title={p.name} className="chat-thumb" />}
               <button type="button" aria-label={t('chat.removeAttachment', { name: p.name })} onClick={() => onRemove(p.key)}>×</button>
             </li>
           ))}
@@ -61,7 +63,7 @@ export function Composer({ pending, onAdd, onRemove, onSend, onStop, generating,
       <textarea data-testid="chat-input" aria-label={t('chat.input')} placeholder={t('chat.placeholder')} rows={3}
         value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} onPaste={onPaste} />
       <div className="chat-composer-bar">
-        <input ref={fileInput} type="file" accept={IMAGE_ACCEPT} multiple hidden data-testid="chat-file-input"
+        <input ref={fileInput} type="file" accept={`${IMAGE_ACCEPT},${VIDEO_ACCEPT}`} multiple hidden data-testid="chat-file-input"
           onChange={(e) => { onAdd(pendingFromFiles(e.target.files ?? [])); e.target.value = ''; }} />
         <button type="button" onClick={() => fileInput.current?.click()}>{t('chat.attach')}</button>
         <button type="button" onClick={() => setPicking(true)}>{t('chat.fromLibrary')}</button>

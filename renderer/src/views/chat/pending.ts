@@ -2,7 +2,7 @@
 // desktop → the file's path (main copies it), web → an upload id, library → the photo id.
 import { mediaUrl, platform, uploadFiles } from '../../api';
 import type { Input } from '../../../../shared/api';
-import { isImageName } from '../../../../shared/media';
+import { isImageName, isVideoName } from '../../../../shared/media';
 
 export type AttachmentRef = NonNullable<Input<'chat.send'>['attachments']>[number];
 
@@ -13,6 +13,8 @@ export interface PendingAttachment {
   preview: string;
   file?: File;
   photoId?: number;
+  /** A video file: previewed by the browser's player (its first frame), not as an image. */
+  video?: boolean;
 }
 
 let counter = 0;
@@ -20,9 +22,12 @@ const nextKey = () => `p${++counter}`;
 
 /** A browser may give HEIC no MIME type: the name counts too (the server checks the content). */
 export const isImageFile = (f: File): boolean => f.type.startsWith('image/') || isImageName(f.name);
+/** Videos are sent as their keyframes (the server makes them). */
+export const isVideoFile = (f: File): boolean => f.type.startsWith('video/') || isVideoName(f.name);
+export const isMediaFile = (f: File): boolean => isImageFile(f) || isVideoFile(f);
 
 export function pendingFromFiles(files: Iterable<File>): PendingAttachment[] {
-  return [...files].filter(isImageFile).map((file) => ({ key: nextKey(), name: file.name, preview: URL.createObjectURL(file), file }));
+  return [...files].filter(isMediaFile).map((file) => ({ key: nextKey(), name: file.name, preview: URL.createObjectURL(file), file, video: isVideoFile(file) }));
 }
 
 export function pendingFromPhoto(photoId: number, name: string): PendingAttachment {
