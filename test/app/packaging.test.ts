@@ -124,6 +124,16 @@ describe('natives are unpacked from app.asar', () => {
     }
   });
 
+  it('ExifTool (its Perl script and libraries) is unpacked on every platform', () => {
+    const files = packageFiles('exiftool-vendored.pl');
+    expect(files.map((f) => path.relative(path.join(ROOT, 'node_modules/exiftool-vendored.pl'), f.src))).toEqual(expect.arrayContaining(['bin/exiftool']));
+    expect(files.length).toBeGreaterThan(100);
+    for (const platform of ['linux', 'win', 'mac'] as const) {
+      const filter = unpackFilter(platform);
+      expect(files.filter((f) => !passes(filter, f)).map((f) => path.relative(ROOT, f.src)), platform).toEqual([]);
+    }
+  });
+
   it('any .node, .dll, .dylib, .so(.N) anywhere is unpacked, plain JS is not', () => {
     const filter = unpackFilter('linux');
     const at = (rel: string) => ({ src: path.join(ROOT, rel), dest: path.join(DEST, rel), stat: statSync(path.join(ROOT, 'package.json')) });
