@@ -5,7 +5,7 @@ import type { libraryMethods } from '../../shared/contract/library';
 import { listRoots } from '../db/roots';
 import { searchPhotos } from '../db/search';
 import { getPhotoDetail, libraryCounts, listPhotos } from './repo';
-import { scanRoots } from './indexer';
+import { scanInBackground, scanRoots } from './indexer';
 import { libraryState } from './state';
 import { addRoot, removeRoot } from './roots';
 import { activeWatcher } from './watcher';
@@ -17,9 +17,11 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
   const db = ctx.db;
   return {
     'roots.list': async () => listRoots(db),
-    'roots.add': async ({ path }) => {
+    'roots.add': async ({ path, scan }) => {
       const root = await addRoot(db, path);
       activeWatcher(ctx)?.add(root.path);
+      // The pipeline starts here, whoever added the folder (renderer, Electron menu, CLI, web mode).
+      if (scan) scanInBackground(ctx, root.id);
       return root;
     },
     'roots.remove': async ({ id }) => {

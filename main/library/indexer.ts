@@ -42,6 +42,22 @@ export function scanRoots(ctx: AppContext, opts: ScanOptions = {}): Promise<Scan
   return serialise(ctx, () => runScan(ctx, opts));
 }
 
+/**
+ * Starts scanning a root without waiting for it (a folder just added). Closing the library stops it
+ * between files (what is done is kept; the next scan resumes); a failure is logged, never thrown.
+ */
+export function scanInBackground(ctx: AppContext, rootId: number): void {
+  const stop = new AbortController();
+  const scan = scanRoots(ctx, { rootIds: [rootId], signal: stop.signal })
+    .then(() => undefined, (err: unknown) => { ctx.log.warn(`Scanning folder #${rootId} failed: ${(err as Error).message}`); });
+  ctx.onClose(async () => { stop.abort(); await scan; });
+}
+
+/** Resolves once every scan started so far (background ones included) has finished. */
+export function scansSettled(ctx: AppContext): Promise<void> {
+  return serialise(ctx, async () => undefined);
+}
+
 async function runScan(ctx: AppContext, opts: ScanOptions): Promise<ScanSummary> {
   const started = Date.now();
   const run = new Run(ctx, opts);

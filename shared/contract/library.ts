@@ -34,7 +34,11 @@ export type SearchFilters = z.infer<typeof searchFilters>;
 
 export const libraryMethods = {
   'roots.list': method<Root[]>()(z.object({}).strict()),
-  'roots.add': method<Root>()(z.object({ path: absPath }).strict()),
+  /**
+   * Adds a folder and starts scanning it in the background (progress and photos arrive as events);
+   * `scan: false` for a caller that runs the scan itself (the CLI's `index`).
+   */
+  'roots.add': method<Root>()(z.object({ path: absPath, scan: z.boolean().default(true) }).strict()),
   'roots.remove': method<{ removed: boolean }>()(z.object({ id: z.number().int().positive() }).strict()),
   /** Scan all roots (or one); resolves when metadata and thumbnails are done. */
   'library.rescan': method<ScanSummary>()(z.object({ rootId: z.number().int().positive().optional() }).strict()),

@@ -209,7 +209,7 @@ describe('protocol handler over a real library', () => {
     await writeFile(path.join(dir, 'outside.txt'), 'SECRET');
     ctx = createContext({ dataDir: path.join(dir, 'data') });
     const service = createService(ctx);
-    await service['roots.add']({ path: photos });
+    await service['roots.add']({ path: photos, scan: false });
     await service['library.rescan']({});
     handler = createProtocolHandler({
       rendererDir: photos,

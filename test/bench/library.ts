@@ -239,7 +239,7 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
     // --- The event loop while a real folder is indexed and searches run at once ----------------
     const newDir = path.join(dir, 'new-photos');
     await makePhotos(newDir, Array.from({ length: INDEX_PHOTOS }, (_, i) => ({ rel: `day${Math.floor(i / 50)}/n${i}.jpg`, width: 640, height: 480, seed: i + 1 })));
-    const root = await service['roots.add']({ path: newDir });
+    const root = await service['roots.add']({ path: newDir, scan: false });
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     let indexing = true;

@@ -33,7 +33,7 @@ export async function createBigLibrary(dataDir: string, rootDir: string, opts: {
   const ctx = createContext({ dataDir });
   try {
     const service = createService(ctx);
-    const root = await service['roots.add']({ path: rootDir });
+    const root = await service['roots.add']({ path: rootDir, scan: false });
     if (seeds) await service['library.rescan']({ rootId: root.id });
     const db = ctx.db;
     const seedRows = db.prepare(`SELECT id, content_hash, size, width, height, format FROM photos ORDER BY id`).all() as

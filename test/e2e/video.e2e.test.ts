@@ -35,7 +35,7 @@ beforeAll(async () => {
   const ctx = createContext({ dataDir, engineFactory: nodeEngineFactory });
   try {
     const service = createService(ctx);
-    await service['roots.add']({ path: clips });
+    await service['roots.add']({ path: clips, scan: false });
     await service['library.rescan']({});
     await runAiStage(ctx, { ai: true, model });
     for (const r of ctx.db.prepare('SELECT id, rel_path FROM photos').all() as { id: number; rel_path: string }[]) ids.set(r.rel_path, r.id);

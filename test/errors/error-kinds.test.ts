@@ -51,7 +51,7 @@ beforeAll(async () => {
   const log = { file: null, log: (_l: string, m: string) => faults.push(m), info: () => {}, warn: () => {}, error: (m: string) => faults.push(m) };
   ctx = createContext({ dataDir, log });
   const service = createService(ctx);
-  await service['roots.add']({ path: photos });
+  await service['roots.add']({ path: photos, scan: false });
   await service['library.rescan']({});
   await service['albums.create']({ name: 'Taken' });
   server = await startServer({ ctx, service, port: 0, staticDir: dir });
@@ -272,7 +272,7 @@ describe('a restart without AI after kill -9', () => {
     // What a kill -9 mid-caption leaves on disk: a job row in state 'running', and no process.
     const before = createContext({ dataDir: path.join(other, 'data') });
     const s1 = createService(before);
-    await s1['roots.add']({ path: path.join(other, 'Pictures') });
+    await s1['roots.add']({ path: path.join(other, 'Pictures'), scan: false });
     await s1['library.rescan']({});
     enqueueMissing(before.db);
     expect(claimNext(before.db)).not.toBeNull();

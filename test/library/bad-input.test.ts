@@ -46,8 +46,8 @@ beforeAll(async () => {
   await fs.symlink(path.join(photos, 'nowhere.jpg'), path.join(photos, 'dangling.jpg'));
   originals = await hashTree(tmp);
   lib = openLibrary(tmp);
-  await lib.service['roots.add']({ path: photos });
-  await lib.service['roots.add']({ path: removable });
+  await lib.service['roots.add']({ path: photos, scan: false });
+  await lib.service['roots.add']({ path: removable, scan: false });
 });
 
 afterAll(async () => {

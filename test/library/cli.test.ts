@@ -96,7 +96,8 @@ describe('library CLI', { timeout: 180_000 }, () => {
   it('roots list | add | remove', () => {
     const added = cli('roots', 'add', more, '--json');
     expect(added.code, added.stderr).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ path: more, enabled: true, photoCount: 0 });
+    // Adding a folder indexes it: its one photo is in the library when the command returns.
+    expect(JSON.parse(added.stdout)).toMatchObject({ path: more, enabled: true, photoCount: 1 });
     const list = JSON.parse(cli('roots', 'list', '--json').stdout);
     expect(list.map((r: { path: string }) => r.path)).toEqual([photos, more]);
     const removed = cli('roots', 'remove', more, '--json');

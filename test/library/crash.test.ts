@@ -169,8 +169,13 @@ describe('crash safety', () => {
       expect(new Set(rels).size, 'no duplicate paths').toBe(rels.length);
       const hashes = rows.filter((r) => r.content_hash && r.status === 'ok').map((r) => r.content_hash);
       expect(new Set(hashes).size, 'no photo twice').toBe(hashes.length);
-      const present = new Set(await presentFiles());
-      expect(rows.filter((r) => r.status === 'ok' && !present.has(r.rel_path)), 'no ok row without its file').toEqual([]);
+      // A file that vanished between runs is marked offline by discovery, which ends before the first
+      // stage completion; a kill at 0 completions may land before that (the row is then still 'ok',
+      // as it would be after any crash before the scan got there: the next run marks it).
+      if (res.signal !== 'SIGKILL' || killAt > 0) {
+        const present = new Set(await presentFiles());
+        expect(rows.filter((r) => r.status === 'ok' && !present.has(r.rel_path)), 'no ok row without its file').toEqual([]);
+      }
     }
 
     const final = await runIndex(null);

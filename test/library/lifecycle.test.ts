@@ -43,7 +43,7 @@ beforeAll(async () => {
   await fs.copyFile(path.join(photos, 'beach.jpg'), path.join(photos, '@eaDir', 'beach.jpg'));
   await fs.writeFile(path.join(photos, 'notes.txt'), 'not a photo');
   lib = openLibrary(tmp);
-  await lib.service['roots.add']({ path: photos });
+  await lib.service['roots.add']({ path: photos, scan: false });
 });
 
 afterAll(async () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   exiftool('-overwrite_original', '-q', '-XMP-digiKam:ColorLabel=3', '-XMP-digiKam:PickLabel=3', '-XMP-xmp:Rating=2', path.join(folder, 'digikam.jpg'));
   originals = await hashTree(folder);
   lib = openLibrary(tmp);
-  await lib.service['roots.add']({ path: folder });
+  await lib.service['roots.add']({ path: folder, scan: false });
   await lib.service['library.rescan']({});
   for (const r of lib.ctx.db.prepare('SELECT id, rel_path FROM photos').all() as { id: number; rel_path: string }[]) ids[r.rel_path.replace(/\.\w+$/, '')] = r.id;
 }, 120_000);

@@ -29,7 +29,7 @@ describe('camera RAW', { timeout: 180_000 }, () => {
       path.join(photos, 'shot.dng'), path.join(photos, 'bare.dng')]);
     originals = await hashTree(photos);
     lib = openLibrary(tmp);
-    await lib.service['roots.add']({ path: photos });
+    await lib.service['roots.add']({ path: photos, scan: false });
     await lib.service['library.rescan']({});
   }, 180_000);
 

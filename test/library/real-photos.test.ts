@@ -142,7 +142,7 @@ if (!source) {
       chmodSync(folder, 0o755);
       before = hashes(folder);
       lib = openLibrary(tmp);
-      await lib.service['roots.add']({ path: folder });
+      await lib.service['roots.add']({ path: folder, scan: false });
       await lib.service['library.rescan']({});
     }, 300_000);
     afterAll(async () => {

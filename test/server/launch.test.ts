@@ -9,6 +9,8 @@ import { createService } from '../../main/service/index';
 import { nodeEngineFactory } from '../../main/engine/factory';
 import { startLibraryServices } from '../../main/service/launch';
 import type { Service } from '../../shared/api';
+import type { EventEmitter } from 'node:events';
+import { invoke } from '../../main/service/invoke';
 import { makePhotos } from '../support/photos';
 import { tinyModelDir } from '../support/models';
 
@@ -66,6 +68,29 @@ describe('library services at launch', () => {
     const hit = await service['photos.search']({ query: 'later', filters: {}, limit: 10 });
     expect(hit.hits.map((h) => path.basename(h.path))).toEqual(['later.jpg']);
     expect(hit.hits[0]!.caption).toBeTruthy();
+  }, 120_000);
+});
+
+describe('adding a folder', () => {
+  it('roots.add alone indexes the folder and the AI captions it, with no library.changed listener anywhere', async () => {
+    const ctx = createContext({ dataDir: path.join(dir, 'data-add'), engineFactory: nodeEngineFactory });
+    const service = createService(ctx);
+    try {
+      await service['engine.configure']({ model: await tinyModelDir() });
+      // The app's background worker, following the pipeline's hand-offs only (no startup scan: no roots yet).
+      const services = startLibraryServices(ctx, { scan: false, ai: true, log: () => {} });
+      const listeners = (ctx.events as unknown as { emitter: EventEmitter }).emitter;
+      expect(listeners.listenerCount('library.changed')).toBe(0);
+      // As an adapter calls it (File ▸ Add Folder, the web UI, the CLI): through invoke, with the contract's defaults.
+      const root = await invoke(service, 'roots.add', { path: photos }) as { id: number };
+      await until(async () => (await service['library.status']({})).photos === 4, 'the scan roots.add started');
+      await until(() => aiCaptions(ctx) === 4, 'captions of the added folder');
+      expect(listeners.listenerCount('library.changed')).toBe(0);
+      expect((await service['roots.list']({})).find((r) => r.id === root.id)).toMatchObject({ photoCount: 4 });
+      await services.close();
+    } finally {
+      await ctx.close();
+    }
   }, 120_000);
 });
 

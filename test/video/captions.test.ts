@@ -37,7 +37,7 @@ beforeAll(async () => {
   await makePhotos(root, [{ rel: 'still.jpg', seed: 4 }]);
   ctx = createContext({ dataDir: path.join(dir, 'data'), engineFactory: nodeEngineFactory });
   service = createService(ctx);
-  await service['roots.add']({ path: root });
+  await service['roots.add']({ path: root, scan: false });
   await service['library.rescan']({});
   for (const r of ctx.db.prepare('SELECT id, rel_path FROM photos').all() as { id: number; rel_path: string }[]) idOf.set(r.rel_path, r.id);
 }, 180_000);

@@ -45,7 +45,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(root, 'notes.mp4'), 'Not a video: a list of things to film.\n');
   await makePhotos(root, [{ rel: 'photo.jpg', seed: 3 }]);
   lib = openLibrary(tmp);
-  await lib.service['roots.add']({ path: root });
+  await lib.service['roots.add']({ path: root, scan: false });
   await lib.service['library.rescan']({});
 }, 120_000);
 

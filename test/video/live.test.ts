@@ -23,7 +23,7 @@ beforeAll(async () => {
     makeClip({ file: path.join(root, 'IMG_0004.MOV'), seconds: 2, width: 160, height: 120 }),
   ]);
   lib = openLibrary(tmp);
-  await lib.service['roots.add']({ path: root });
+  await lib.service['roots.add']({ path: root, scan: false });
   await lib.service['library.rescan']({});
 }, 120_000);
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await writePhoto(root, { name: 'still.jpg', color: [10, 200, 10], takenAt: '2024:05:01 10:00:00' });
   ctx = createContext({ dataDir: path.join(tmp, 'data') });
   const service = createService(ctx);
-  await service['roots.add']({ path: root });
+  await service['roots.add']({ path: root, scan: false });
   await service['library.rescan']({});
   const ids = ctx.db.prepare('SELECT id, rel_path FROM photos').all() as { id: number; rel_path: string }[];
   videoId = ids.find((r) => r.rel_path === 'clip.mp4')!.id;

@@ -2,10 +2,10 @@
 import path from 'node:path';
 import type { CliCommand, CliIo } from '../types';
 import { invoke } from '../../service/invoke';
-import { scanRoots } from '../../library/indexer';
+import { scanRoots, scansSettled } from '../../library/indexer';
 import { watchRoots } from '../../library/watcher';
 import { addRoot, findRoot } from '../../library/roots';
-import { rootRows } from '../../db/roots';
+import { listRoots, rootRows } from '../../db/roots';
 import { indexAiStage } from './ai';
 import type { LibraryStatus, Progress, Root, ScanSummary, SearchResult } from '../../../shared/types';
 
@@ -174,8 +174,12 @@ const rootsCommand: CliCommand = {
     }
     if (sub === 'add' && arg && !extra.length) {
       const root = await invoke(service, 'roots.add', { path: path.resolve(arg) }) as Root;
-      if (io.json) io.printJson(root);
-      else io.print(`Added #${root.id} ${root.path}. Run "smolalbum index ${root.path}" to index it.`);
+      // roots.add started the scan; this one-shot command waits for it before the library closes.
+      if (!io.json) io.log(`Added #${root.id} ${root.path}; indexing…`);
+      await scansSettled(io.ctx());
+      const indexed = listRoots(io.ctx().db).find((r) => r.id === root.id) ?? root;
+      if (io.json) io.printJson(indexed);
+      else io.print(`Added #${root.id} ${root.path}: ${indexed.photoCount} photos indexed.`);
       return 0;
     }
     if (sub === 'remove' && arg && !extra.length) {

@@ -9,12 +9,9 @@ import { useT } from '../i18n';
 import { errorText, formatBytes } from '../format';
 import { ProgressBar } from '../components/ProgressBar';
 
-/** Adds folders and starts scanning them (not awaited: progress and new tiles arrive as events). */
+/** Adds folders; roots.add starts their scan (progress and new tiles arrive as events). */
 export async function addFolders(paths: string[]): Promise<void> {
-  for (const path of paths) {
-    const root = await api['roots.add']({ path });
-    api['library.rescan']({ rootId: root.id }).catch((err: unknown) => console.warn('scan failed', err));
-  }
+  for (const path of paths) await api['roots.add']({ path });
 }
 
 export function FolderPicker({ onAdded, submitLabel }: { onAdded(): void; submitLabel: string }) {
