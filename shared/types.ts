@@ -38,6 +38,8 @@ export interface PhotoSummary {
   width: number | null;
   height: number | null;
   status: PhotoStatus;
+  /** Why the file could not be shown ('error') or is only partly there ('damaged'); null otherwise. */
+  error: string | null;
   caption: string | null;
   hasThumb: boolean;
   mediaType: MediaKind;
@@ -134,6 +136,11 @@ export interface SearchHit {
   durationMs: number | null;
   rating: number;
   favourite: boolean;
+  status: PhotoStatus;
+  /** As PhotoSummary.error. */
+  error: string | null;
+  /** False while the grid thumbnail is not made (or cannot be): show a placeholder, not /thumb/:id. */
+  hasThumb: boolean;
 }
 
 /** A photo's effective rating, favourite flag and label. */

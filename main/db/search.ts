@@ -6,8 +6,8 @@ import type { Db } from './connection';
 import { toFtsQuery, toFtsWords } from './fts-query';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
-import { SEARCH_COUNT_CAP, type SearchHit, type SearchResult } from '../../shared/types';
-import { absolutePath, cameraLabel, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
+import { SEARCH_COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
+import { absolutePath, cameraLabel, HAS_THUMB_SQL, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
 import { durationSql, MEDIA_COLUMNS, mediaKindOf, mediaKindSql, type MediaColumns } from '../media/video/summary';
@@ -63,6 +63,7 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.minRating !== undefined) { out.sql.push('p.rating >= ?'); out.params.push(f.minRating); }
   if (f.favourite !== undefined) out.sql.push(f.favourite ? 'p.favourite = 1' : 'p.favourite = 0');
   if (f.label !== undefined) { out.sql.push('lower(p.label) = ?'); out.params.push(f.label.trim().toLowerCase()); }
+  if (f.damaged !== undefined) out.sql.push(f.damaged ? "p.status = 'damaged'" : "p.status <> 'damaged'");
   if (f.mediaType !== undefined) out.sql.push(mediaKindSql(f.mediaType));
   if (f.minDuration !== undefined || f.maxDuration !== undefined) out.sql.push(durationSql(f.minDuration, f.maxDuration, out.params));
   if (f.place !== undefined) {
@@ -102,6 +103,9 @@ interface HitRow extends MediaColumns {
   score: number;
   rating: number;
   favourite: number;
+  status: PhotoStatus;
+  error: string | null;
+  has_thumb: number;
 }
 
 // CROSS JOIN fixes the join order (SQLite's rule): the match set or the photos_sort index drives,
@@ -110,7 +114,7 @@ const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN 
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
 const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption,
-  p.rating, p.favourite, ${MEDIA_COLUMNS}`;
+  p.rating, p.favourite, p.status, p.error, ${HAS_THUMB_SQL} AS has_thumb, ${MEDIA_COLUMNS}`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
   const query = toFtsQuery(opts.query);
@@ -259,5 +263,8 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
     durationMs: r.duration_ms,
     rating: r.rating,
     favourite: r.favourite === 1,
+    status: r.status,
+    error: r.error,
+    hasThumb: r.has_thumb === 1,
   }));
 }

@@ -17,7 +17,7 @@ import { photoPlace } from '../places/place-queries';
 export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
-  p.width, p.height, p.status, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,
+  p.width, p.height, p.status, p.error, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,
   ${MEDIA_COLUMNS}`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
@@ -35,6 +35,7 @@ interface PhotoSummaryBase {
   width: number | null;
   height: number | null;
   status: PhotoStatus;
+  error: string | null;
   caption: string | null;
   has_thumb: number;
   rating: number;
@@ -55,6 +56,7 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
     width: row.width,
     height: row.height,
     status: row.status,
+    error: row.error,
     caption: row.caption ? row.caption : null,
     hasThumb: row.has_thumb === 1,
     mediaType: mediaKindOf(row),

@@ -24,6 +24,8 @@ export const searchFilters = z.object({
   label: z.string().min(1).optional(),
   /** Words of a place name (city, region, country in English or Chinese), each by prefix. */
   place: z.string().min(1).optional(),
+  /** Only photos decoded in part (a truncated or corrupt file), or none of them. */
+  damaged: z.boolean().optional(),
   /** Photos, videos or Live Photos (issue 12). */
   mediaType: z.enum(MEDIA_KINDS).optional(),
   /** Length of a video (or a Live Photo's motion) in seconds, inclusive; stills have none. */

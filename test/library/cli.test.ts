@@ -75,7 +75,7 @@ describe('library CLI', { timeout: 180_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     const hits = JSON.parse(r.stdout);
     expect(hits).toHaveLength(1);
-    expect(Object.keys(hits[0]).sort()).toEqual(['camera', 'caption', 'durationMs', 'favourite', 'id', 'mediaType', 'path', 'rating', 'score', 'tags', 'takenAt']);
+    expect(Object.keys(hits[0]).sort()).toEqual(['camera', 'caption', 'durationMs', 'error', 'favourite', 'hasThumb', 'id', 'mediaType', 'path', 'rating', 'score', 'status', 'tags', 'takenAt']);
     expect(hits[0]).toMatchObject({ id, path: path.join(photos, 'venice', 'IMG_0002.jpg'), camera: 'Apple iPhone 14', caption: 'Gondolas on the Grand Canal', tags: [], takenAt: '2023-08-15T09:00:00' });
     expect(JSON.parse(camera.stdout).map((h: { path: string }) => path.basename(h.path))).toEqual(['IMG_0001.jpg']);
     expect(JSON.parse(date.stdout).map((h: { id: number }) => h.id)).toEqual([id]);

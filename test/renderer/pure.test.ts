@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutRows, moveIndex, rowOfIndex } from '../../renderer/src/components/grid-layout';
 import { emptyRule, fromRule, toRule, type DraftGroup } from '../../renderer/src/components/rule-draft';
+import { problemOf } from '../../renderer/src/views/tile-problem';
 import { href, parseHash } from '../../renderer/src/route-parse';
 import { systemLang } from '../../renderer/src/i18n/lang';
 import { en } from '../../renderer/src/i18n/en';
@@ -91,6 +92,19 @@ describe('rule drafts', () => {
     expect(toRule(fromRule(rule))).toEqual(rule);
     // A length range upside down is left out until it is fixed, like any half-typed row.
     expect(toRule({ op: 'and', items: [{ kind: 'duration', op: 'is', value: '', from: '9', to: '3' }] })).toBeNull();
+  });
+});
+
+describe('tile problems', () => {
+  it('name what is wrong from the stored status and reason', () => {
+    expect(problemOf('ok', null)).toBeNull();
+    expect(problemOf('damaged', 'VipsJpeg: Premature end of input file')).toBe('damaged');
+    expect(problemOf('offline', null)).toBe('offline');
+    expect(problemOf('error', 'a text file, although it is named .jpg')).toBe('unsupported');
+    expect(problemOf('error', 'not a supported image (JPEG, PNG …)')).toBe('unsupported');
+    expect(problemOf('error', 'damaged or incomplete video: moov atom not found')).toBe('damaged');
+    expect(problemOf('error', 'empty file (0 bytes)')).toBe('unreadable');
+    expect(problemOf('error', 'permission denied')).toBe('unreadable');
   });
 });
 

@@ -8,16 +8,16 @@ import type { MessageKey } from '../i18n/en';
 import type { MediaKind } from '../../../shared/types';
 import { MEDIA_TYPE_OPTIONS } from './rule-draft';
 
-export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps' | 'rating' | 'fav' | 'label' | 'type' | 'minDur' | 'maxDur';
+export type FilterKey = 'from' | 'to' | 'folder' | 'camera' | 'tag' | 'place' | 'gps' | 'rating' | 'fav' | 'label' | 'type' | 'minDur' | 'maxDur' | 'damaged';
 const LABELS: Record<FilterKey, MessageKey> = {
   from: 'filters.from', to: 'filters.to', folder: 'filters.folder', camera: 'filters.camera', tag: 'filters.tag', place: 'filters.place', gps: 'filters.hasGps',
   rating: 'filters.minRating', fav: 'filters.favourite', label: 'filters.photoLabel', type: 'filters.mediaType',
-  minDur: 'filters.minDuration', maxDur: 'filters.maxDuration',
+  minDur: 'filters.minDuration', maxDur: 'filters.maxDuration', damaged: 'filters.damaged',
 };
 /** Chips chosen from a list rather than typed. */
 const PICKED: FilterKey[] = ['rating', 'type'];
 /** Chips that are switched on by one click (no value to type). */
-const TOGGLES: FilterKey[] = ['gps', 'fav'];
+const TOGGLES: FilterKey[] = ['gps', 'fav', 'damaged'];
 export const FILTER_KEYS = Object.keys(LABELS) as FilterKey[];
 
 export function FilterChips({ params, onChange }: { params: URLSearchParams; onChange(next: URLSearchParams): void }) {

@@ -4,10 +4,11 @@
 // Only the rows in view (plus overscan) are in the DOM, whatever the library size.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import type { MediaKind, MonthGroup } from '../../../shared/types';
+import type { MediaKind, MonthGroup, PhotoStatus } from '../../../shared/types';
 import { formatDuration } from '../../../shared/video';
 import { api, mediaUrl } from '../api';
-import { useI18n } from '../i18n';
+import { useI18n, useT } from '../i18n';
+import type { TileProblem } from '../views/tile-problem';
 import { formatMonth } from '../format';
 import { layoutRows, moveIndex, rowOfIndex } from './grid-layout';
 
@@ -18,6 +19,11 @@ export interface GridItem {
   label: string;
   mediaType?: MediaKind;
   durationMs?: number | null;
+  status?: PhotoStatus;
+  /** Why there is no picture (or only part of one); null when all is well. */
+  problem?: TileProblem | null;
+  /** The stored reason, shown as the tile's tooltip. */
+  error?: string | null;
   rating?: number;
   favourite?: boolean;
 }
@@ -37,10 +43,25 @@ const GAP = 4;
 const MIN_TILE = 150;
 const HEADER_PX = 44;
 
+const PROBLEM_ICON: Record<TileProblem, string> = { unsupported: '⊘', damaged: '⚠', unreadable: '⚠', offline: '⏏' };
+
+/** A tile without a picture: blank while its thumbnail is being made, else what is wrong with the file. */
+export function TilePlaceholder({ problem, error }: { problem: TileProblem | null; error: string | null }) {
+  const t = useT();
+  if (!problem) return <div className="thumb-placeholder" aria-hidden="true" />;
+  return (
+    <div className={`thumb-placeholder problem ${problem}`} data-testid="tile-problem" data-problem={problem} title={error ?? undefined}>
+      <span className="problem-icon" aria-hidden="true">{PROBLEM_ICON[problem]}</span>
+      <span className="problem-text">{t(`tile.${problem}`)}</span>
+    </div>
+  );
+}
+
 const Tile = memo(function Tile({ item, index, size, selected, focused, selectLabel, onTileClick, onToggle }: {
   item: GridItem | undefined; index: number; size: number; selected: boolean; focused: boolean; selectLabel: string;
   onTileClick(index: number, e: MouseEvent): void; onToggle(index: number, e: MouseEvent): void;
 }) {
+  const t = useT();
   const style = { width: size, height: size };
   if (!item) return <div className="tile placeholder" role="gridcell" aria-busy="true" data-testid="photo-tile-placeholder" style={style} />;
   return (
@@ -57,7 +78,10 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
     >
       {item.hasThumb
         ? <img src={mediaUrl('thumb', item.id)} alt="" decoding="async" draggable={false} />
-        : <div className="thumb-placeholder" aria-hidden="true" />}
+        : <TilePlaceholder problem={item.problem ?? null} error={item.error ?? null} />}
+      {item.hasThumb && item.status === 'damaged'
+        ? <span className="tile-badge damaged" data-testid="tile-damaged" title={item.error ?? undefined}>{t('tile.damaged')}</span>
+        : null}
       {item.mediaType === 'video' || item.mediaType === 'live'
         ? <span className={`tile-badge ${item.mediaType}`} data-testid="tile-duration" aria-hidden="true">
             {item.mediaType === 'live' ? 'LIVE' : `▶ ${formatDuration(item.durationMs)}`}

@@ -14,6 +14,8 @@ import { errorText, formatBytes, formatDate } from '../format';
 import { RatingControl } from '../components/RatingControl';
 import { placeLabel } from './places/place-format';
 import { PlaceEditor } from './places/PlaceEditor';
+import { TilePlaceholder } from '../components/PhotoGrid';
+import { problemOf } from './tile-problem';
 
 // The small map carries the world's shapes: loaded with the first photo that has a place.
 const MiniMap = lazy(() => import('./places/MiniMap'));
@@ -125,6 +127,10 @@ function TagEditor({ photo, onSaved }: { photo: PhotoDetail; onSaved(p: PhotoDet
 function LiveStill({ photo, alt }: { photo: PhotoDetail; alt: string }) {
   const { t } = useI18n();
   const [playing, setPlaying] = useState(false);
+  // A file that gave no pixels says why, as its tile does, instead of a broken image.
+  if (!photo.hasThumb && photo.status === 'error') {
+    return <div className="photo-preview problem-preview" data-testid="photo-problem"><TilePlaceholder problem={problemOf(photo.status, photo.error)} error={photo.error} /></div>;
+  }
   const still = <img className="photo-preview" src={mediaUrl(photo.hasThumb ? 'preview' : 'photo', photo.id)} alt={alt} data-testid="photo-preview" />;
   if (photo.mediaType !== 'live' || !photo.video) return still;
   return (
@@ -206,7 +212,9 @@ export function PhotoView({ id }: { id: number }) {
         <section aria-labelledby="details-title">
           <h2 id="details-title">{t('photo.details')}</h2>
           <dl className="exif" data-testid="exif">
-            <dt>{t('photo.date')}</dt><dd>{formatDate(photo.takenAt, lang) || t('common.unknown')}</dd>
+            <dt>{t('photo.date')}</dt><dd data-testid="photo-date">{photo.takenAt
+              ? formatDate(photo.takenAt, lang)
+              : t('photo.fileDate', { date: formatDate(new Date(photo.mtimeMs).toISOString(), lang) })}</dd>
             {camera ? <><dt>{t('photo.camera')}</dt><dd>{camera}</dd></> : null}
             {photo.lens ? <><dt>{t('photo.lens')}</dt><dd>{photo.lens}</dd></> : null}
             {photo.lat !== null && photo.lon !== null ? <><dt>{t('photo.gps')}</dt><dd>{photo.lat.toFixed(5)}, {photo.lon.toFixed(5)}</dd></> : null}

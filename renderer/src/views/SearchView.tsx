@@ -25,6 +25,7 @@ export function filtersFrom(params: URLSearchParams): SearchFilters {
   const rating = Number(params.get('rating'));
   if (Number.isInteger(rating) && rating >= 1 && rating <= 5) f.minRating = rating;
   if (params.get('fav') === '1') f.favourite = true;
+  if (params.get('damaged') === '1') f.damaged = true;
   if (params.get('label')) f.label = params.get('label')!;
   if (params.get('place')) f.place = params.get('place')!;
   const type = params.get('type');
