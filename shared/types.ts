@@ -42,6 +42,8 @@ export interface PhotoSummary {
   error: string | null;
   caption: string | null;
   hasThumb: boolean;
+  /** The photo of a RAW+JPEG pair: its RAW is listed in the detail (PhotoDetail.rawFile). */
+  rawPair: boolean;
   mediaType: MediaKind;
   /** Length of a video (or a Live Photo's motion) in ms; null for stills. */
   durationMs: number | null;
@@ -88,6 +90,8 @@ export interface PhotoDetail extends PhotoSummary {
   tags: TagInfo[];
   /** Where it was taken (issue 11): from its GPS or set by a person; null when unknown. */
   place: PhotoPlace | null;
+  /** RAW+JPEG: the RAW file beside this photo (shown and captioned through this one). */
+  rawFile: { id: number; path: string; format: string; size: number } | null;
   prevId: number | null;
   nextId: number | null;
   /** Set for videos and Live Photos. */

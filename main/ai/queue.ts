@@ -6,6 +6,7 @@ import type { Db } from '../db/connection';
 import { nowIso } from '../db/connection';
 import { saveAiResult, type AiResult } from './provenance';
 import { absolutePath } from '../library/repo';
+import { NOT_PAIRED_RAW } from '../media/raw-pairs';
 
 export const CAPTION_JOB = 'caption';
 /** Tries per photo before its job is marked failed. */
@@ -29,6 +30,7 @@ const NEEDS_JOB = `
   WHERE p.status IN ('ok','damaged')
     AND NOT EXISTS (SELECT 1 FROM photo_stage a WHERE a.photo_id = p.id AND a.stage = 'ai')
     AND NOT EXISTS (SELECT 1 FROM videos lv WHERE lv.photo_id = p.id AND lv.live_still_id IS NOT NULL)
+    AND ${NOT_PAIRED_RAW}
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = '${CAPTION_JOB}' AND j.photo_id = p.id
                     AND j.state IN ('queued','running','cancelled'))`;
 

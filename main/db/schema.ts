@@ -275,6 +275,16 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX videos_live_still ON videos(live_still_id) WHERE live_still_id IS NOT NULL;
     `);
 
+    // --- RAW+JPEG pairs (issue 10, main/media/raw-pairs.ts): a RAW and a JPEG/HEIC with the same base
+    // name in the same folder are one photo. The JPEG is the item (shown, captioned); the RAW keeps its
+    // row (metadata, file) but stays out of the timeline and the AI queue.
+    db.exec(`
+      CREATE TABLE raw_pairs (
+        raw_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        jpeg_id INTEGER NOT NULL UNIQUE REFERENCES photos(id) ON DELETE CASCADE
+      );
+    `);
+
     // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of
     // counting a million photos; the triggers keep them current on every write path (cascades from a
     // removed folder included). Names: 'photos:<status>', 'month:<YYYY-MM>' (the grid's month

@@ -18,6 +18,7 @@ import { isCandidateName } from '../../shared/media';
 import { sniffFile } from '../media/sniff';
 import { sniffVideoFile } from '../media/video/formats';
 import { pairLivePhotos } from '../media/video/live-photos';
+import { pairRawFiles } from '../media/raw-pairs';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
 import { StageProgress } from './progress';
@@ -329,8 +330,9 @@ class Run {
       this.opts.signal,
     );
     flush();
-    // Live Photos: a still and its motion clip become one item once both are stored (issue 12).
-    const paired = this.db.transaction(() => pairLivePhotos(this.db, null))();
+    // Live Photos (a still and its motion clip, issue 12) and RAW+JPEG pairs (issue 10) become one
+    // item once both halves are stored.
+    const paired = this.db.transaction(() => [...pairLivePhotos(this.db, null), ...pairRawFiles(this.db, items.map((i) => i.id))])();
     for (const id of paired) this.touched.add(id);
     this.emitChanged();
     progress.finish();

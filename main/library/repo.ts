@@ -6,6 +6,7 @@ import { countersWithPrefix } from '../db/counters';
 import { ratingDetail } from '../db/ratings';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { MEDIA_COLUMNS, mediaKindOf, NOT_LIVE_MOTION, videoInfo, type MediaColumns } from '../media/video/summary';
+import { HAS_RAW_SQL, NOT_PAIRED_RAW } from '../media/raw-pairs';
 import { sourceRankSql } from '../db/source-rank';
 import { photoTags } from '../ai/provenance';
 import type {
@@ -13,11 +14,17 @@ import type {
 } from '../../shared/types';
 import { photoPlace } from '../places/place-queries';
 
+/**
+ * `p` is an item of the timeline: not a Live Photo's motion clip (shown through its still) nor the
+ * RAW of a RAW+JPEG pair (shown through its JPEG).
+ */
+export const TIMELINE_ITEM = `${NOT_LIVE_MOTION} AND ${NOT_PAIRED_RAW}`;
 /** True when photo p's grid thumbnail has been made (alias p for photos). */
 export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
   p.width, p.height, p.status, p.error, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,
+  ${HAS_RAW_SQL} AS has_raw,
   ${MEDIA_COLUMNS}`;
 // CROSS JOIN keeps photos as the outer loop (SQLite never reorders it), so the photos_sort index
 // serves ORDER BY ... LIMIT instead of a scan of roots and a sort of every photo.
@@ -38,6 +45,7 @@ interface PhotoSummaryBase {
   error: string | null;
   caption: string | null;
   has_thumb: number;
+  has_raw: number;
   rating: number;
   favourite: number;
 }
@@ -59,6 +67,7 @@ export function toPhotoSummary(row: PhotoSummaryRow): PhotoSummary {
     error: row.error,
     caption: row.caption ? row.caption : null,
     hasThumb: row.has_thumb === 1,
+    rawPair: row.has_raw === 1,
     mediaType: mediaKindOf(row),
     durationMs: row.duration_ms,
     rating: row.rating,
@@ -77,7 +86,7 @@ export interface ListOptions {
 
 export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
   // A Live Photo's motion clip is shown through its still (issue 12).
-  const where: string[] = [NOT_LIVE_MOTION];
+  const where: string[] = [TIMELINE_ITEM];
   const params: unknown[] = [];
   if (opts.scope) {
     where.push(`(${opts.scope.where})`);
@@ -134,10 +143,19 @@ function monthGroups(db: Db, scope: string, params: unknown[]): MonthGroup[] {
 /** The whole library's month groups, newest first, from the counters the triggers keep (no count of every photo). */
 function unscopedMonthGroups(db: Db): MonthGroup[] {
   const months = countersWithPrefix(db, 'month:');
-  // A Live Photo's motion clip is shown through its still (issue 12): not a grid item of its month.
-  for (const r of db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS n FROM videos v JOIN photos p ON p.id = v.photo_id
-      WHERE v.live_still_id IS NOT NULL GROUP BY month`).all() as { month: string; n: number }[]) months[r.month] = (months[r.month] ?? 0) - r.n;
+  // A Live Photo's motion clip is shown through its still (issue 12), a paired RAW through its JPEG:
+  // neither is a grid item of its month.
+  for (const r of db.prepare(`SELECT substr(p.sort_date, 1, 7) AS month, count(*) AS n FROM photos p
+      WHERE p.id IN (SELECT photo_id FROM videos WHERE live_still_id IS NOT NULL UNION ALL SELECT raw_id FROM raw_pairs)
+      GROUP BY month`).all() as { month: string; n: number }[]) months[r.month] = (months[r.month] ?? 0) - r.n;
   return Object.keys(months).filter((m) => months[m]! > 0).sort().reverse().map((month) => ({ month, count: months[month]! }));
+}
+
+/** The RAW shown through this photo (a RAW+JPEG pair), with its own file and format. */
+function rawFileOf(db: Db, id: number): PhotoDetail['rawFile'] {
+  const r = db.prepare(`SELECT p.id, r.path AS root_path, p.rel_path, p.format, p.size FROM raw_pairs x JOIN photos p ON p.id = x.raw_id
+    JOIN roots r ON r.id = p.root_id WHERE x.jpeg_id = ?`).get(id) as { id: number; root_path: string; rel_path: string; format: string; size: number } | undefined;
+  return r ? { id: r.id, path: absolutePath(r.root_path, r.rel_path), format: r.format, size: r.size } : null;
 }
 
 export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
@@ -155,9 +173,9 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
   // One per name, labelled by its strongest source: the renderer shows them as they come.
   const tags: TagInfo[] = photoTags(db, id);
   // Neighbours in the grid's order: prev is the newer photo, next the older one.
-  const prev = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)) AND ${NOT_LIVE_MOTION}
+  const prev = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)) AND ${TIMELINE_ITEM}
     ORDER BY p.sort_date ASC, p.id ASC LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
-  const next = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)) AND ${NOT_LIVE_MOTION}
+  const next = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)) AND ${TIMELINE_ITEM}
     ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
   return {
     ...toPhotoSummary(row),
@@ -177,6 +195,7 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
     captions,
     tags,
     place: photoPlace(db, id),
+    rawFile: rawFileOf(db, id),
     prevId: prev?.id ?? null,
     nextId: next?.id ?? null,
     video: videoInfo(db, row.id),

@@ -10,6 +10,7 @@ import { hashTree } from '../support/photos';
 import { writeRawLike } from '../support/raw-like';
 import { byRel, openLibrary, removeDir, tempDir, type TestLibrary } from './helpers';
 import { thumbFiles } from '../../main/library/thumbs';
+import { enqueueMissing } from '../../main/ai/queue';
 
 let lib: TestLibrary;
 let photos: string;
@@ -25,6 +26,9 @@ describe('camera RAW', { timeout: 180_000 }, () => {
       .composite([{ input: { create: { width: 40, height: 80, channels: 3, background: '#2040c0' } }, left: 0, top: 0 }]).jpeg().toBuffer();
     writeRawLike(path.join(photos, 'shot.dng'), preview);
     writeRawLike(path.join(photos, 'bare.dng'), null);
+    // RAW+JPEG as a camera writes them: one photo, the JPEG shown and captioned.
+    writeRawLike(path.join(photos, 'IMG_0007.DNG'), preview);
+    await sharp({ create: { width: 120, height: 80, channels: 3, background: '#208040' } }).jpeg().toFile(path.join(photos, 'IMG_0007.JPG'));
     execFileSync('exiftool', ['-q', '-overwrite_original', '-Make=Canon', '-Model=Test RAW', '-DateTimeOriginal=2021:06:01 12:34:56', '-Orientation#=6',
       path.join(photos, 'shot.dng'), path.join(photos, 'bare.dng')]);
     originals = await hashTree(photos);
@@ -58,6 +62,25 @@ describe('camera RAW', { timeout: 180_000 }, () => {
       { status: string; error: string; camera_make: string; taken_at: string };
     expect(row).toMatchObject({ camera_make: 'Canon', taken_at: '2021-06-01T12:34:56' });
     expect(row.error).toMatch(/no usable embedded preview/);
+  });
+
+  it('a RAW+JPEG pair is one photo: the JPEG in the grid with a badge, the RAW listed in its detail, only the JPEG captioned', async () => {
+    const list = await lib.service['photos.list']({ limit: 50 });
+    const names = list.items.map((p) => p.relPath);
+    expect(names).toContain('IMG_0007.JPG');
+    expect(names).not.toContain('IMG_0007.DNG');
+    expect(names).toEqual(expect.arrayContaining(['shot.dng', 'bare.dng'])); // RAWs without a JPEG stay items
+    const jpeg = list.items.find((p) => p.relPath === 'IMG_0007.JPG')!;
+    expect(jpeg.rawPair).toBe(true);
+    expect(list.items.find((p) => p.relPath === 'shot.dng')!.rawPair).toBe(false);
+    const detail = await lib.service['photos.get']({ id: jpeg.id });
+    expect(detail.rawFile).toMatchObject({ path: path.join(photos, 'IMG_0007.DNG'), format: 'dng' });
+    expect(list.groups.reduce((n, g) => n + g.count, 0)).toBe(list.items.length);
+    enqueueMissing(lib.ctx.db);
+    const queued = (lib.ctx.db.prepare(`SELECT p.rel_path FROM jobs j JOIN photos p ON p.id = j.photo_id WHERE j.state = 'queued'`).all() as { rel_path: string }[])
+      .map((r) => r.rel_path);
+    expect(queued).toContain('IMG_0007.JPG');
+    expect(queued).not.toContain('IMG_0007.DNG');
   });
 
   it('leaves the originals byte-identical', async () => {

@@ -20,6 +20,8 @@ export interface GridItem {
   mediaType?: MediaKind;
   durationMs?: number | null;
   status?: PhotoStatus;
+  /** One of a RAW+JPEG pair (badge). */
+  rawPair?: boolean;
   /** Why there is no picture (or only part of one); null when all is well. */
   problem?: TileProblem | null;
   /** The stored reason, shown as the tile's tooltip. */
@@ -79,6 +81,7 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
       {item.hasThumb
         ? <img src={mediaUrl('thumb', item.id)} alt="" decoding="async" draggable={false} />
         : <TilePlaceholder problem={item.problem ?? null} error={item.error ?? null} />}
+      {item.rawPair ? <span className="tile-badge raw" data-testid="tile-raw" aria-hidden="true">RAW+JPEG</span> : null}
       {item.hasThumb && item.status === 'damaged'
         ? <span className="tile-badge damaged" data-testid="tile-damaged" title={item.error ?? undefined}>{t('tile.damaged')}</span>
         : null}

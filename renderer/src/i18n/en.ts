@@ -105,6 +105,7 @@ export const en = {
   'filters.photoLabel': 'Label',
   'filters.mediaType': 'Type',
   'filters.damaged': 'Damaged',
+  'photo.rawFile': 'RAW file',
   'tile.unsupported': 'Format not supported',
   'tile.damaged': 'Damaged',
   'tile.unreadable': 'Cannot be read',

@@ -107,6 +107,7 @@ export const zhCN: Record<MessageKey, string> = {
   'filters.photoLabel': '标签颜色',
   'filters.mediaType': '类型',
   'filters.damaged': '已损坏',
+  'photo.rawFile': 'RAW 文件',
   'tile.unsupported': '不支持的格式',
   'tile.damaged': '已损坏',
   'tile.unreadable': '无法读取',

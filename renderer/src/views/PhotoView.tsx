@@ -223,6 +223,7 @@ export function PhotoView({ id }: { id: number }) {
             {photo.format ? <><dt>{t('photo.format')}</dt><dd>{photo.format}</dd></> : null}
             {photo.video ? <VideoFacts video={photo.video} /> : null}
             <dt>{t('photo.file')}</dt><dd className="path">{photo.path}</dd>
+            {photo.rawFile ? <><dt>{t('photo.rawFile')}</dt><dd className="path" data-testid="raw-file">{photo.rawFile.path} ({photo.rawFile.format.toUpperCase()}, {formatBytes(photo.rawFile.size)})</dd></> : null}
             {photo.status !== 'ok' ? <><dt>{t('photo.status')}</dt><dd>{photo.status}{photo.error ? ` — ${photo.error}` : ''}</dd></> : null}
           </dl>
         </section>

@@ -8,6 +8,7 @@ const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 export const summaryToItem = (p: PhotoSummary): GridItem => ({
   id: p.id,
   hasThumb: p.hasThumb,
+  rawPair: p.rawPair,
   status: p.status,
   problem: problemOf(p.status, p.error),
   error: p.error,
