@@ -2,7 +2,7 @@
 // (both on the forged tiny model) gives exactly A's local captions; and with two fault-injecting
 // OpenAI-compatible endpoints plus the local engine as fallback, 200 queued photos each end with
 // exactly one caption — also when the captioning process is killed with SIGKILL mid-run.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +160,21 @@ describe('two faulty endpoints and the local fallback', () => {
     expect(JSON.stringify(await createService(ctx)['settings.get']({}))).not.toMatch(/SECRET/);
     expect(JSON.stringify(await createService(ctx)['engines.list']({}))).not.toMatch(/SECRET/);
   }, 600_000);
+
+  it('`ai start` says per backend how many captions it made, how fast, and in which state', async () => {
+    const few = path.join(dir, 'few');
+    await makePhotos(few, Array.from({ length: 12 }, (_, i) => ({ rel: `f${i}.jpg`, seed: 900 + i, width: 48, height: 32 })));
+    const ctx = await library('cli-status', few);
+    configure(ctx);
+    const cli = path.join(REPO_ROOT, 'main/cli/index.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'ai', 'start', '--data-dir', path.join(dir, 'cli-status')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => /^ {2}\S+ \((local|openai)\): \d+ done/.test(l));
+    expect(lines.map((l) => l.trim().split(' ')[0]).sort()).toEqual(['local', 'one', 'two']);
+    const made = lines.reduce((n, l) => n + Number(/: (\d+) done/.exec(l)![1]), 0);
+    expect(made).toBe(12);
+    expect(r.stdout + r.stderr).not.toMatch(/SECRET/);
+  }, 300_000);
 
   it('resumes after the captioning process is killed with SIGKILL mid-run', async () => {
     const ctx = await library('killed', photos);

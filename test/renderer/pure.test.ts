@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutRows, moveIndex, rowOfIndex } from '../../renderer/src/components/grid-layout';
 import { emptyRule, fromRule, toRule, type DraftGroup } from '../../renderer/src/components/rule-draft';
 import { problemOf } from '../../renderer/src/views/tile-problem';
+import { backendLabel } from '../../renderer/src/components/backend-label';
 import { href, parseHash } from '../../renderer/src/route-parse';
 import { systemLang } from '../../renderer/src/i18n/lang';
 import { en } from '../../renderer/src/i18n/en';
@@ -105,6 +106,16 @@ describe('tile problems', () => {
     expect(problemOf('error', 'damaged or incomplete video: moov atom not found')).toBe('damaged');
     expect(problemOf('error', 'empty file (0 bytes)')).toBe('unreadable');
     expect(problemOf('error', 'permission denied')).toBe('unreadable');
+  });
+});
+
+describe('status bar backends', () => {
+  it('show captions per second, slots in use and a state other than ok', () => {
+    const b = { name: 'gpu-box', kind: 'openai' as const, state: 'ok' as const, inflight: 0, concurrency: 4, done: 10, failures: 0, perSecond: 3.26, cooldownUntil: null, lastError: null };
+    const state = (s: string) => `<${s}>`;
+    expect(backendLabel(b, state)).toBe('gpu-box: 3.3/s');
+    expect(backendLabel({ ...b, inflight: 3, perSecond: 12.4 }, state)).toBe('gpu-box: 12/s · 3/4');
+    expect(backendLabel({ ...b, state: 'cooldown', perSecond: 0 }, state)).toBe('gpu-box: 0.0/s · <cooldown>');
   });
 });
 

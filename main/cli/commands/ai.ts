@@ -82,6 +82,11 @@ function printStatus(io: CliIo, s: AiStatus, extra: Record<string, unknown> = {}
   if (io.json) { io.printJson({ ...s, ...extra }); return; }
   io.print(`AI: ${s.done} done, ${s.queued} queued, ${s.running} running, ${s.failed} failed${s.paused ? ' (paused)' : ''}`
     + `${s.etaMs !== null ? `, ETA ${formatEta(s.etaMs)}` : ''}${s.model ? ` — model ${s.model}` : ''}`);
+  // Where the captions were made (with endpoints configured): per backend, as the status bar shows it.
+  for (const b of s.backends ?? []) {
+    io.print(`  ${b.name} (${b.kind}): ${b.done} done, ${b.failures} failed, ${b.perSecond.toFixed(2)}/s over the last minute`
+      + `${b.state !== 'ok' ? `, ${b.state}` : ''}${b.lastError ? ` — last error: ${b.lastError}` : ''}`);
+  }
 }
 
 export const aiCommand: CliCommand = {

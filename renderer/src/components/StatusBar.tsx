@@ -7,6 +7,7 @@ import { useEvent, useThrottled } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
 import { errorText, formatDuration } from '../format';
 import { ProgressBar } from './ProgressBar';
+import { backendLabel } from './backend-label';
 
 export function StatusBar() {
   const { t, tn } = useI18n();
@@ -52,6 +53,17 @@ export function StatusBar() {
           <ProgressBar value={ai.done} max={aiTotal} label={t('status.ai', { done: ai.done, total: aiTotal })} />
           {ai.etaMs && !ai.paused ? <span className="muted">{t('status.eta', { time: formatDuration(ai.etaMs) })}</span> : null}
           {ai.failed > 0 ? <span className="muted">{t('status.aiFailed', { count: ai.failed })}</span> : null}
+        </span>
+      ) : null}
+      {aiActive && ai?.backends?.length ? (
+        // Where captions are being made (the local engine and each endpoint): throughput and state.
+        <span className="status-item status-backends" data-testid="status-backends">
+          {ai.backends.map((b) => (
+            <span key={b.name} className={`status-backend ${b.state}`} data-testid="status-backend" data-name={b.name} data-state={b.state}
+              title={b.lastError ?? undefined}>
+              {backendLabel(b, (s) => t(`engines.state.${s}`))}
+            </span>
+          ))}
         </span>
       ) : null}
       {ai?.lastError ? <span className="error-text" data-testid="status-ai-error" title={ai.lastError}>{t('status.aiStopped', { message: ai.lastError })}</span> : null}
