@@ -12,6 +12,7 @@ import { chatHandlers } from '../chat/handlers';
 import { captionHandlers } from '../caption/handlers';
 import { videoHandlers } from '../media/video/handlers';
 import { engineHandlers } from '../engine/handlers';
+import { localApiHandlers } from '../server/local-api';
 
 export function createService(ctx: AppContext): Service {
   return {
@@ -26,5 +27,6 @@ export function createService(ctx: AppContext): Service {
     ...captionHandlers(ctx),
     ...videoHandlers(ctx),
     ...engineHandlers(ctx),
+    ...localApiHandlers(ctx),
   };
 }

@@ -6,6 +6,7 @@ import { watchRoots } from '../library/watcher';
 import { scanRoots } from '../library/indexer';
 import { startAiInBackground } from '../ai/stage';
 import { recoverInterrupted } from '../ai/queue';
+import { applyLocalApi } from '../server/local-api';
 
 export interface LaunchOptions {
   scan: boolean;
@@ -24,6 +25,8 @@ export function startLibraryServices(ctx: AppContext, opts: LaunchOptions): { cl
     },
     onError: (err) => opts.log(`Watching failed: ${err.message}`),
   });
+  // The OpenAI-compatible API comes back on if it was switched on (Settings ▸ Engines).
+  applyLocalApi(ctx).catch((err: Error) => opts.log(`Local API: ${err.message}`));
   // Background captioning follows scans and the watcher by itself once started.
   const startAi = () => { if (opts.ai) startAiInBackground(ctx); };
   if (opts.scan) {

@@ -57,7 +57,26 @@ const patch = {
   apiKey: z.string().min(1).max(4096).nullable().optional(),
 };
 
+/** SmolAlbum's own OpenAI-compatible API (main/server/local-api.ts): the switch in Settings. */
+export interface LocalApiStatus {
+  enabled: boolean;
+  running: boolean;
+  /** Loopback port it listens on (the setting; the actual one while running). */
+  port: number;
+  /** `http://127.0.0.1:PORT/v1` while running. */
+  baseUrl: string | null;
+  /** The Bearer key other apps send (the user's own server: shown so they can copy it). */
+  key: string | null;
+  /** The model id clients ask for. */
+  model: string | null;
+  /** Why it is not running although enabled (e.g. the port is taken). */
+  error: string | null;
+}
+
 export const engineMethods = {
+  'localApi.status': method<LocalApiStatus>()(z.object({}).strict()),
+  /** Turns the API on or off (kept across restarts; loopback only). Port 0 picks a free one. */
+  'localApi.set': method<LocalApiStatus>()(z.object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535).optional() }).strict()),
   'engines.list': method<{ endpoints: EndpointInfo[]; localFallback: boolean }>()(z.object({}).strict()),
   'engines.add': method<EndpointInfo>()(z.object({ url: z.string().min(1).max(2000), name: name.optional(), ...patch }).strict()),
   'engines.update': method<EndpointInfo>()(z.object({ name, url: z.string().min(1).max(2000).optional(), ...patch }).strict()),

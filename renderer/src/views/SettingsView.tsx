@@ -11,6 +11,7 @@ import { errorText, formatBytes, formatDuration } from '../format';
 import { ProgressBar } from '../components/ProgressBar';
 import { FolderPicker } from './FirstRun';
 import { EnginesSettings } from './EnginesSettings';
+import { LocalApiSettings } from './LocalApiSettings';
 
 function Folders() {
   const { t, tn } = useI18n();
@@ -253,6 +254,7 @@ export function SettingsView() {
       <Folders />
       <Model />
       <EnginesSettings />
+      <LocalApiSettings />
       <General />
       <About />
     </div>
