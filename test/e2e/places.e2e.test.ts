@@ -66,7 +66,8 @@ run('places and map in the browser', () => {
     await screenshot(page, 'map-light');
     // Double-click zooms into the Japanese cluster: Kyoto (3) and Tokyo (1) come apart.
     const japan = page.locator('[data-testid=map-cluster][data-count="4"]');
-    await japan.dblclick();
+    // One dblclick event: on a loaded machine two real clicks can land too far apart to make one.
+    await japan.dispatchEvent('dblclick');
     await expect.poll(async () => {
       const counts = await clusterCounts(page);
       return counts.includes(3) && counts.includes(1) && !counts.includes(4);
