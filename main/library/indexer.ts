@@ -26,6 +26,7 @@ import { libraryState, reportProgress, serialise } from './state';
 import type { PhotoStatus, ScanIssue, ScanSummary } from '../../shared/types';
 import { aiWorker } from '../ai/worker';
 import { runPlacesStage } from '../places/stage';
+import { kickPreviews } from './preview-stage';
 
 export interface ScanOptions {
   /** Only these roots (default: every enabled root). */
@@ -76,6 +77,8 @@ async function runScan(ctx: AppContext, opts: ScanOptions): Promise<ScanSummary>
   } finally {
     libraryState(ctx).progress = null;
   }
+  // Every scanned photo has its grid thumbnail: the low-priority preview stage takes over (app only).
+  kickPreviews(ctx);
   run.summary.ms = Date.now() - started;
   return run.summary;
 }
@@ -126,6 +129,7 @@ export function indexPaths(ctx: AppContext, absFilePaths: readonly string[], opt
       if (row) { f.status = row.status; if (row.error) f.message = row.error; }
     }
     run.summary.ms = Date.now() - started;
+    kickPreviews(ctx);
     return { summary: run.summary, files };
   });
 }

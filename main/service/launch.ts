@@ -7,6 +7,7 @@ import { scanRoots } from '../library/indexer';
 import { startAiInBackground } from '../ai/stage';
 import { recoverInterrupted } from '../ai/queue';
 import { applyLocalApi } from '../server/local-api';
+import { startPreviewStage } from '../library/preview-stage';
 
 export interface LaunchOptions {
   scan: boolean;
@@ -27,6 +28,8 @@ export function startLibraryServices(ctx: AppContext, opts: LaunchOptions): { cl
   });
   // The OpenAI-compatible API comes back on if it was switched on (Settings ▸ Engines).
   applyLocalApi(ctx).catch((err: Error) => opts.log(`Local API: ${err.message}`));
+  // 1600 px previews, made at low priority after scans (scans hand on to it).
+  startPreviewStage(ctx);
   // Background captioning follows scans and the watcher by itself once started.
   const startAi = () => { if (opts.ai) startAiInBackground(ctx); };
   if (opts.scan) {
