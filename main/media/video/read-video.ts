@@ -29,9 +29,14 @@ export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
  */
 export async function readVideo(file: string, format: VideoFormat, thumbsDir: string, gate: ThumbGate, onHash?: (hash: string) => void): Promise<VideoRead> {
   void format;
-  const hash = await hashFile(file);
+  // The hash (read in-process) and ffprobe (a child process) overlap; a probe failure is reported
+  // once the hash is known, so a damaged clip that moved is still recognised.
+  const [hashed, probed] = await Promise.allSettled([hashFile(file), probeVideo(file)]);
+  if (hashed.status === 'rejected') throw hashed.reason;
+  const hash = hashed.value;
   onHash?.(hash);
-  const meta = await probeVideo(file);
+  if (probed.status === 'rejected') throw probed.reason;
+  const meta = probed.value;
   const files = thumbFiles(thumbsDir, hash);
   const grid = files.grid;
   if (await exists(grid)) {
