@@ -49,20 +49,26 @@ export function sniffFormat(head: Uint8Array, name = ''): MediaFormat | null {
   return null;
 }
 
-/** Reads a file's first bytes and sniffs them; null when unreadable or no format we read. */
-export async function sniffFile(file: string): Promise<MediaFormat | null> {
+/** A file's first `n` bytes (fewer when it is shorter), or null when it cannot be read. */
+export async function readHead(file: string, n = SNIFF_BYTES): Promise<Uint8Array | null> {
   try {
     const fh = await open(file, 'r');
     try {
-      const head = new Uint8Array(SNIFF_BYTES);
-      const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
-      return sniffFormat(head.subarray(0, bytesRead), file);
+      const head = new Uint8Array(n);
+      const { bytesRead } = await fh.read(head, 0, n, 0);
+      return head.subarray(0, bytesRead);
     } finally {
       await fh.close();
     }
   } catch {
     return null;
   }
+}
+
+/** Reads a file's first bytes and sniffs them; null when unreadable or no format we read. */
+export async function sniffFile(file: string): Promise<MediaFormat | null> {
+  const head = await readHead(file);
+  return head ? sniffFormat(head, file) : null;
 }
 
 /** Formats heic-decode (libheif) reads; sharp's prebuilt libvips reads only AVIF of the HEIF family. */

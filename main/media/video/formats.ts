@@ -2,7 +2,7 @@
 // by their ftyp brands (or a bare QuickTime atom), Matroska/WebM by the EBML header's DocType, AVI by
 // its RIFF form type.
 
-import { open } from 'node:fs/promises';
+import { readHead } from '../sniff';
 import { FORMAT_MIME, type VideoFormat } from '../../../shared/media';
 
 export { isVideoFormat, type VideoFormat } from '../../../shared/media';
@@ -69,16 +69,6 @@ export function playbackMime(f: VideoFormat): string {
 
 /** Reads a file's first bytes and sniffs them; null when unreadable or no video. */
 export async function sniffVideoFile(file: string): Promise<VideoFormat | null> {
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const head = new Uint8Array(VIDEO_SNIFF_BYTES);
-      const { bytesRead } = await fh.read(head, 0, VIDEO_SNIFF_BYTES, 0);
-      return sniffVideo(head.subarray(0, bytesRead));
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
+  const head = await readHead(file, VIDEO_SNIFF_BYTES);
+  return head ? sniffVideo(head) : null;
 }
