@@ -26,7 +26,7 @@ export interface JobCounts { done: number; queued: number; running: number; fail
  * (the indexer clears that record when the file's content changes) and no job is open or cancelled.
  */
 const NEEDS_JOB = `
-  FROM photos p JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL
+  FROM photos p JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL
   WHERE p.status IN ('ok','damaged')
     AND NOT EXISTS (SELECT 1 FROM photo_stage a WHERE a.photo_id = p.id AND a.stage = 'ai')
     AND NOT EXISTS (SELECT 1 FROM videos lv WHERE lv.photo_id = p.id AND lv.live_still_id IS NOT NULL)
@@ -121,7 +121,7 @@ export function queueRerun(db: Db, photoIds: readonly number[] | null, model: st
     const selected = photoIds
       ? `SELECT p.id FROM photos p JOIN json_each(?) e ON e.value = p.id`
       : 'SELECT p.id FROM photos p';
-    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL WHERE p.status IN ('ok','damaged')`;
+    const target = `${selected} JOIN photo_stage s ON s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL WHERE p.status IN ('ok','damaged')`;
     const args = photoIds ? [JSON.stringify(photoIds)] : [];
     db.prepare(`UPDATE jobs SET model = ?, updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state IN ('queued','running') AND photo_id IN (${target})`)
       .run(model, now, ...args);

@@ -124,10 +124,12 @@ export interface ReadFields {
   hash: string;
   format: MediaFormat;
   meta: PhotoMeta;
-  phash: string;
+  phash: string | null;
   video?: VideoFields;
   /** The decoder's warning when the pixels are only partly there: the photo is 'damaged'. */
   damaged: string | null;
+  /** Why a kept photo has no picture (a RAW without an embedded preview): its thumbnail stage is done with this error. */
+  noPreview?: string;
 }
 
 export function applyRead(db: Db, id: number, r: ReadFields): void {
@@ -136,11 +138,12 @@ export function applyRead(db: Db, id: number, r: ReadFields): void {
   const now = nowIso();
   writeMeta(db, id, r, r.meta);
   db.prepare(`UPDATE photos SET phash = ?, status = ?, error = ?, updated_at = ? WHERE id = ?`)
-    .run(r.phash, r.damaged ? 'damaged' : 'ok', r.damaged, now, id);
-  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, NULL)
-    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = NULL`);
-  stage.run(id, 'metadata', now);
-  stage.run(id, 'thumbnail', now);
+    .run(r.phash, r.damaged ? 'damaged' : 'ok', r.damaged ?? r.noPreview ?? null, now, id);
+  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = excluded.error`);
+  stage.run(id, 'metadata', now, null);
+  // Done either way (not read again by the next scan); with an error there is no thumbnail to show.
+  stage.run(id, 'thumbnail', now, r.noPreview ?? null);
   writeVideoFields(db, id, r.video);
   // New content: whatever the AI said about the old picture is due again.
   if (prev.content_hash && prev.content_hash !== r.hash) db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'ai'`).run(id);

@@ -377,6 +377,6 @@ class Run {
       ? (db.prepare(`SELECT error FROM photos WHERE content_hash = ? AND status = 'damaged' LIMIT 1`).get(outcome.hash) as { error: string } | undefined)?.error ?? null
       : null);
     applyRead(db, id, { ...outcome, damaged });
-    if (!outcome.thumbCached) this.summary.thumbnails++;
+    if (!outcome.thumbCached && !outcome.noPreview) this.summary.thumbnails++;
   }
 }

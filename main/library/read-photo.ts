@@ -11,6 +11,7 @@ import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media'
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
 import { ensureGrid } from './thumbs';
+import { NO_RAW_PREVIEW } from '../media/decode';
 import { describeFsError } from '../media/walk';
 import { sniffVideoFile, type VideoFormat } from '../media/video/formats';
 import { readVideo, videoErrorMessage } from '../media/video/read-video';
@@ -24,9 +25,11 @@ export type ReadOutcome =
   | { kind: 'error'; message: string; size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null; meta: PhotoMeta | null }
   | {
       kind: 'ok'; size: number; mtimeMs: number; hash: string; format: MediaFormat;
-      meta: PhotoMeta; phash: string; thumbCached: boolean;
+      meta: PhotoMeta; phash: string | null; thumbCached: boolean;
       /** The decoder's warning when only part of the pixels could be decoded (null when the grid was cached). */
       damaged: string | null;
+      /** A RAW with no usable embedded preview: why there is no picture (no grid thumbnail, no caption). */
+      noPreview?: string;
       /** Set for videos (issue 12): what the videos table holds. */
       video?: VideoFields;
     };
@@ -73,7 +76,17 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     meta = await readPhotoMeta({ path: abs, buf, format: sniffed, header }).catch(() => null);
     // RAW previews are read by ExifTool from the file; everything else decodes from these bytes.
     const input = isRawFormat(sniffed) ? abs : buf;
-    const thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+    let thumbs;
+    try {
+      thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+    } catch (err) {
+      // A RAW without a usable embedded preview is still a photo of the library (metadata, file,
+      // rating): shown with a placeholder that says so, not an error.
+      if (isRawFormat(sniffed) && err instanceof AppError && err.details?.detail === NO_RAW_PREVIEW) {
+        return { kind: 'ok', size, mtimeMs, hash, format: sniffed, meta: meta ?? emptyMeta(), phash: null, thumbCached: false, damaged: null, noPreview: err.message };
+      }
+      throw err;
+    }
     return { kind: 'ok', size, mtimeMs, hash, format: sniffed, meta: meta ?? emptyMeta(), phash: thumbs.phash, thumbCached: thumbs.cached, damaged: thumbs.damaged };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

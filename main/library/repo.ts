@@ -20,7 +20,7 @@ import { photoPlace } from '../places/place-queries';
  */
 export const TIMELINE_ITEM = `${NOT_LIVE_MOTION} AND ${NOT_PAIRED_RAW}`;
 /** True when photo p's grid thumbnail has been made (alias p for photos). */
-export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL)`;
+export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
   p.width, p.height, p.status, p.error, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,

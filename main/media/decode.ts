@@ -18,6 +18,9 @@ import { extractRawPreview } from './raw';
 import { sniffFile, sniffFormat, isHeifFamily, SNIFF_BYTES } from './sniff';
 
 /** Decompression-bomb guard: larger images are refused before any pixel is decoded. */
+/** AppError details.detail of a RAW that has no embedded preview to show (the indexer keeps such a photo). */
+export const NO_RAW_PREVIEW = 'no usable embedded preview';
+
 export const MAX_INPUT_PIXELS = 250_000_000;
 
 export interface DecodeOptions {
@@ -94,7 +97,7 @@ async function decodeHeifFile(input: string | Buffer, format: MediaFormat, name:
 async function decodeRaw(input: string | Buffer, format: MediaFormat, name: string, opts: DecodeOptions): Promise<DecodedImage> {
   if (typeof input !== 'string') throw new AppError('internal', 'a RAW file must be decoded from its path');
   const preview = await extractRawPreview(input);
-  if (!preview) throw new AppError('unsupported', `${FORMAT_NAMES[format]}${name && ` ${name}`} has no usable embedded preview`, { details: { detail: 'no usable embedded preview' } });
+  if (!preview) throw new AppError('unsupported', `${FORMAT_NAMES[format]}${name && ` ${name}`} has no usable embedded preview`, { details: { detail: NO_RAW_PREVIEW } });
   const img = await decodeWithSharp(preview.jpeg, 'jpeg', name, { ...opts }, preview.orientation);
   return { ...img, format, source: 'preview' };
 }

@@ -11,6 +11,7 @@ import { writeRawLike } from '../support/raw-like';
 import { byRel, openLibrary, removeDir, tempDir, type TestLibrary } from './helpers';
 import { thumbFiles } from '../../main/library/thumbs';
 import { enqueueMissing } from '../../main/ai/queue';
+import { problemOf } from '../../renderer/src/views/tile-problem';
 
 let lib: TestLibrary;
 let photos: string;
@@ -57,11 +58,18 @@ describe('camera RAW', { timeout: 180_000 }, () => {
     expect(r2).toBeGreaterThan(b2!); // red below
   });
 
-  it('a RAW without a preview keeps its metadata and says why it shows no picture', () => {
-    const row = lib.ctx.db.prepare(`SELECT status, error, camera_make, taken_at FROM photos WHERE rel_path = 'bare.dng'`).get() as
-      { status: string; error: string; camera_make: string; taken_at: string };
-    expect(row).toMatchObject({ camera_make: 'Canon', taken_at: '2021-06-01T12:34:56' });
+  it('a RAW without a preview is a photo of the library with its metadata and a placeholder that says why — not an error', async () => {
+    const row = lib.ctx.db.prepare(`SELECT id, status, error, camera_make, taken_at FROM photos WHERE rel_path = 'bare.dng'`).get() as
+      { id: number; status: string; error: string; camera_make: string; taken_at: string };
+    expect(row).toMatchObject({ status: 'ok', camera_make: 'Canon', taken_at: '2021-06-01T12:34:56' });
     expect(row.error).toMatch(/no usable embedded preview/);
+    const summary = (await lib.service['photos.list']({ limit: 50 })).items.find((p) => p.id === row.id)!;
+    expect(summary).toMatchObject({ hasThumb: false, status: 'ok' });
+    expect(problemOf(summary.status, summary.error)).toBe('nopreview');
+    // Nothing to caption, and nothing to read again: the next scan leaves it alone.
+    enqueueMissing(lib.ctx.db);
+    expect(lib.ctx.db.prepare('SELECT count(*) AS n FROM jobs WHERE photo_id = ?').get(row.id)).toEqual({ n: 0 });
+    expect(await lib.service['library.rescan']({})).toMatchObject({ changed: 0, errors: 0, thumbnails: 0 });
   });
 
   it('a RAW+JPEG pair is one photo: the JPEG in the grid with a badge, the RAW listed in its detail, only the JPEG captioned', async () => {

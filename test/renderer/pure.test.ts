@@ -99,6 +99,7 @@ describe('rule drafts', () => {
 describe('tile problems', () => {
   it('name what is wrong from the stored status and reason', () => {
     expect(problemOf('ok', null)).toBeNull();
+    expect(problemOf('ok', 'Adobe DNG bare.dng has no usable embedded preview')).toBe('nopreview');
     expect(problemOf('damaged', 'VipsJpeg: Premature end of input file')).toBe('damaged');
     expect(problemOf('offline', null)).toBe('offline');
     expect(problemOf('error', 'a text file, although it is named .jpg')).toBe('unsupported');

@@ -45,7 +45,7 @@ const GAP = 4;
 const MIN_TILE = 150;
 const HEADER_PX = 44;
 
-const PROBLEM_ICON: Record<TileProblem, string> = { unsupported: '⊘', damaged: '⚠', unreadable: '⚠', offline: '⏏' };
+const PROBLEM_ICON: Record<TileProblem, string> = { unsupported: '⊘', damaged: '⚠', unreadable: '⚠', offline: '⏏', nopreview: '◪' };
 
 /** A tile without a picture: blank while its thumbnail is being made, else what is wrong with the file. */
 export function TilePlaceholder({ problem, error }: { problem: TileProblem | null; error: string | null }) {

@@ -114,6 +114,7 @@ export const en = {
   'tile.damaged': 'Damaged',
   'tile.unreadable': 'Cannot be read',
   'tile.offline': 'Offline',
+  'tile.nopreview': 'RAW without a preview',
   'photo.fileDate': '{date} (file date)',
   'chat.videoFrames': '{n} frames: {times}',
   'filters.minDuration': 'At least (s)',

@@ -116,6 +116,7 @@ export const zhCN: Record<MessageKey, string> = {
   'tile.damaged': '已损坏',
   'tile.unreadable': '无法读取',
   'tile.offline': '离线',
+  'tile.nopreview': '无预览的 RAW',
   'photo.fileDate': '{date}（文件日期）',
   'chat.videoFrames': '{n} 帧：{times}',
   'filters.minDuration': '至少（秒）',

@@ -128,7 +128,7 @@ function LiveStill({ photo, alt }: { photo: PhotoDetail; alt: string }) {
   const { t } = useI18n();
   const [playing, setPlaying] = useState(false);
   // A file that gave no pixels says why, as its tile does, instead of a broken image.
-  if (!photo.hasThumb && photo.status === 'error') {
+  if (!photo.hasThumb && (photo.status === 'error' || photo.error)) {
     return <div className="photo-preview problem-preview" data-testid="photo-problem"><TilePlaceholder problem={problemOf(photo.status, photo.error)} error={photo.error} /></div>;
   }
   const still = <img className="photo-preview" src={mediaUrl(photo.hasThumb ? 'preview' : 'photo', photo.id)} alt={alt} data-testid="photo-preview" />;
