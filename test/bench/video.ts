@@ -2,7 +2,7 @@
 //  (a) bare: ffprobe (JSON) + one ffmpeg frame grab per file, the same arguments the app uses, with
 //      the app's process bound, side by side with
 //  (b) the full index of the same folder (walk, sniff, streamed sha256, ffprobe, poster with the
-//      blank-frame check, grid + preview thumbnails, dHash, SQLite); ratio (b)/(a), target ≥ 0.85;
+//      blank-frame check, grid thumbnail, dHash, SQLite); ratio (b)/(a), target ≥ 0.85;
 //  (c) keyframe caption (4 frames in one prompt) seconds per video vs one photo caption, same model
 //      (default the forged smolvlm-256m: real dimensions, random weights).
 // Clips: one 10 s 1080p H.264 clip is encoded once into .cache/bench/videos-1080p; the N files are
