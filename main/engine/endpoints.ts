@@ -10,20 +10,8 @@ import type { SecretStore } from './secrets';
 export const ENDPOINTS_KEY = 'engines.endpoints';
 export const LOCAL_FALLBACK_KEY = 'engines.localFallback';
 
-export interface EndpointConfig {
-  name: string;
-  /** Base URL of the API, ending in /v1 (e.g. http://gpu-box:8000/v1). */
-  baseUrl: string;
-  /** Model to ask for; null: the first of GET /v1/models. */
-  model: string | null;
-  concurrency: number;
-  enabled: boolean;
-  /** How images travel: lossless PNG (default) or JPEG at jpegQuality. */
-  imageFormat: ImageFormat;
-  jpegQuality: number;
-  /** Longest one request may take before the endpoint counts as failing. */
-  timeoutMs: number;
-}
+/** An endpoint as stored: the contract's shape (shared/contract/engines.ts) without the key flag. */
+export type EndpointConfig = Omit<EndpointInfo, 'hasKey'>;
 
 const DEFAULTS = { model: null, concurrency: 4, enabled: true, imageFormat: 'png' as ImageFormat, jpegQuality: 90, timeoutMs: 120_000 };
 

@@ -39,6 +39,18 @@ export interface OnnxGraph {
 const VARINT = 0;
 const LEN = 2;
 
+/** A protobuf base-128 varint (also used by test/forge/onnx-writer.ts). */
+export function varintBytes(value: number): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
+}
+
 class Writer {
   private parts: Uint8Array[] = [];
   private length = 0;
@@ -50,14 +62,7 @@ class Writer {
   }
 
   private varint(value: number): this {
-    const out: number[] = [];
-    let v = value;
-    while (v >= 0x80) {
-      out.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    out.push(v);
-    return this.push(Uint8Array.from(out));
+    return this.push(varintBytes(value));
   }
 
   int(field: number, value: number): this {

@@ -8,13 +8,18 @@ export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 export interface EndpointInfo {
   name: string;
+  /** Base URL of the API, ending in /v1 (e.g. http://gpu-box:8000/v1). */
   baseUrl: string;
+  /** Model to ask for; null: the first of GET /v1/models. */
   model: string | null;
   concurrency: number;
   enabled: boolean;
+  /** How images travel: lossless PNG (default) or JPEG at jpegQuality. */
   imageFormat: ImageFormat;
   jpegQuality: number;
+  /** Longest one request may take before the endpoint counts as failing. */
   timeoutMs: number;
+  /** Whether a key is stored (the key itself never leaves main). */
   hasKey: boolean;
 }
 

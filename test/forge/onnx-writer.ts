@@ -5,6 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import onnxProto from 'onnx-proto';
+import { varintBytes } from '../../main/engine/onnx-encode';
 
 export const { onnx } = onnxProto;
 
@@ -30,16 +31,7 @@ const INITIALIZER_FIELD = 5; // GraphProto.initializer
 const RAW_DATA_FIELD = 9; // TensorProto.raw_data
 const LEN_WIRE_TYPE = 2;
 
-function varint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
-}
+const varint = varintBytes;
 
 function tag(field: number): Uint8Array {
   return varint((field << 3) | LEN_WIRE_TYPE);
