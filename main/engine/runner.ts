@@ -8,8 +8,12 @@ import { EngineError, type CaptionParams, type CaptionWireResult, type GenerateP
 import type { EngineChatTurn } from './client';
 
 const DEFAULT_MAX_NEW_TOKENS = 512;
-/** KV caches kept for chat sessions (each can hold hundreds of MB on a real model). */
-const MAX_SESSIONS = 2;
+/**
+ * KV caches kept for sessions (chat conversations, API prompt caching): a few, and a bounded number
+ * of tokens in all — a split image on the 2.2B model is over a thousand tokens, hundreds of MB.
+ */
+const MAX_SESSIONS = 8;
+const MAX_SESSION_TOKENS = 4096;
 
 export interface RequestControl {
   stopper: InterruptableStoppingCriteria;
@@ -88,7 +92,8 @@ export class EngineRunner {
     const { state, ...wire } = result;
     if (key && state) {
       this.sessions.set(key, state);
-      while (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+      const tokens = () => [...this.sessions.values()].reduce((n, st) => n + st.ids.length, 0);
+      while (this.sessions.size > 1 && (this.sessions.size > MAX_SESSIONS || tokens() > MAX_SESSION_TOKENS)) this.sessions.delete(this.sessions.keys().next().value!);
     }
     return wire;
   }

@@ -14,6 +14,7 @@ import type { EngineChatTurn } from '../engine/client';
 import { engineSettings } from '../models/settings';
 import { readBody } from './http-util';
 import { tokenMatches } from './auth';
+import { ApiPromptCache, type KeyedTurn } from './api-prompt-cache';
 import { DEFAULT_IMAGE_LIMITS, RequestImages, type ImageLimits } from './openai-images';
 
 export const API_KEY_SECRET = 'api.key';
@@ -104,6 +105,7 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
   const limits: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...opts.images };
   const maxInFlight = opts.maxInFlight ?? 4;
   let inFlight = 0;
+  const promptCache = new ApiPromptCache();
   const recentMs: number[] = [];
 
   function authorised(req: IncomingMessage): boolean {
@@ -144,11 +146,13 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
     const t0 = Date.now();
     try {
       const turns: EngineChatTurn[] = [];
+      const keyed: KeyedTurn[] = [];
       let anySplit = false;
       let anyImage = false;
       for (const [i, m] of body.messages.entries()) {
         const role = m.role === 'developer' ? 'system' : m.role;
         const turn: EngineChatTurn = { role, text: '', images: [] };
+        const digests: string[] = [];
         const parts = typeof m.content === 'string' ? [{ type: 'text' as const, text: m.content }] : m.content ?? [];
         const texts: string[] = [];
         for (const [j, p] of parts.entries()) {
@@ -157,10 +161,13 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
           const iu = typeof p.image_url === 'string' ? { url: p.image_url } : p.image_url;
           anyImage = true;
           if ((iu as { detail?: string }).detail !== 'low') anySplit = true;
-          turn.images.push(await images.add(iu.url, `messages.${i}.content.${j}.image_url`));
+          const img = await images.add(iu.url, `messages.${i}.content.${j}.image_url`);
+          turn.images.push(img.file);
+          digests.push(img.digest);
         }
         turn.text = texts.join('\n');
         turns.push(turn);
+        keyed.push({ role, text: turn.text, images: digests });
       }
       if (turns[turns.length - 1].role !== 'user') throw new AppError('input', 'The last message must be from the user', { details: { param: 'messages' } });
       const maxNewTokens = body.max_completion_tokens ?? body.max_tokens ?? opts.defaultMaxTokens ?? 512;
@@ -179,12 +186,18 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
         res.flushHeaders();
         res.write(`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }, null))}\n\n`);
       }
+      const sessionKey = promptCache.sessionFor(keyed, imageSplitting);
       const r = await ctx.engine().chat({
-        messages: turns, maxNewTokens, temperature: body.temperature ?? 0, imageSplitting, signal: abort.signal,
+        messages: turns, maxNewTokens, temperature: body.temperature ?? 0, imageSplitting, sessionKey, signal: abort.signal,
         onToken: stream ? (t) => res.write(`data: ${JSON.stringify(chunk({ content: t }, null))}\n\n`) : undefined,
       });
+      promptCache.remember(keyed, r.text, imageSplitting, sessionKey);
       const finish = r.tokens.length >= maxNewTokens ? 'length' : 'stop';
-      const usage = { prompt_tokens: r.promptTokens, completion_tokens: r.tokens.length, total_tokens: r.promptTokens + r.tokens.length };
+      // OpenAI's way to report prompt caching: the prompt tokens whose KV cache was reused.
+      const usage = {
+        prompt_tokens: r.promptTokens, completion_tokens: r.tokens.length, total_tokens: r.promptTokens + r.tokens.length,
+        prompt_tokens_details: { cached_tokens: r.cachedTokens ?? 0 },
+      };
       recentMs.push(Date.now() - t0);
       if (recentMs.length > 20) recentMs.shift();
       if (stream) {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { imageDigest } from './api-prompt-cache';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { inspectImage } from '../media/check';
@@ -31,8 +32,8 @@ export class RequestImages {
 
   get count(): number { return this.files.length; }
 
-  /** Decodes one image_url into a temp file; returns its path. `param` names the field in errors. */
-  async add(url: string, param: string): Promise<string> {
+  /** Decodes one image_url into a temp file; returns its path and content hash. `param` names the field in errors. */
+  async add(url: string, param: string): Promise<{ file: string; digest: string }> {
     if (this.files.length >= this.limits.maxImages) throw new AppError('input', `At most ${this.limits.maxImages} images per request`, { details: { param } });
     let bytes: Buffer;
     if (url.startsWith('data:')) bytes = decodeDataUrl(url, param, this.limits.maxImageBytes);
@@ -48,7 +49,7 @@ export class RequestImages {
     let info;
     try { info = await inspectImage(file, 'the image'); } catch (err) { throw new AppError('input', (err as Error).message, { details: { param } }); }
     if ((info.width ?? 0) * (info.height ?? 0) > this.limits.maxPixels) throw new AppError('too_large', `The image has ${info.width}×${info.height} pixels; at most ${this.limits.maxPixels} are accepted`, { details: { param } });
-    return file;
+    return { file, digest: imageDigest(bytes) };
   }
 
   async dispose(): Promise<void> {

@@ -105,6 +105,26 @@ describe('serve --api with the openai client', () => {
     expect(usage).toEqual(plain.usage);
   }, 120_000);
 
+  it('continues a conversation from its prompt cache only when the history is exactly an earlier request and its answer', async () => {
+    const ask = { role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: red, detail: 'low' as const } }, { type: 'text' as const, text: 'Caption it.' }] };
+    const first = await client.chat.completions.create({ model: modelId, max_tokens: 6, messages: [ask] });
+    expect(first.usage!.prompt_tokens_details!.cached_tokens).toBe(0);
+    const answer = first.choices[0].message.content!;
+    const follow = (assistant: string, image = red) => client.chat.completions.create({
+      model: modelId, max_tokens: 4,
+      messages: [{ ...ask, content: [{ type: 'image_url', image_url: { url: image, detail: 'low' } }, ask.content[1]] }, { role: 'assistant', content: assistant }, { role: 'user', content: 'Now tags.' }],
+    });
+    // Another image with the same tokens, or another answer: nothing is reused.
+    expect((await follow(answer, green)).usage!.prompt_tokens_details!.cached_tokens).toBe(0);
+    const again = await client.chat.completions.create({ model: modelId, max_tokens: 6, messages: [ask] });
+    expect((await follow(`${answer} (edited)`)).usage!.prompt_tokens_details!.cached_tokens).toBe(0);
+    // The real continuation (of the second, identical request) reuses the image and the first turn.
+    expect(again.choices[0].message.content).toBe(answer);
+    const cont = await follow(answer);
+    expect(cont.usage!.prompt_tokens_details!.cached_tokens).toBeGreaterThan(TINY.imageSeqLen);
+    expect(cont.usage!.prompt_tokens_details!.cached_tokens).toBeLessThan(cont.usage!.prompt_tokens);
+  }, 120_000);
+
   it('surfaces bad requests as BadRequestError, and never fetches remote image URLs', async () => {
     const bad = client.chat.completions.create({ model: modelId, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,bm90IGFuIGltYWdl' } }] }] });
     await expect(bad).rejects.toBeInstanceOf(OpenAI.BadRequestError);
