@@ -46,6 +46,7 @@ const FATAL_ENGINE_CODES = new Set(['model', 'device']);
 const PERMANENT_CODES = new Set(['image', 'input']);
 const ETA_WINDOW = 20;
 const POLL_MS = 30_000;
+const PROGRESS_MS = 250;
 
 const workers = new WeakMap<AppContext, AiWorker>();
 
@@ -165,6 +166,8 @@ export class AiWorker {
   }
 
   private emit(opts: AiRunOptions): AiStatus {
+    if (this.progressTimer) { clearTimeout(this.progressTimer); this.progressTimer = null; }
+    this.lastEmit = Date.now();
     const s = this.status();
     this.ctx.events.emit('ai.status', s);
     opts.onStatus?.(s);
@@ -172,6 +175,20 @@ export class AiWorker {
   }
 
   private lanesAbort: AbortController | null = null;
+  private lastEmit = 0;
+  private progressTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Progress after a photo: status recounts the queue, so with many endpoints captioning dozens of
+   * photos a second it goes out at most every PROGRESS_MS, the latest state last.
+   */
+  private progress(opts: AiRunOptions): void {
+    const wait = this.lastEmit + PROGRESS_MS - Date.now();
+    if (wait <= 0) { this.emit(opts); return; }
+    if (this.progressTimer) return;
+    this.progressTimer = setTimeout(() => { this.progressTimer = null; this.emit(opts); }, wait);
+    this.progressTimer.unref();
+  }
 
   private async loop(opts: AiRunOptions): Promise<AiRunSummary> {
     const started = Date.now();
@@ -231,7 +248,7 @@ export class AiWorker {
         end('engine', outcome.error);
         return;
       }
-      this.emit(opts);
+      this.progress(opts);
     }
   }
 

@@ -46,6 +46,8 @@ export async function tileRgb(path: string, size: number): Promise<Buffer> {
   try {
     // Decoded straight at tile size through the one decoder (HEIC, damaged files; JPEG shrink-on-load).
     const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: false } });
+    // sharp's output is already sRGB: only grey or alpha pixels need a second pass.
+    if (img.channels === 3) return img.data;
     return await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer();
   } catch (err) {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');

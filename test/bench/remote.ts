@@ -1,6 +1,7 @@
 // `npm run bench -- remote [--json]`:
 //  1. Dispatcher scaling: endpoints that answer after a fixed delay (BENCH_REMOTE_DELAY_MS, default
-//     200 ms; concurrency 4 each; OpenAI-compatible test servers on 127.0.0.1) caption a library of
+//     200 ms; concurrency 4 each; OpenAI-compatible test servers on 127.0.0.1, in a child process as
+//     remote servers would be on other machines) caption a library of
 //     small photos through the real AI queue (claim, PNG tile data URL, two requests per photo for
 //     caption + tags, transactional save). Captions/s with 1, 2, 4, 8 endpoints against the ideal
 //     (endpoints × 4 / (2 × delay)); target ≥ 0.9 of ideal at 8.
@@ -24,7 +25,7 @@ import { startServer } from '../../main/server/server';
 import { apiKeyOf } from '../../main/server/openai-api';
 import { makePhotos } from '../support/photos';
 import { tinyModelDir } from '../support/models';
-import { FaultServer } from '../support/fault-openai';
+import { FaultServersProcess } from '../support/fault-openai-process';
 
 const DELAY = Number(process.env.BENCH_REMOTE_DELAY_MS ?? 200);
 const CONCURRENCY = 4;
@@ -32,12 +33,12 @@ const PHOTOS = Number(process.env.BENCH_REMOTE_PHOTOS ?? 160);
 
 async function scaling(ctx: AppContext): Promise<{ endpoints: number; perSecond: number; ideal: number; ratio: number }[]> {
   const out = [];
-  const servers: FaultServer[] = [];
-  try {
-    for (const n of [1, 2, 4, 8]) {
-      while (servers.length < n) { const s = new FaultServer({ delayMs: DELAY }); await s.start(); servers.push(s); }
+  for (const n of [1, 2, 4, 8]) {
+    const servers = new FaultServersProcess();
+    await servers.start(n, DELAY);
+    try {
       for (const e of listEndpoints(ctx.db)) removeEndpoint(ctx.db, ctx.secrets, e.name);
-      for (const [i, s] of servers.entries()) addEndpoint(ctx.db, ctx.secrets, { url: s.baseUrl, name: `e${i}`, concurrency: CONCURRENCY });
+      for (const [i, url] of servers.baseUrls.entries()) addEndpoint(ctx.db, ctx.secrets, { url, name: `e${i}`, concurrency: CONCURRENCY });
       queueRerun(ctx.db, null, null);
       const t0 = performance.now();
       const r = await aiWorker(ctx).run();
@@ -46,9 +47,9 @@ async function scaling(ctx: AppContext): Promise<{ endpoints: number; perSecond:
       const perSecond = PHOTOS / s;
       const ideal = (n * CONCURRENCY) / (2 * DELAY / 1000);
       out.push({ endpoints: n, perSecond: +perSecond.toFixed(1), ideal, ratio: +(perSecond / ideal).toFixed(3) });
+    } finally {
+      await servers.stop();
     }
-  } finally {
-    for (const s of servers) await s.stop();
   }
   return out;
 }

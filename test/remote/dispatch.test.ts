@@ -144,9 +144,14 @@ describe('two faulty endpoints and the local fallback', () => {
     await two.stop(); // down at the start …
     setTimeout(() => { void two.start(); }, 1500); // … and up again later
     const logs: string[] = [];
-    ctx.events.on('ai.status', (s) => logs.push(JSON.stringify(s)));
+    const times: number[] = [];
+    ctx.events.on('ai.status', (s) => { logs.push(JSON.stringify(s)); times.push(Date.now()); });
     const r = await aiWorker(ctx).run({ dispatcher: { baseCooldownMs: 100, maxCooldownMs: 1000 } });
     expect(r).toMatchObject({ captioned: N, failed: 0, stoppedBy: 'drained' });
+    // Progress (which recounts the queue) goes out at most every 250 ms; the final state always does.
+    expect(times.length).toBeLessThan(N);
+    expect(Math.min(...times.slice(1, -1).map((t, i) => t - times[i]!))).toBeGreaterThanOrEqual(240);
+    expect(JSON.parse(logs.at(-1)!)).toMatchObject({ done: N, queued: 0, running: 0 });
     await check(ctx);
     const by = captionsOf(ctx).reduce<Record<string, number>>((m, x) => ({ ...m, [x.endpoint!]: (m[x.endpoint!] ?? 0) + 1 }), {});
     expect(by.one).toBeGreaterThan(0);
