@@ -1,7 +1,8 @@
 // Secrets (API keys of inference endpoints, the own API's key) live apart from the settings table:
 // a JSON file in the data folder created with mode 0600, never read by the renderer. In the desktop
 // app each value is additionally encrypted with Electron safeStorage (main/app/secret-codec.ts).
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../media/atomic-write';
 import path from 'node:path';
 
 /** Turns a secret into what is stored and back (identity outside Electron). */
@@ -44,11 +45,8 @@ export function createSecretStore(file: string, codec: SecretCodec = plainCodec)
       const all = read();
       if (value === null) delete all[name];
       else all[name] = codec.encode(value);
-      // Written beside and renamed: a crash never leaves half a file; 0600 from the first byte.
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      // A crash never leaves half a file; 0600 from the first byte.
+      writeFileAtomicSync(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
     },
   };
 }

@@ -52,13 +52,18 @@ export async function writeFileAtomic(file: string, content: AtomicContent, opts
   }
 }
 
-/** The synchronous form, for state written while the app quits (window bounds). */
-export function writeFileAtomicSync(file: string, content: string | Uint8Array): void {
+/**
+ * The synchronous form, for state written while the app quits (window bounds), secrets, caches built
+ * at start and copies made while resolving tools. A content function fills the temporary file itself
+ * (a copy, a link).
+ */
+export function writeFileAtomicSync(file: string, content: string | Uint8Array | ((tmp: string) => void), opts: Pick<AtomicWriteOptions, 'mode'> = {}): void {
   const tmp = tempNameFor(file);
   try {
-    const fd = openSync(tmp, 'wx', 0o644);
+    if (typeof content === 'function') content(tmp);
+    const fd = typeof content === 'function' ? openSync(tmp, 'r') : openSync(tmp, 'wx', opts.mode ?? 0o644);
     try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+      if (typeof content !== 'function') writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

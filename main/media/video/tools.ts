@@ -3,7 +3,8 @@
 // They always run as child processes with an argument vector (never a shell), a timeout and a
 // process-wide bound on how many run at once.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, copyFileSync, chmodSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, chmodSync, mkdirSync, statSync } from 'node:fs';
+import { writeFileAtomicSync } from '../atomic-write';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,11 +52,8 @@ function executableCopy(src: string, name: ToolName): string | null {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const dest = path.join(dir, `${name}-${st.size}-${Math.round(st.mtimeMs)}`);
     if (!isExecutable(dest)) {
-      const tmp = `${dest}.${process.pid}.tmp`;
-      copyFileSync(src, tmp);
-      chmodSync(tmp, 0o700);
-      // rename is atomic: a concurrent process sees either no copy or a whole one.
-      renameSync(tmp, dest);
+      // A concurrent process sees either no copy or a whole one.
+      writeFileAtomicSync(dest, (tmp) => { copyFileSync(src, tmp); chmodSync(tmp, 0o700); });
     }
     return isExecutable(dest) ? dest : null;
   } catch {
