@@ -335,8 +335,9 @@ class Run {
     );
     flush();
     // Live Photos (a still and its motion clip, issue 12) and RAW+JPEG pairs (issue 10) become one
-    // item once both halves are stored.
-    const paired = this.db.transaction(() => [...pairLivePhotos(this.db, null), ...pairRawFiles(this.db, items.map((i) => i.id))])();
+    // item once both halves are stored; only this run's files can complete a pair.
+    const ids = items.map((i) => i.id);
+    const paired = this.db.transaction(() => [...pairLivePhotos(this.db, ids), ...pairRawFiles(this.db, ids)])();
     for (const id of paired) this.touched.add(id);
     this.emitChanged();
     progress.finish();

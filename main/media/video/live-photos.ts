@@ -12,19 +12,16 @@ const MAX_UNTAGGED_MOTION_MS = 15_000;
 interface ClipRow { id: number; root_id: number; rel_path: string; duration_ms: number | null; content_id: string | null }
 
 /**
- * Pairs unpaired clips of the given items (ids of videos or stills; null = the whole library) with
- * their still. Returns the ids whose kind changed (for `library.changed`). Run inside the caller's
- * write path after a batch is stored; one indexed range lookup per clip.
+ * Pairs unpaired clips of the given items (ids of videos or stills) with their still. Returns the
+ * ids whose kind changed (for `library.changed`). Run inside the caller's write path after a batch is
+ * stored; one indexed range lookup per clip.
  */
-export function pairLivePhotos(db: Db, ids: readonly number[] | null): number[] {
-  const clips = (ids === null
-    ? db.prepare(`SELECT p.id, p.root_id, p.rel_path, v.duration_ms, v.content_id FROM videos v JOIN photos p ON p.id = v.photo_id
-        WHERE v.live_still_id IS NULL`).all()
-    : db.prepare(`SELECT p.id, p.root_id, p.rel_path, v.duration_ms, v.content_id FROM videos v JOIN photos p ON p.id = v.photo_id
-        JOIN json_each(?) e ON e.value = p.id WHERE v.live_still_id IS NULL`).all(JSON.stringify(ids))) as ClipRow[];
+export function pairLivePhotos(db: Db, ids: readonly number[]): number[] {
+  const clips = db.prepare(`SELECT p.id, p.root_id, p.rel_path, v.duration_ms, v.content_id FROM videos v JOIN photos p ON p.id = v.photo_id
+    JOIN json_each(?) e ON e.value = p.id WHERE v.live_still_id IS NULL`).all(JSON.stringify(ids)) as ClipRow[];
   // A still that arrives after its clip: look at clips beside the given stills too.
-  const stills = ids === null ? [] : (db.prepare(`SELECT p.root_id, p.rel_path FROM photos p JOIN json_each(?) e ON e.value = p.id
-      WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.photo_id = p.id)`).all(JSON.stringify(ids)) as { root_id: number; rel_path: string }[]);
+  const stills = db.prepare(`SELECT p.root_id, p.rel_path FROM photos p JOIN json_each(?) e ON e.value = p.id
+    WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.photo_id = p.id)`).all(JSON.stringify(ids)) as { root_id: number; rel_path: string }[];
   const siblings = db.prepare(`SELECT p.id, p.rel_path, p.format FROM photos p WHERE p.root_id = ? AND p.rel_path >= ? AND p.rel_path < ?`);
   const clipBeside = db.prepare(`SELECT p.id, p.root_id, p.rel_path, v.duration_ms, v.content_id FROM videos v JOIN photos p ON p.id = v.photo_id
     WHERE p.root_id = ? AND p.rel_path >= ? AND p.rel_path < ? AND v.live_still_id IS NULL`);
