@@ -13,7 +13,8 @@ import { readPhotoMeta, type PhotoMeta } from './metadata';
 import { ensureGrid } from './thumbs';
 import { NO_RAW_PREVIEW } from '../media/decode';
 import { describeFsError } from '../media/walk';
-import { sniffVideoFile, type VideoFormat } from '../media/video/formats';
+import { sniffVideo, VIDEO_SNIFF_BYTES, type VideoFormat } from '../media/video/formats';
+import { readWhole } from '../media/read-whole';
 import { readVideo, videoErrorMessage } from '../media/video/read-video';
 import type { VideoMeta } from '../media/video/probe';
 
@@ -58,15 +59,28 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
   let format: MediaFormat | null = null;
   let meta: PhotoMeta | null = null;
   try {
+    // Stat first (opening a FIFO would wait for a writer), then one open: the head says whether it
+    // is a video (streamed, never buffered), else the whole file is read into one buffer.
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
     size = st.size;
     mtimeMs = st.mtimeMs;
     if (size === 0) throw unreadable('empty file (0 bytes)');
-    const video = await sniffVideoFile(abs);
-    if (video) return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
-    if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
-    const buf = await fs.readFile(abs);
+    let buf: Buffer;
+    const fh = await fs.open(abs, 'r');
+    try {
+      const head = new Uint8Array(Math.min(size, VIDEO_SNIFF_BYTES));
+      await fh.read(head, 0, head.length, 0);
+      const video = sniffVideo(head);
+      if (video) {
+        await fh.close().catch(() => {});
+        return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
+      }
+      if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
+      buf = await readWhole(fh, size);
+    } finally {
+      await fh.close().catch(() => {});
+    }
     const sniffed = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
     if (!sniffed) throw unreadable(notAnImage(abs, buf));
     format = sniffed;
@@ -78,7 +92,8 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     const input = isRawFormat(sniffed) ? abs : buf;
     let thumbs;
     try {
-      thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed }));
+      // The header sharp read from these bytes spares the decoder a second read.
+      thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed, ...(header && input === buf ? { header } : {}) }));
     } catch (err) {
       // A RAW without a usable embedded preview is still a photo of the library (metadata, file,
       // rating): shown with a placeholder that says so, not an error.

@@ -10,7 +10,7 @@
 //    warning; only a file that gives no pixels at all fails.
 // Decompression bombs are refused by the pixel limit before any pixel is decoded.
 import { readFile } from 'node:fs/promises';
-import sharp, { type ResizeOptions, type Sharp, type SharpOptions } from 'sharp';
+import sharp, { type Metadata, type ResizeOptions, type Sharp, type SharpOptions } from 'sharp';
 import { AppError } from '../../shared/errors';
 import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media';
 import { decodeHeif } from './heic';
@@ -32,6 +32,8 @@ export interface DecodeOptions {
   name?: string;
   /** Accept the partial pixels of a damaged file (the result says what was wrong). Default true. */
   allowDamaged?: boolean;
+  /** sharp's header of this very input when the caller already read it (a buffer's bytes): not read again. */
+  header?: Pick<Metadata, 'width' | 'height'>;
 }
 
 export interface DecodedImage {
@@ -127,7 +129,7 @@ function orient(img: Sharp, orientation: number | undefined): Sharp {
 }
 
 async function decodeWithSharp(input: string | Buffer, format: MediaFormat, name: string, opts: DecodeOptions, orientation?: number): Promise<DecodedImage> {
-  const header = await libvipsStep(format, name, () => sharp(input, { limitInputPixels: false }).metadata());
+  const header = opts.header ?? await libvipsStep(format, name, () => sharp(input, { limitInputPixels: false }).metadata());
   const w = header.width ?? 0;
   const h = header.height ?? 0;
   if (w * h > MAX_INPUT_PIXELS) throw tooLarge(name, w, h);
