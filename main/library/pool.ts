@@ -26,7 +26,11 @@ export async function runPool<T, R>(
 }
 
 /** At most `limit` calls of the returned gate run at once; the others wait their turn (FIFO). */
-export function semaphore(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+/** Runs a task when a slot is free (a semaphore's acquire + release around it). */
+export type Gate = <T>(task: () => Promise<T>) => Promise<T>;
+export const ungated: Gate = (task) => task();
+
+export function semaphore(limit: number): Gate {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {

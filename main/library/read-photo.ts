@@ -11,6 +11,7 @@ import { FORMAT_NAMES, isRawFormat, type MediaFormat } from '../../shared/media'
 import { sniffFormat, SNIFF_BYTES } from '../media/sniff';
 import { readPhotoMeta, type PhotoMeta } from './metadata';
 import { ensureGrid } from './thumbs';
+import { ungated, type Gate } from './pool';
 import { NO_RAW_PREVIEW } from '../media/decode';
 import { describeFsError } from '../media/walk';
 import { sniffVideo, VIDEO_SNIFF_BYTES, type VideoFormat } from '../media/video/formats';
@@ -48,11 +49,9 @@ export interface VideoFields {
 /** Why a file is not indexed (kept in its row): a person's file, not a fault of the app. */
 const unreadable = (message: string) => new AppError('unsupported', message);
 
-/** Runs the thumbnail step; the indexer passes a semaphore so reading can run ahead of decoding. */
-export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
-const ungated: ThumbGate = (task) => task();
 
-export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate = ungated): Promise<ReadOutcome> {
+/** `gate` holds the decoding steps: the indexer passes a semaphore so reading can run ahead of decoding. */
+export async function readPhoto(abs: string, thumbsDir: string, gate: Gate = ungated): Promise<ReadOutcome> {
   let size = 0;
   let mtimeMs = 0;
   let hash: string | null = null;
@@ -93,7 +92,7 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: ThumbGate 
     let thumbs;
     try {
       // The header sharp read from these bytes spares the decoder a second read.
-      thumbs = await gate(() => ensureGrid(thumbsDir, hash!, input, { format: sniffed, ...(header && input === buf ? { header } : {}) }));
+      thumbs = await ensureGrid(thumbsDir, hash!, input, { format: sniffed, ...(header && input === buf ? { header } : {}) }, gate);
     } catch (err) {
       // A RAW without a usable embedded preview is still a photo of the library (metadata, file,
       // rating): shown with a placeholder that says so, not an error.
@@ -133,7 +132,7 @@ function notAnImage(abs: string, buf: Buffer): string {
 }
 
 /** Videos (issue 12): no size limit (they are streamed, never buffered); same outcome shape as photos. */
-async function readVideoOutcome(abs: string, format: VideoFormat, thumbsDir: string, gate: ThumbGate, size: number, mtimeMs: number): Promise<ReadOutcome> {
+async function readVideoOutcome(abs: string, format: VideoFormat, thumbsDir: string, gate: Gate, size: number, mtimeMs: number): Promise<ReadOutcome> {
   let hash: string | null = null;
   try {
     const r = await readVideo(abs, format, thumbsDir, gate, (h) => { hash = h; });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { THUMB_GRID_PX, THUMB_PREVIEW_PX } from '../../shared/constants';
 import { decodeImage, toSharp, type DecodeOptions } from '../media/decode';
 import { writeFileAtomic } from '../media/atomic-write';
+import { ungated, type Gate } from './pool';
 
 const PREVIEW_WEBP = { quality: 80, effort: 2 } as const;
 const GRID_WEBP = { quality: 75, effort: 4 } as const;
@@ -41,11 +42,16 @@ export const GRID_WEBP_OPTIONS = GRID_WEBP;
  * The grid thumbnail only — the one image made while scanning (a fast first run: JPEG decodes
  * shrink on load to about this size). Returns the dHash of the grid image.
  */
-export async function renderGrid(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult> {
-  const decoded = await decodeImage(input, { ...opts, resize: GRID_RESIZE });
-  await fs.mkdir(path.dirname(out.grid), { recursive: true });
-  await writeFileAtomic(out.grid, (tmp) => toSharp(decoded).webp(GRID_WEBP).toFile(tmp));
-  return { phash: await dHash(toSharp(decoded)), damaged: decoded.damaged };
+export async function renderGrid(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}, gate: Gate = ungated): Promise<RenderResult> {
+  // Decoding and encoding hold the gate (the CPU); the durable write (an fsync, milliseconds of
+  // waiting on the disk) does not, so the next photo decodes meanwhile.
+  const { webp, phash, damaged } = await gate(async () => {
+    const decoded = await decodeImage(input, { ...opts, resize: GRID_RESIZE });
+    const [bytes, hash] = await Promise.all([toSharp(decoded).webp(GRID_WEBP).toBuffer(), dHash(toSharp(decoded))]);
+    return { webp: bytes, phash: hash, damaged: decoded.damaged };
+  });
+  await writeFileAtomic(out.grid, webp, { mkdirs: true });
+  return { phash, damaged };
 }
 
 /** Renders both sizes from one decode (used to compare against the lazy path in the benchmark). */
@@ -65,14 +71,14 @@ export async function renderThumbnails(input: string | Buffer, out: ThumbFiles, 
 }
 
 /** Uses the cached grid thumbnail when it exists (same content seen before), else renders it. */
-export async function ensureGrid(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult & { cached: boolean }> {
+export async function ensureGrid(thumbsDir: string, contentHash: string, input: string | Buffer, opts: Omit<DecodeOptions, 'resize'> = {}, gate: Gate = ungated): Promise<RenderResult & { cached: boolean }> {
   const out = thumbFiles(thumbsDir, contentHash);
   if (await exists(out.grid)) {
     try {
-      return { phash: await dHash(sharp(out.grid)), damaged: null, cached: true };
+      return { phash: await gate(() => dHash(sharp(out.grid))), damaged: null, cached: true };
     } catch { /* a damaged cache file: render again */ }
   }
-  return { ...(await renderGrid(input, out, opts)), cached: false };
+  return { ...(await renderGrid(input, out, opts, gate)), cached: false };
 }
 
 const previewsInFlight = new Map<string, Promise<string>>();

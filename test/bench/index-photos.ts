@@ -30,10 +30,12 @@ import { refreshPhotoText } from '../../main/db/photo-text';
 import { searchPhotos } from '../../main/db/search';
 import type { SearchFilters } from '../../shared/contract/library';
 import { metadataReaders } from './metadata-readers';
+import { schemaHash } from './schema-hash';
 
 const CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/bench');
 const PHOTO_DIR = path.join(CACHE, 'photos-12mp');
-const SEARCH_DB = path.join(CACHE, 'search-100k.sqlite');
+// Named by the schema's hash: a cached database of an older schema is not reused.
+const SEARCH_DB = path.join(CACHE, `search-100k-${schemaHash()}.sqlite`);
 const SEARCH_PHOTOS = 100_000;
 
 function argValue(name: string): string | undefined {
