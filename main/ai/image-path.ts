@@ -6,9 +6,10 @@
 import type { AppContext } from '../service/context';
 import { resolveMedia } from '../library/media';
 import { isRawFormat } from '../../shared/media';
+import { cachedStatement } from '../db/statements';
 
 export async function captionImagePath(ctx: AppContext, photoId: number, original: string): Promise<string> {
-  const row = ctx.db.prepare('SELECT format FROM photos WHERE id = ?').get(photoId) as { format: string | null } | undefined;
+  const row = cachedStatement(ctx.db, 'SELECT format FROM photos WHERE id = ?').get(photoId) as { format: string | null } | undefined;
   const format = row?.format ?? null;
   if (format !== 'heic' && format !== 'heif' && !isRawFormat(format)) return original;
   return (await resolveMedia(ctx, 'preview', photoId))?.file ?? original;

@@ -6,6 +6,7 @@ import { nowIso } from '../db/connection';
 import { refreshPhotoText } from '../db/photo-text';
 import { sourceRankSql } from '../db/source-rank';
 import type { CaptionInfo, Provenance, TagInfo } from '../../shared/types';
+import { cachedStatement } from '../db/statements';
 
 /** Trim and collapse inner whitespace; tags compare case-insensitively (tags.name is NOCASE). */
 export function normalizeTag(name: string): string {
@@ -27,8 +28,8 @@ export function uniqueTags(names: readonly string[]): string[] {
 }
 
 export function tagId(db: Db, name: string): number {
-  db.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
-  return (db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number }).id;
+  cachedStatement(db, 'INSERT INTO tags (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
+  return (cachedStatement(db, 'SELECT id FROM tags WHERE name = ?').get(name) as { id: number }).id;
 }
 
 export interface AiResult {
@@ -48,7 +49,7 @@ export interface AiResult {
  */
 export function saveAiResult(db: Db, photoId: number, r: AiResult): void {
   const now = nowIso();
-  db.prepare(`
+  cachedStatement(db, `
     INSERT INTO captions (photo_id, text, source, model, prompt, created_at, backend, endpoint) VALUES (?, ?, 'ai', ?, ?, ?, ?, ?)
     ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, model = excluded.model,
       prompt = excluded.prompt, created_at = excluded.created_at, backend = excluded.backend, endpoint = excluded.endpoint`)
@@ -58,8 +59,8 @@ export function saveAiResult(db: Db, photoId: number, r: AiResult): void {
 }
 
 function replaceSourceTags(db: Db, photoId: number, source: 'ai' | 'xmp', names: readonly string[], model: string | null, now: string): void {
-  db.prepare('DELETE FROM photo_tags WHERE photo_id = ? AND source = ?').run(photoId, source);
-  const insert = db.prepare(`
+  cachedStatement(db, 'DELETE FROM photo_tags WHERE photo_id = ? AND source = ?').run(photoId, source);
+  const insert = cachedStatement(db, `
     INSERT INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at)
     SELECT ?, ?, ?, NULL, ?, ? WHERE NOT EXISTS (SELECT 1 FROM photo_tag_blocks WHERE photo_id = ? AND tag_id = ?)
     ON CONFLICT DO NOTHING`);
@@ -74,12 +75,12 @@ export function saveXmpMetadata(db: Db, photoId: number, x: { description: strin
   const now = nowIso();
   const text = x.description?.trim();
   if (text) {
-    db.prepare(`
+    cachedStatement(db, `
       INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'xmp', NULL, NULL, ?)
       ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, created_at = excluded.created_at
       WHERE captions.text IS NOT excluded.text`).run(photoId, text, now);
   } else {
-    db.prepare("DELETE FROM captions WHERE photo_id = ? AND source = 'xmp'").run(photoId);
+    cachedStatement(db, "DELETE FROM captions WHERE photo_id = ? AND source = 'xmp'").run(photoId);
   }
   replaceSourceTags(db, photoId, 'xmp', x.keywords, null, now);
   refreshPhotoText(db, [photoId]);
@@ -89,12 +90,12 @@ export function saveXmpMetadata(db: Db, photoId: number, x: { description: strin
 export function setUserCaption(db: Db, photoId: number, text: string): void {
   const trimmed = text.trim();
   if (trimmed) {
-    db.prepare(`
+    cachedStatement(db, `
       INSERT INTO captions (photo_id, text, source, model, prompt, created_at) VALUES (?, ?, 'user', NULL, NULL, ?)
       ON CONFLICT(photo_id, source) DO UPDATE SET text = excluded.text, created_at = excluded.created_at`)
       .run(photoId, trimmed, nowIso());
   } else {
-    db.prepare("DELETE FROM captions WHERE photo_id = ? AND source = 'user'").run(photoId);
+    cachedStatement(db, "DELETE FROM captions WHERE photo_id = ? AND source = 'user'").run(photoId);
   }
   refreshPhotoText(db, [photoId]);
 }
@@ -103,8 +104,8 @@ export function addUserTags(db: Db, photoId: number, names: readonly string[]): 
   const now = nowIso();
   for (const name of uniqueTags(names)) {
     const id = tagId(db, name);
-    db.prepare('DELETE FROM photo_tag_blocks WHERE photo_id = ? AND tag_id = ?').run(photoId, id);
-    db.prepare(`INSERT INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at)
+    cachedStatement(db, 'DELETE FROM photo_tag_blocks WHERE photo_id = ? AND tag_id = ?').run(photoId, id);
+    cachedStatement(db, `INSERT INTO photo_tags (photo_id, tag_id, source, confidence, model, created_at)
       VALUES (?, ?, 'user', NULL, NULL, ?) ON CONFLICT DO NOTHING`).run(photoId, id, now);
   }
   refreshPhotoText(db, [photoId]);
@@ -114,10 +115,10 @@ export function addUserTags(db: Db, photoId: number, names: readonly string[]): 
 export function removeTags(db: Db, photoId: number, names: readonly string[]): void {
   const now = nowIso();
   for (const name of uniqueTags(names)) {
-    const row = db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number } | undefined;
+    const row = cachedStatement(db, 'SELECT id FROM tags WHERE name = ?').get(name) as { id: number } | undefined;
     if (!row) continue;
-    db.prepare('DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?').run(photoId, row.id);
-    db.prepare('INSERT INTO photo_tag_blocks (photo_id, tag_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+    cachedStatement(db, 'DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?').run(photoId, row.id);
+    cachedStatement(db, 'INSERT INTO photo_tag_blocks (photo_id, tag_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(photoId, row.id, now);
   }
   refreshPhotoText(db, [photoId]);
@@ -125,13 +126,13 @@ export function removeTags(db: Db, photoId: number, names: readonly string[]): v
 
 /** All captions of a photo, the effective one (user > xmp > ai) first. */
 export function photoCaptions(db: Db, photoId: number): CaptionInfo[] {
-  return (db.prepare(`SELECT text, source, model, prompt, created_at AS createdAt FROM captions
+  return (cachedStatement(db, `SELECT text, source, model, prompt, created_at AS createdAt FROM captions
     WHERE photo_id = ? ORDER BY ${sourceRankSql('source')}`).all(photoId) as CaptionInfo[]);
 }
 
 /** A photo's tags, one per name, with the highest-priority source that holds it; strongest sources first. */
 export function photoTags(db: Db, photoId: number): TagInfo[] {
-  return db.prepare(`
+  return cachedStatement(db, `
     SELECT name, source, confidence FROM (
       SELECT t.name, pt.source, pt.confidence,
              row_number() OVER (PARTITION BY t.id ORDER BY ${sourceRankSql('pt.source')}) AS rn

@@ -7,6 +7,7 @@ import { nowIso } from '../db/connection';
 import { saveAiResult, type AiResult } from './provenance';
 import { absolutePath } from '../library/repo';
 import { NOT_PAIRED_RAW } from '../media/raw-pairs';
+import { cachedStatement } from '../db/statements';
 
 export const CAPTION_JOB = 'caption';
 /** Tries per photo before its job is marked failed. */
@@ -39,22 +40,22 @@ export function enqueueMissing(db: Db): number {
   return db.transaction(() => {
     const now = nowIso();
     // Finished jobs of a photo that needs a new one are history: one job row per photo.
-    db.prepare(`DELETE FROM jobs WHERE kind = '${CAPTION_JOB}' AND state IN ('done','failed','cancelled')
+    cachedStatement(db, `DELETE FROM jobs WHERE kind = '${CAPTION_JOB}' AND state IN ('done','failed','cancelled')
       AND photo_id IN (SELECT p.id ${NEEDS_JOB})`).run();
-    return db.prepare(`INSERT INTO jobs (kind, photo_id, state, attempts, model, error, updated_at)
+    return cachedStatement(db, `INSERT INTO jobs (kind, photo_id, state, attempts, model, error, updated_at)
       SELECT '${CAPTION_JOB}', p.id, 'queued', 0, NULL, NULL, ? ${NEEDS_JOB}`).run(now).changes;
   })();
 }
 
 /** After a crash or kill: jobs left running go back to the queue (the interruption is not the photo's fault). */
 export function recoverInterrupted(db: Db): number {
-  return db.prepare(`UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ?
+  return cachedStatement(db, `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ?
     WHERE kind = '${CAPTION_JOB}' AND state = 'running'`).run(nowIso()).changes;
 }
 
 /** Takes the oldest queued job and marks it running (one statement, so two workers never share one). */
 export function claimNext(db: Db): Job | null {
-  return (db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+  return (cachedStatement(db, `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
     WHERE id = (SELECT id FROM jobs WHERE kind = '${CAPTION_JOB}' AND state = 'queued' ORDER BY id LIMIT 1)
     RETURNING id, photo_id, attempts, model`).get(nowIso()) as Job | undefined) ?? null;
 }
@@ -66,10 +67,10 @@ export function claimNext(db: Db): Job | null {
 export function completeJob(db: Db, job: Job, result: AiResult): boolean {
   return db.transaction(() => {
     const now = nowIso();
-    const claimed = db.prepare("UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ? AND state = 'running'").run(result.model, now, job.id);
+    const claimed = cachedStatement(db, "UPDATE jobs SET state = 'done', error = NULL, model = ?, updated_at = ? WHERE id = ? AND state = 'running'").run(result.model, now, job.id);
     if (claimed.changes === 0) return false;
     saveAiResult(db, job.photo_id, result);
-    db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', ?, ?, NULL)
+    cachedStatement(db, `INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', ?, ?, NULL)
       ON CONFLICT(photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = excluded.attempts, error = NULL`)
       .run(job.photo_id, now, job.attempts);
     return true;
@@ -81,9 +82,9 @@ export function retryOrFail(db: Db, job: Job, message: string, retryable: boolea
   const state = retryable && job.attempts < MAX_ATTEMPTS ? 'queued' : 'failed';
   db.transaction(() => {
     const now = nowIso();
-    db.prepare('UPDATE jobs SET state = ?, error = ?, updated_at = ? WHERE id = ?').run(state, message, now, job.id);
+    cachedStatement(db, 'UPDATE jobs SET state = ?, error = ?, updated_at = ? WHERE id = ?').run(state, message, now, job.id);
     if (state === 'failed') {
-      db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', NULL, ?, ?)
+      cachedStatement(db, `INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, 'ai', NULL, ?, ?)
         ON CONFLICT(photo_id, stage) DO UPDATE SET done_at = NULL, attempts = excluded.attempts, error = excluded.error`)
         .run(job.photo_id, job.attempts, message);
     }
@@ -93,22 +94,22 @@ export function retryOrFail(db: Db, job: Job, message: string, retryable: boolea
 
 /** Puts a running job back without counting the try (pause, cancel, engine unavailable). */
 export function releaseJob(db: Db, job: Job, state: 'queued' | 'cancelled' = 'queued'): void {
-  db.prepare("UPDATE jobs SET state = ?, attempts = max(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'running'")
+  cachedStatement(db, "UPDATE jobs SET state = ?, attempts = max(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'running'")
     .run(state, nowIso(), job.id);
 }
 
 /** The photo went offline (or away) while queued: forget the job; enqueueMissing queues it again once the photo is back. */
 export function dropJob(db: Db, job: Job): void {
-  db.prepare('DELETE FROM jobs WHERE id = ?').run(job.id);
+  cachedStatement(db, 'DELETE FROM jobs WHERE id = ?').run(job.id);
 }
 
 export function cancelQueued(db: Db): number {
-  return db.prepare(`UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state = 'queued'`).run(nowIso()).changes;
+  return cachedStatement(db, `UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state = 'queued'`).run(nowIso()).changes;
 }
 
 /** `ai start` after a cancel: the cancelled jobs are queued again. */
 export function resumeCancelled(db: Db): number {
-  return db.prepare(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state = 'cancelled'`).run(nowIso()).changes;
+  return cachedStatement(db, `UPDATE jobs SET state = 'queued', updated_at = ? WHERE kind = '${CAPTION_JOB}' AND state = 'cancelled'`).run(nowIso()).changes;
 }
 
 /**
@@ -143,7 +144,7 @@ export function jobCounts(db: Db): JobCounts {
 
 /** Absolute path of the photo a job captions, or null when it is gone or offline. */
 export function jobPhotoPath(db: Db, photoId: number): string | null {
-  const row = db.prepare(`SELECT r.path AS root, p.rel_path AS rel FROM photos p JOIN roots r ON r.id = p.root_id
+  const row = cachedStatement(db, `SELECT r.path AS root, p.rel_path AS rel FROM photos p JOIN roots r ON r.id = p.root_id
     WHERE p.id = ? AND p.status IN ('ok','damaged')`).get(photoId) as { root: string; rel: string } | undefined;
   return row ? absolutePath(row.root, row.rel) : null;
 }

@@ -2,6 +2,7 @@
 // effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
 import { sourceRankSql } from './source-rank';
+import { cachedStatement } from './statements';
 
 /** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
 export { sourceRankSql } from './source-rank';
@@ -12,7 +13,7 @@ export const EFFECTIVE_CAPTION_SQL = `
    ORDER BY ${sourceRankSql('c.source')} LIMIT 1)`;
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
-  const stmt = db.prepare(`
+  const stmt = cachedStatement(db, `
     INSERT INTO photo_text (photo_id, caption, tags, file_name, folder, camera, place)
     SELECT p.id,
            COALESCE(${EFFECTIVE_CAPTION_SQL}, ''),
