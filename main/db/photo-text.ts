@@ -1,6 +1,7 @@
 // Keeps photo_text (the FTS5 external content) in step with a photo's file name, folder, camera,
 // effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
+import { cachedStatement } from './statements';
 import { sourceRankSql } from './source-rank';
 
 /** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
@@ -12,7 +13,7 @@ export const EFFECTIVE_CAPTION_SQL = `
    ORDER BY ${sourceRankSql('c.source')} LIMIT 1)`;
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
-  const stmt = db.prepare(`
+  const stmt = cachedStatement(db, `
     INSERT INTO photo_text (photo_id, caption, tags, file_name, folder, camera, place)
     SELECT p.id,
            COALESCE(${EFFECTIVE_CAPTION_SQL}, ''),

@@ -5,7 +5,7 @@ import sharp, { type Sharp } from 'sharp';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { THUMB_GRID_PX, THUMB_PREVIEW_PX } from '../../shared/constants';
-import { decodeImage, toSharp, type DecodeOptions } from '../media/decode';
+import { decodeImage, toSharp, type DecodeOptions, type Pixels } from '../media/decode';
 import { writeFileAtomic } from '../media/atomic-write';
 
 const PREVIEW_WEBP = { quality: 80, effort: 2 } as const;
@@ -43,9 +43,18 @@ export const GRID_WEBP_OPTIONS = GRID_WEBP;
  */
 export async function renderGrid(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}): Promise<RenderResult> {
   const decoded = await decodeImage(input, { ...opts, resize: GRID_RESIZE });
+  return { phash: await writeGrid(decoded, out), damaged: decoded.damaged };
+}
+
+/**
+ * Writes the grid thumbnail from upright pixels (already at the grid size: a decode with
+ * GRID_RESIZE, or a video poster frame that ffmpeg scaled; sharp resizes nothing then) and returns
+ * their dHash.
+ */
+export async function writeGrid(pixels: Pixels, out: ThumbFiles): Promise<string> {
   await fs.mkdir(path.dirname(out.grid), { recursive: true });
-  await writeFileAtomic(out.grid, (tmp) => toSharp(decoded).webp(GRID_WEBP).toFile(tmp));
-  return { phash: await dHash(toSharp(decoded)), damaged: decoded.damaged };
+  await writeFileAtomic(out.grid, (tmp) => toSharp(pixels).resize(GRID_RESIZE).webp(GRID_WEBP).toFile(tmp));
+  return dHash(toSharp(pixels));
 }
 
 /** Renders both sizes from one decode (used to compare against the lazy path in the benchmark). */

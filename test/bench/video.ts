@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { tool, toolConcurrency } from '../../main/media/video/tools';
-import { grabFrame, POSTER_MAX_PX } from '../../main/media/video/frames';
+import { grabPosterPixels } from '../../main/media/video/frames';
 import { runPool } from '../../main/library/pool';
 import { createContext } from '../../main/service/context';
 import { addRoot } from '../../main/library/roots';
@@ -63,7 +63,7 @@ async function bare(files: string[], concurrency: number): Promise<number> {
   await runPool(files, concurrency, async (file) => {
     const { stdout } = await run_(tool('ffprobe').path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { maxBuffer: 1 << 22 });
     if (!(JSON.parse(stdout) as { format?: { duration?: string } }).format?.duration) throw new Error(`${file}: no duration`);
-    await grabFrame(file, 0, POSTER_MAX_PX);
+    await grabPosterPixels(file, 0);
   }, () => {});
   return performance.now() - t0;
 }

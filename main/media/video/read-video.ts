@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { AppError } from '../../../shared/errors';
 import sharp from 'sharp';
-import { dHash, renderGrid, thumbFiles } from '../../library/thumbs';
+import { dHash, thumbFiles, writeGrid } from '../../library/thumbs';
 import { probeVideo, type VideoMeta } from './probe';
 import { posterFrame } from './frames';
 import type { VideoFormat } from './formats';
@@ -44,9 +44,9 @@ export async function readVideo(file: string, format: VideoFormat, thumbsDir: st
       return { hash, meta, phash: await dHash(sharp(grid)), thumbCached: true, posterMs: null };
     } catch { /* damaged cache: make the poster again below */ }
   }
+  // The poster comes out of ffmpeg upright and at the grid size: only its WebP is left to write.
   const poster = await posterFrame(file, meta.durationMs);
-  // The poster frame is an upright JPEG: the same grid renderer as photos (no 1600 px still: the detail plays the clip).
-  const { phash } = await gate(() => renderGrid(poster.jpeg, files, { format: 'jpeg' }));
+  const phash = await gate(() => writeGrid(poster.pixels, files));
   return { hash, meta, phash, thumbCached: false, posterMs: poster.timeMs };
 }
 
