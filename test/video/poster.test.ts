@@ -6,8 +6,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { makeClip } from '../support/videos';
 import { removeDir, tempDir } from '../library/helpers';
+import { promises as fs } from 'node:fs';
 import { grabFrame, parsePpm, posterFrame } from '../../main/media/video/frames';
-import { GRID_RESIZE } from '../../main/library/thumbs';
+import { readVideo } from '../../main/media/video/read-video';
+import { GRID_RESIZE, thumbFiles } from '../../main/library/thumbs';
 import { AppError } from '../../shared/errors';
 
 let dir: string;
@@ -60,5 +62,19 @@ describe('the poster frame', () => {
     expect(() => parsePpm(Buffer.from('P6\n4 4\n255\nabc'))).toThrow(AppError);
     expect(() => parsePpm(Buffer.from('not a picture'))).toThrow(/no readable frame/);
     expect(parsePpm(Buffer.concat([Buffer.from('P6\n2 1\n255\n'), Buffer.alloc(6, 7)]))).toMatchObject({ width: 2, height: 1, channels: 3 });
+  });
+
+  it('is made once per content: a copy reuses the grid, a damaged grid is made again', async () => {
+    const thumbs = path.join(dir, 'thumbs');
+    const ungated = <T>(task: () => Promise<T>) => task();
+    const made = await readVideo(clip('wide.mp4'), 'mp4', thumbs, ungated);
+    expect(made).toMatchObject({ thumbCached: false, posterMs: 0, meta: { width: 640, height: 360 } });
+    const grid = thumbFiles(thumbs, made.hash).grid;
+    expect(await sharp(grid).metadata()).toMatchObject({ format: 'webp', width: 455, height: 256 });
+    await fs.copyFile(clip('wide.mp4'), clip('wide-copy.mp4'));
+    expect(await readVideo(clip('wide-copy.mp4'), 'mp4', thumbs, ungated)).toMatchObject({ hash: made.hash, phash: made.phash, thumbCached: true, posterMs: null });
+    await fs.writeFile(grid, 'not a picture');
+    expect(await readVideo(clip('wide-copy.mp4'), 'mp4', thumbs, ungated)).toMatchObject({ phash: made.phash, thumbCached: false, posterMs: 0 });
+    expect(await sharp(grid).metadata()).toMatchObject({ format: 'webp', width: 455 });
   });
 });

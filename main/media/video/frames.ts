@@ -94,8 +94,9 @@ export const grabPosterPixels = (file: string, seconds: number, signal?: AbortSi
  * Photos and Google Photos show, and the cheapest: no decoding up to a seek point), else a little
  * way in (black leaders, fades), a quarter, half and three quarters of the way; the busiest frame when
  * all are blank. Usually one ffmpeg run. A damaged clip gives whatever frame can still be decoded.
+ * `first`: the grab at 0 s when the caller started it already (alongside ffprobe).
  */
-export async function posterFrame(file: string, durationMs: number | null, signal?: AbortSignal): Promise<Poster> {
+export async function posterFrame(file: string, durationMs: number | null, signal?: AbortSignal, first?: Promise<Pixels | null>): Promise<Poster> {
   const d = durationMs && durationMs > 0 ? durationMs / 1000 : null;
   const times = d === null ? [0] : [0, Math.min(1, d * 0.1), d * 0.25, d * 0.5, d * 0.75];
   let best: (Poster & { spread: number }) | null = null;
@@ -103,7 +104,7 @@ export async function posterFrame(file: string, durationMs: number | null, signa
   for (const t of times) {
     let pixels: Pixels | null;
     try {
-      pixels = await grabPosterPixels(file, t, signal);
+      pixels = await (t === 0 && first ? first : grabPosterPixels(file, t, signal));
     } catch (err) {
       if (err instanceof AppError && (err.kind === 'cancelled' || err.kind === 'unavailable')) throw err;
       lastError = err;

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import sharp from 'sharp';
 import { dHash, thumbFiles, writeGrid } from '../../library/thumbs';
 import { probeVideo, type VideoMeta } from './probe';
-import { posterFrame } from './frames';
+import { grabPosterPixels, posterFrame } from './frames';
 import type { VideoFormat } from './formats';
 import { hashFile } from '../file-hash';
 
@@ -31,21 +31,20 @@ export async function readVideo(file: string, format: VideoFormat, thumbsDir: st
   void format;
   // The hash (read in-process) and ffprobe (a child process) overlap; a probe failure is reported
   // once the hash is known, so a damaged clip that moved is still recognised.
-  const [hashed, probed] = await Promise.allSettled([hashFile(file), probeVideo(file)]);
-  if (hashed.status === 'rejected') throw hashed.reason;
-  const hash = hashed.value;
+  const probing = probeVideo(file);
+  probing.catch(() => undefined); // awaited below
+  const hash = await hashFile(file);
   onHash?.(hash);
-  if (probed.status === 'rejected') throw probed.reason;
-  const meta = probed.value;
   const files = thumbFiles(thumbsDir, hash);
-  const grid = files.grid;
-  if (await exists(grid)) {
-    try {
-      return { hash, meta, phash: await dHash(sharp(grid)), thumbCached: true, posterMs: null };
-    } catch { /* damaged cache: make the poster again below */ }
-  }
+  // Content seen before keeps its grid (a damaged cache file is made again below).
+  const cached = await exists(files.grid) ? await dHash(sharp(files.grid)).catch(() => null) : null;
+  // New content: the first frame, the usual poster, is grabbed while ffprobe is still at work.
+  const first = cached === null ? grabPosterPixels(file, 0) : null;
+  first?.catch(() => undefined); // judged by posterFrame
+  const meta = await probing;
+  if (cached !== null) return { hash, meta, phash: cached, thumbCached: true, posterMs: null };
   // The poster comes out of ffmpeg upright and at the grid size: only its WebP is left to write.
-  const poster = await posterFrame(file, meta.durationMs);
+  const poster = await posterFrame(file, meta.durationMs, undefined, first ?? undefined);
   const phash = await gate(() => writeGrid(poster.pixels, files));
   return { hash, meta, phash, thumbCached: false, posterMs: poster.timeMs };
 }
