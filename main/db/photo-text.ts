@@ -1,8 +1,8 @@
 // Keeps photo_text (the FTS5 external content) in step with a photo's file name, folder, camera,
 // effective caption and tags, and place. Call inside the same transaction as the change it reflects.
 import type { Db } from './connection';
-import { sourceRankSql } from './source-rank';
 import { cachedStatement } from './statements';
+import { sourceRankSql } from './source-rank';
 
 /** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
 export { sourceRankSql } from './source-rank';

@@ -2,6 +2,7 @@
 // Callers wrap these in transactions; every change to searchable fields refreshes photo_text.
 import path from 'node:path';
 import type { Db } from './connection';
+import { cachedStatement } from './statements';
 import { nowIso } from './connection';
 import { refreshPhotoText } from './photo-text';
 import type { PhotoMeta } from '../library/metadata';
@@ -133,26 +134,26 @@ export interface ReadFields {
 }
 
 export function applyRead(db: Db, id: number, r: ReadFields): void {
-  const prev = db.prepare('SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
+  const prev = cachedStatement(db, 'SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
   if (!prev) return;
   const now = nowIso();
   writeMeta(db, id, r, r.meta);
-  db.prepare(`UPDATE photos SET phash = ?, status = ?, error = ?, updated_at = ? WHERE id = ?`)
+  cachedStatement(db, `UPDATE photos SET phash = ?, status = ?, error = ?, updated_at = ? WHERE id = ?`)
     .run(r.phash, r.damaged ? 'damaged' : 'ok', r.damaged ?? r.noPreview ?? null, now, id);
-  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
+  const stage = cachedStatement(db, `INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = excluded.error`);
   stage.run(id, 'metadata', now, null);
   // Done either way (not read again by the next scan); with an error there is no thumbnail to show.
   stage.run(id, 'thumbnail', now, r.noPreview ?? null);
   writeVideoFields(db, id, r.video);
   // New content: whatever the AI said about the old picture is due again.
-  if (prev.content_hash && prev.content_hash !== r.hash) db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'ai'`).run(id);
+  if (prev.content_hash && prev.content_hash !== r.hash) cachedStatement(db, `DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'ai'`).run(id);
   refreshPhotoText(db, [id]);
 }
 
 /** The file's metadata columns (also for a photo whose pixels could not be decoded). */
 function writeMeta(db: Db, id: number, r: { size: number; mtimeMs: number; hash: string | null; format: MediaFormat | null }, m: PhotoMeta): void {
-  db.prepare(`UPDATE photos SET size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash), width = ?, height = ?,
+  cachedStatement(db, `UPDATE photos SET size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash), width = ?, height = ?,
       format = ?, taken_at = ?, sort_date = ?, camera_make = ?, camera_model = ?, lens = ?, lat = ?, lon = ?,
       altitude = ?, orientation = ?, xmp_json = ?, updated_at = ? WHERE id = ?`)
     .run(r.size, r.mtimeMs, r.hash, m.width, m.height, r.format, m.takenAt, sortDate(m.takenAt, r.mtimeMs),
@@ -172,9 +173,9 @@ export interface ErrorFields {
 
 export function applyError(db: Db, id: number, e: ErrorFields): void {
   const now = nowIso();
-  db.prepare(`UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
+  cachedStatement(db, `UPDATE photos SET status = 'error', error = ?, size = ?, mtime_ms = ?, content_hash = COALESCE(?, content_hash),
       updated_at = ? WHERE id = ?`).run(e.message, e.size, e.mtimeMs, e.hash, now, id);
-  const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
+  const stage = cachedStatement(db, `INSERT INTO photo_stage (photo_id, stage, done_at, attempts, error) VALUES (?, ?, ?, 1, ?)
     ON CONFLICT (photo_id, stage) DO UPDATE SET done_at = excluded.done_at, attempts = attempts + 1, error = excluded.error`);
   if (e.meta) {
     // Date, camera and GPS are kept although the pixels failed: the photo is still findable.
@@ -189,8 +190,8 @@ export function applyError(db: Db, id: number, e: ErrorFields): void {
 
 /** The videos row of a read (issue 12); a file that is no longer a video loses it. */
 function writeVideoFields(db: Db, id: number, v: VideoFields | undefined): void {
-  if (!v) { db.prepare('DELETE FROM videos WHERE photo_id = ?').run(id); return; }
-  db.prepare(`INSERT INTO videos (photo_id, duration_ms, rotation, codec, audio_codec, fps, content_id, poster_ms)
+  if (!v) { cachedStatement(db, 'DELETE FROM videos WHERE photo_id = ?').run(id); return; }
+  cachedStatement(db, `INSERT INTO videos (photo_id, duration_ms, rotation, codec, audio_codec, fps, content_id, poster_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (photo_id) DO UPDATE SET duration_ms = excluded.duration_ms, rotation = excluded.rotation,
       codec = excluded.codec, audio_codec = excluded.audio_codec, fps = excluded.fps, content_id = excluded.content_id,

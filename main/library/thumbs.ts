@@ -5,7 +5,7 @@ import sharp, { type Sharp } from 'sharp';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { THUMB_GRID_PX, THUMB_PREVIEW_PX } from '../../shared/constants';
-import { decodeImage, toSharp, type DecodeOptions } from '../media/decode';
+import { decodeImage, toSharp, type DecodeOptions, type Pixels } from '../media/decode';
 import { writeFileAtomic } from '../media/atomic-write';
 import { ungated, type Gate } from './pool';
 
@@ -43,15 +43,29 @@ export const GRID_WEBP_OPTIONS = GRID_WEBP;
  * shrink on load to about this size). Returns the dHash of the grid image.
  */
 export async function renderGrid(input: string | Buffer, out: ThumbFiles, opts: Omit<DecodeOptions, 'resize'> = {}, gate: Gate = ungated): Promise<RenderResult> {
-  // Decoding and encoding hold the gate (the CPU); the durable write (an fsync, milliseconds of
-  // waiting on the disk) does not, so the next photo decodes meanwhile.
-  const { webp, phash, damaged } = await gate(async () => {
+  let damaged: string | null = null;
+  const phash = await writeGrid(async () => {
     const decoded = await decodeImage(input, { ...opts, resize: GRID_RESIZE });
-    const [bytes, hash] = await Promise.all([toSharp(decoded).webp(GRID_WEBP).toBuffer(), dHash(toSharp(decoded))]);
-    return { webp: bytes, phash: hash, damaged: decoded.damaged };
+    damaged = decoded.damaged;
+    return decoded;
+  }, out, gate);
+  return { phash, damaged };
+}
+
+/**
+ * Writes the grid thumbnail from upright pixels (already at the grid size: a decode with
+ * GRID_RESIZE, or a video poster frame that ffmpeg scaled; sharp resizes nothing then) and returns
+ * their dHash. Getting the pixels and encoding them hold the gate (the CPU); the durable write (an
+ * fsync, milliseconds of waiting on the disk) does not, so the next file decodes meanwhile.
+ */
+export async function writeGrid(pixels: Pixels | (() => Promise<Pixels>), out: ThumbFiles, gate: Gate = ungated): Promise<string> {
+  const { webp, phash } = await gate(async () => {
+    const px = typeof pixels === 'function' ? await pixels() : pixels;
+    const [bytes, hash] = await Promise.all([toSharp(px).resize(GRID_RESIZE).webp(GRID_WEBP).toBuffer(), dHash(toSharp(px))]);
+    return { webp: bytes, phash: hash };
   });
   await writeFileAtomic(out.grid, webp, { mkdirs: true });
-  return { phash, damaged };
+  return phash;
 }
 
 /** Renders both sizes from one decode (used to compare against the lazy path in the benchmark). */

@@ -50,8 +50,11 @@ export interface DecodedImage {
   source: 'file' | 'preview';
 }
 
+/** Upright raw pixels and their size: what a decoder (or ffmpeg, for a video frame) hands on. */
+export type Pixels = Pick<DecodedImage, 'data' | 'width' | 'height' | 'channels'>;
+
 /** The decoded pixels as a sharp pipeline (for encoding or further resizing). */
-export function toSharp(img: Pick<DecodedImage, 'data' | 'width' | 'height' | 'channels'>): Sharp {
+export function toSharp(img: Pixels): Sharp {
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
 }
 

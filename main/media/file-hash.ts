@@ -1,10 +1,23 @@
 // The content hash that names cached files (thumbnails, keyframes, chat attachment copies): SHA-256
 // of the bytes, streamed so a multi-GB video is never held in memory.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+const CHUNK = 1 << 20;
 
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  const fh = await open(file, 'r');
+  try {
+    // One buffer read into again and again: no new megabyte per chunk to zero, fault in and collect.
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (!bytesRead) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
   return hash.digest('hex');
 }

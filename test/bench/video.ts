@@ -1,4 +1,4 @@
-// `npm run bench -- video [--json] [--count N] [--model tiny|smolvlm-256m]`: videos (issue 12).
+// `npm run bench -- video [--json] [--count N] [--rounds N] [--no-ai] [--model tiny|smolvlm-256m]`: videos (issue 12).
 //  (a) bare: ffprobe (JSON) + one ffmpeg frame grab per file, the same arguments the app uses, with
 //      the app's process bound, side by side with
 //  (b) the full index of the same folder (walk, sniff, streamed sha256, ffprobe, poster with the
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { tool, toolConcurrency } from '../../main/media/video/tools';
-import { grabFrame, POSTER_MAX_PX } from '../../main/media/video/frames';
+import { grabPosterPixels } from '../../main/media/video/frames';
 import { runPool } from '../../main/library/pool';
 import { createContext } from '../../main/service/context';
 import { addRoot } from '../../main/library/roots';
@@ -63,7 +63,7 @@ async function bare(files: string[], concurrency: number): Promise<number> {
   await runPool(files, concurrency, async (file) => {
     const { stdout } = await run_(tool('ffprobe').path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { maxBuffer: 1 << 22 });
     if (!(JSON.parse(stdout) as { format?: { duration?: string } }).format?.duration) throw new Error(`${file}: no duration`);
-    await grabFrame(file, 0, POSTER_MAX_PX);
+    await grabPosterPixels(file, 0);
   }, () => {});
   return performance.now() - t0;
 }
@@ -138,17 +138,27 @@ export async function run({ json }: { json: boolean }): Promise<void> {
   for (const f of files) readFileSync(f); // page cache warm for both sides
   const concurrency = toolConcurrency();
   log(json, `${count} × 10 s 1080p H.264 clips, ${concurrency} tool processes at a time, ${os.availableParallelism()} cores`);
-  const bareMs = await bare(files, concurrency);
-  const indexMs = await fullIndex(folder, count);
+  // On a shared machine the load changes within a minute: the two sides take turns, and each
+  // keeps its fastest round (the one least slowed by others), so neither is measured in a worse minute.
+  const rounds = Math.max(1, Number(arg('--rounds') ?? 1));
+  let bareMs = Infinity;
+  let indexMs = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const b = await bare(files, concurrency);
+    const i = await fullIndex(folder, count);
+    if (rounds > 1) log(json, `  round ${r + 1}: bare ${round(count / (b / 1000))} videos/s, index ${round(count / (i / 1000))} videos/s, ratio ${round(b / i, 3)}`);
+    bareMs = Math.min(bareMs, b);
+    indexMs = Math.min(indexMs, i);
+  }
   const bareRate = count / (bareMs / 1000);
   const indexRate = count / (indexMs / 1000);
   const result: Record<string, unknown> = {
-    clips: count, concurrency,
+    clips: count, concurrency, rounds,
     bare: { ms: Math.round(bareMs), videosPerS: round(bareRate) },
     index: { ms: Math.round(indexMs), videosPerS: round(indexRate) },
     ratio: round(indexRate / bareRate, 3), target: 0.85,
   };
-  log(json, `bare ffprobe + 1 frame grab: ${round(bareRate)} videos/s   full index: ${round(indexRate)} videos/s   ratio ${result.ratio} (target ≥ 0.85)`);
+  log(json, `bare ffprobe + 1 frame grab: ${round(bareRate)} videos/s   full index: ${round(indexRate)} videos/s   ratio ${result.ratio} (target ≥ 0.85)${rounds > 1 ? `, fastest of ${rounds} rounds each` : ''}`);
   if (!process.argv.includes('--no-ai')) {
     result.captions = await captions(folder, modelName, json);
     log(json, `captions on ${modelName}: ${JSON.stringify(result.captions)}`);

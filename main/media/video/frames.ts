@@ -4,14 +4,13 @@
 // to the nearest keyframe and decodes forward, one frame per call instead of decoding the clip.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { runTool } from './tools';
 import { writeFileAtomic } from '../atomic-write';
+import type { Pixels } from '../decode';
+import { THUMB_GRID_PX } from '../../../shared/constants';
 
 const GRAB_TIMEOUT_MS = 30_000;
-/** Long side of a poster: the grid thumbnail (256 px short side) is made from it. */
-export const POSTER_MAX_PX = 768;
 /** Long side of a keyframe: the model sees one 512 px tile per image (no splitting). */
 export const KEYFRAME_MAX_PX = 768;
 export const DEFAULT_KEYFRAMES = 4;
@@ -19,63 +18,108 @@ export const DEFAULT_KEYFRAMES = 4;
 export const KEYFRAMES_KEY = 'ai.videoKeyframes';
 export const MAX_KEYFRAMES = 8;
 
+/** ffmpeg's run for one frame at `seconds`: `input` options go before -i, then the scale filter and the output format. */
+async function grab(file: string, seconds: number, input: string[], scale: string, output: string[], signal?: AbortSignal): Promise<Buffer> {
+  const t = Math.max(0, seconds).toFixed(3);
+  const { stdout } = await runTool('ffmpeg', [
+    '-nostdin', '-hide_banner', '-loglevel', 'error', ...input, '-ss', t, '-i', file,
+    '-map', '0:v:0', '-frames:v', '1', '-vf', scale, ...output, 'pipe:1',
+  ], { timeoutMs: GRAB_TIMEOUT_MS, signal, maxStdout: 32 * 1024 * 1024 });
+  return stdout;
+}
+
 /** One frame at `seconds` as JPEG, its long side at most `maxSide`, or null when the clip has no frame there. */
 export async function grabFrame(file: string, seconds: number, maxSide: number, signal?: AbortSignal): Promise<Buffer | null> {
-  const t = Math.max(0, seconds).toFixed(3);
   // Shrink only (never enlarge), keep the aspect ratio; even sizes keep every JPEG encoder happy.
   const scale = `scale='if(gt(iw,ih),min(${maxSide},iw),-2)':'if(gt(iw,ih),-2,min(${maxSide},ih))'`;
-  const { stdout } = await runTool('ffmpeg', [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-ss', t, '-i', file,
-    '-map', '0:v:0', '-frames:v', '1', '-vf', scale, '-q:v', '3', '-f', 'image2pipe', '-vcodec', 'mjpeg', 'pipe:1',
-  ], { timeoutMs: GRAB_TIMEOUT_MS, signal, maxStdout: 32 * 1024 * 1024 });
-  return stdout.length ? stdout : null;
+  const jpeg = await grab(file, seconds, [], scale, ['-q:v', '3', '-f', 'image2pipe', '-vcodec', 'mjpeg'], signal);
+  return jpeg.length ? jpeg : null;
+}
+
+/**
+ * One frame at `seconds` as upright RGB pixels, its short side at most `shortSide` (never enlarged,
+ * aspect kept), or null when the clip has no frame there. The poster's grab: ffmpeg scales to the
+ * grid thumbnail's size while decoding, so no large image is encoded, piped or decoded again.
+ * One decoder thread: frame threading takes in several frames before the first comes out, which for
+ * one frame is extra decoding and waiting (about half the CPU and wall time of a 1080p grab).
+ * Output is PPM: raw RGB behind a header that carries the size.
+ */
+export async function grabPixels(file: string, seconds: number, shortSide: number, signal?: AbortSignal): Promise<Pixels | null> {
+  const scale = `scale=w='if(gte(iw,ih),-1,min(${shortSide},iw))':h='if(gte(iw,ih),min(${shortSide},ih),-1)':flags=lanczos`;
+  const ppm = await grab(file, seconds, ['-threads', '1'], scale, ['-f', 'image2pipe', '-vcodec', 'ppm'], signal);
+  return ppm.length ? parsePpm(ppm) : null;
+}
+
+/** A binary PPM (P6, 8 bits) as ffmpeg writes it: "P6\n<width> <height>\n255\n" and the RGB bytes. */
+export function parsePpm(buf: Buffer): Pixels {
+  const m = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(buf.subarray(0, 32).toString('latin1'));
+  const width = Number(m?.[1]);
+  const height = Number(m?.[2]);
+  const data = m ? buf.subarray(m[0].length) : Buffer.alloc(0);
+  if (!m || !width || !height || data.length < width * height * 3) throw new AppError('unsupported', 'ffmpeg gave no readable frame');
+  return { data: data.subarray(0, width * height * 3), width, height, channels: 3 };
 }
 
 /** Uniform frames (black leaders, fades, lens caps) are no poster: their brightness barely varies. */
 const BLANK_STDEV = 8;
 
-async function spread(jpeg: Buffer): Promise<number> {
-  // JPEG shrink-on-load: a 64 px copy says as much about blankness as the whole frame.
-  const stats = await sharp(jpeg).resize(64, 64, { fit: 'inside' }).stats();
-  return Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev));
+/** The largest standard deviation of the frame's channels: near 0 for a uniform frame. */
+export function spread(p: Pixels): number {
+  const c = p.channels;
+  const n = p.width * p.height;
+  let most = 0;
+  for (let ch = 0; ch < Math.min(c, 3); ch++) {
+    let sum = 0;
+    let sq = 0;
+    for (let i = ch; i < n * c; i += c) { const v = p.data[i]!; sum += v; sq += v * v; }
+    const mean = sum / n;
+    most = Math.max(most, Math.sqrt(Math.max(0, sq / n - mean * mean)));
+  }
+  return most;
 }
 
 export interface Poster {
-  jpeg: Buffer;
+  /** Upright, at the grid thumbnail's size. */
+  pixels: Pixels;
   /** Where in the clip it was taken. */
   timeMs: number;
 }
+
+/** The poster's first grab (the frame at 0 s, at the grid size): the benchmark's floor uses the very same call. */
+export const grabPosterPixels = (file: string, seconds: number, signal?: AbortSignal): Promise<Pixels | null> =>
+  grabPixels(file, seconds, THUMB_GRID_PX, signal);
 
 /**
  * A representative frame: the first frame that is not blank — the first frame itself (what Apple
  * Photos and Google Photos show, and the cheapest: no decoding up to a seek point), else a little
  * way in (black leaders, fades), a quarter, half and three quarters of the way; the busiest frame when
  * all are blank. Usually one ffmpeg run. A damaged clip gives whatever frame can still be decoded.
+ * `first`: the grab at 0 s when the caller started it already (alongside ffprobe).
  */
-export async function posterFrame(file: string, durationMs: number | null, signal?: AbortSignal): Promise<Poster> {
+export async function posterFrame(file: string, durationMs: number | null, signal?: AbortSignal, first?: Promise<Pixels | null>): Promise<Poster> {
   const d = durationMs && durationMs > 0 ? durationMs / 1000 : null;
   const times = d === null ? [0] : [0, Math.min(1, d * 0.1), d * 0.25, d * 0.5, d * 0.75];
   let best: (Poster & { spread: number }) | null = null;
   let lastError: unknown = null;
   for (const t of times) {
-    let jpeg: Buffer | null;
+    let pixels: Pixels | null;
     try {
-      jpeg = await grabFrame(file, t, POSTER_MAX_PX, signal);
+      pixels = await (t === 0 && first ? first : grabPosterPixels(file, t, signal));
     } catch (err) {
       if (err instanceof AppError && (err.kind === 'cancelled' || err.kind === 'unavailable')) throw err;
       lastError = err;
       continue;
     }
-    if (!jpeg) continue;
-    const s = await spread(jpeg);
-    if (!best || s > best.spread) best = { jpeg, timeMs: Math.round(t * 1000), spread: s };
+    if (!pixels) continue;
+    const s = spread(pixels);
+    if (!best || s > best.spread) best = { pixels, timeMs: Math.round(t * 1000), spread: s };
     if (s >= BLANK_STDEV) break;
   }
   if (!best) {
     const why = lastError instanceof Error ? lastError.message.replace(/^ffmpeg failed \(exit \d+\): /, '') : 'no frame could be decoded';
     throw new AppError('unsupported', `damaged video: no frame could be decoded (${why})`);
   }
-  return { jpeg: best.jpeg, timeMs: best.timeMs };
+  return { pixels: best.pixels, timeMs: best.timeMs };
 }
 
 /** Times (ms) of `n` evenly spaced frames: the middle of each of n equal parts of the clip. */

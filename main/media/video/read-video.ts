@@ -5,9 +5,10 @@
 import { promises as fs } from 'node:fs';
 import { AppError } from '../../../shared/errors';
 import sharp from 'sharp';
-import { dHash, renderGrid, thumbFiles } from '../../library/thumbs';
+import { dHash, thumbFiles, writeGrid } from '../../library/thumbs';
+import type { Gate } from '../../library/pool';
 import { probeVideo, type VideoMeta } from './probe';
-import { posterFrame } from './frames';
+import { grabPosterPixels, posterFrame } from './frames';
 import type { VideoFormat } from './formats';
 import { hashFile } from '../file-hash';
 
@@ -21,32 +22,29 @@ export interface VideoRead {
 }
 
 
-export type ThumbGate = <T>(task: () => Promise<T>) => Promise<T>;
-
 /**
  * Reads one video. Failures carry the hash when it was computed, so a damaged clip that moved is
  * still recognised; AppError messages are the ones a person sees on the item.
  */
-export async function readVideo(file: string, format: VideoFormat, thumbsDir: string, gate: ThumbGate, onHash?: (hash: string) => void): Promise<VideoRead> {
+export async function readVideo(file: string, format: VideoFormat, thumbsDir: string, gate: Gate, onHash?: (hash: string) => void): Promise<VideoRead> {
   void format;
   // The hash (read in-process) and ffprobe (a child process) overlap; a probe failure is reported
   // once the hash is known, so a damaged clip that moved is still recognised.
-  const [hashed, probed] = await Promise.allSettled([hashFile(file), probeVideo(file)]);
-  if (hashed.status === 'rejected') throw hashed.reason;
-  const hash = hashed.value;
+  const probing = probeVideo(file);
+  probing.catch(() => undefined); // awaited below
+  const hash = await hashFile(file);
   onHash?.(hash);
-  if (probed.status === 'rejected') throw probed.reason;
-  const meta = probed.value;
   const files = thumbFiles(thumbsDir, hash);
-  const grid = files.grid;
-  if (await exists(grid)) {
-    try {
-      return { hash, meta, phash: await dHash(sharp(grid)), thumbCached: true, posterMs: null };
-    } catch { /* damaged cache: make the poster again below */ }
-  }
-  const poster = await posterFrame(file, meta.durationMs);
-  // The poster frame is an upright JPEG: the same grid renderer as photos (no 1600 px still: the detail plays the clip).
-  const { phash } = await gate(() => renderGrid(poster.jpeg, files, { format: 'jpeg' }));
+  // Content seen before keeps its grid (a damaged cache file is made again below).
+  const cached = await exists(files.grid) ? await dHash(sharp(files.grid)).catch(() => null) : null;
+  // New content: the first frame, the usual poster, is grabbed while ffprobe is still at work.
+  const first = cached === null ? grabPosterPixels(file, 0) : null;
+  first?.catch(() => undefined); // judged by posterFrame
+  const meta = await probing;
+  if (cached !== null) return { hash, meta, phash: cached, thumbCached: true, posterMs: null };
+  // The poster comes out of ffmpeg upright and at the grid size: only its WebP is left to write.
+  const poster = await posterFrame(file, meta.durationMs, undefined, first ?? undefined);
+  const phash = await writeGrid(poster.pixels, files, gate);
   return { hash, meta, phash, thumbCached: false, posterMs: poster.timeMs };
 }
 
