@@ -5,7 +5,8 @@ import { cacheTensors, cat, DynamicCache, full, Tensor, tokenIds, type Encoded, 
 import type { EngineChatTurn, FedStats, GenerateResult } from './client';
 import type { LoadedModel } from './loader';
 import { dropOldestExchange, expandImages, framesOf, toTemplateMessages, type ImageLayout } from './prompt';
-import { imageKey, readImage, readTile, type TileNorm } from './images';
+import { imageKey, readTile, type TileNorm } from './images';
+import { readImage } from './read-image';
 import { EngineError } from './protocol';
 import { FedCounter } from './fed-counter';
 import { TextDeltaStreamer } from './streamer';

@@ -1,9 +1,8 @@
-// Reads a photo for the model, in the inference process (paths cross the process boundary, not
-// bytes), through the one decoder (main/media/decode.ts: HEIC, damaged files). For the formats
-// transformers.js reads itself this is the same decoding as RawImage.read (sharp, EXIF rotation, raw
-// pixels), so the engine sees exactly the pixels a bare transformers.js run sees.
+// Reads a photo for the model through the one decoder (main/media/decode.ts: HEIC, damaged files):
+// tiles for the inference process and for remote endpoints (main/engine/tile-image.ts). Nothing here
+// loads transformers.js, so the main process can use it (the split-image path, which needs RawImage,
+// is main/engine/read-image.ts).
 import { stat } from 'node:fs/promises';
-import { RawImage } from './transformers';
 import { decodeImage, toSharp } from '../media/decode';
 import { EngineError } from './protocol';
 
@@ -23,16 +22,6 @@ export async function imageKey(path: string): Promise<ImageKey> {
     if (err instanceof EngineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new EngineError(code === 'ENOENT' ? `Image not found: ${path}` : `Cannot read image ${path}: ${(err as Error).message}`, 'image');
-  }
-}
-
-export async function readImage(path: string): Promise<RawImage> {
-  await imageKey(path);
-  try {
-    const { data, width, height, channels } = await decodeImage(path);
-    return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, channels);
-  } catch (err) {
-    throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
 

@@ -173,3 +173,14 @@ describe('better-sqlite3 in the installers', () => {
     expect(passes(filter, at('src/better_sqlite3.cpp'))).toBe(false);
   });
 });
+
+describe('bundles load only what their process needs', () => {
+  // transformers.js and onnxruntime take ~150 MB of memory when loaded: only the inference process
+  // (out/engine) may import them; the app's main process and the CLI reach images through
+  // main/engine/images.ts, which does not.
+  const bundle = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
+  it('the main process and the CLI do not import transformers.js or onnxruntime; the engine does', () => {
+    for (const rel of ['out/main/app.js', 'out/cli/index.js']) expect(bundle(rel)).not.toMatch(/["']@huggingface\/transformers["']|["']onnxruntime-node["']/);
+    expect(bundle('out/engine/entry.js')).toMatch(/["']@huggingface\/transformers["']/);
+  });
+});
