@@ -51,13 +51,24 @@ async function countPendingPlaces(db: Db, version: string): Promise<number> {
   return n;
 }
 
+/** dropStaleGpsPlaces over the library in id ranges, yielding between them (a third of a million places take seconds). */
+async function dropStalePlaces(db: Db): Promise<number[]> {
+  const { maxId } = db.prepare('SELECT COALESCE(max(id), 0) AS maxId FROM photos').get() as { maxId: number };
+  const cleared: number[] = [];
+  for (let from = 0; from < maxId; from += COUNT_CHUNK) {
+    cleared.push(...db.transaction(() => dropStaleGpsPlaces(db, from, from + COUNT_CHUNK))());
+    await yieldToEventLoop();
+  }
+  return cleared;
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Geocodes what is pending. Loads the gazetteer only when there is something to do. */
 export async function runPlacesStage(ctx: AppContext, opts: { signal?: AbortSignal } = {}): Promise<PlacesStageSummary> {
   const started = Date.now();
   const db = ctx.db;
-  const cleared = db.transaction(() => dropStaleGpsPlaces(db))();
+  const cleared = await dropStalePlaces(db);
   const changed = new Set<number>(cleared);
   let geocoded = 0;
   // Cheap test first: most rescans have nothing to geocode, and then the gazetteer stays unloaded.

@@ -46,3 +46,19 @@ it('geocodes in slices and lets other work run between them', async () => {
   const kyoto = lib.ctx.db.prepare(`SELECT count(*) AS n FROM photo_places WHERE country_code = 'JP'`).get() as { n: number };
   expect(kyoto.n).toBe(N / 3);
 });
+
+it('drops the GPS place of a photo whose GPS is gone, in whichever id range it lies', async () => {
+  const db = lib.ctx.db;
+  const first = (db.prepare(`SELECT id FROM photos WHERE file_name = 'p0.jpg'`).get() as { id: number }).id;
+  // A photo past the first id range the stage works through.
+  const far = 25_000;
+  const now = nowIso();
+  db.prepare(`INSERT INTO photos (id, root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, lat, lon, status, created_at, updated_at)
+    SELECT ?, root_id, 'far.jpg', 'far.jpg', 'photos', 1, 0, '2024-05-01T12:00:00', 48.85, 2.35, 'ok', ?, ? FROM photos WHERE id = ?`).run(far, now, now, first);
+  refreshPhotoText(db, [far]);
+  expect((await runPlacesStage(lib.ctx)).geocoded).toBe(1);
+  db.prepare('UPDATE photos SET lat = NULL, lon = NULL WHERE id IN (?, ?)').run(first, far);
+  const summary = await runPlacesStage(lib.ctx);
+  expect(summary.cleared).toBe(2);
+  expect(db.prepare('SELECT count(*) AS n FROM photo_places WHERE photo_id IN (?, ?)').get(first, far)).toEqual({ n: 0 });
+});
