@@ -157,15 +157,18 @@ export interface PhotoRating {
 
 export interface SearchResult {
   hits: SearchHit[];
-  /** Exact up to SEARCH_COUNT_CAP matches; beyond it, SEARCH_COUNT_CAP with `totalCapped` (shown as "10,000+"). */
+  /** Exact up to COUNT_CAP matches; beyond it, COUNT_CAP with `totalCapped` (shown as "10,000+"). */
   total: number;
   /** True when more than `total` photos match (counting them all would cost more than the search). */
   totalCapped: boolean;
   nextCursor: string | null;
 }
 
-/** Search counts matches exactly up to this many (a broad word over a million photos stays fast). */
-export const SEARCH_COUNT_CAP = 10_000;
+/**
+ * Search results and albums count their photos exactly up to this many (a broad word or a common tag
+ * over a million photos stays fast); beyond it they say "10,000+".
+ */
+export const COUNT_CAP = 10_000;
 
 export interface Progress {
   stage: Stage;

@@ -11,22 +11,33 @@ import { photoSummaries } from './photo-summaries';
 import { HAS_THUMB_SQL } from '../library/repo';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
+import { COUNT_CAP } from '../../shared/types';
+import { cachedStatement } from '../db/statements';
+
+/** How many photos the filter matches: exact up to COUNT_CAP, beyond it COUNT_CAP and capped (shown "10,000+"). */
+export function cappedCount(db: Db, f: CompiledRule): { count: number; capped: boolean } {
+  const { n } = cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p WHERE ${f.where} LIMIT ${COUNT_CAP + 1})`)
+    .get(...f.params) as { n: number };
+  return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
 
 /**
- * How many photos the filter matches, and the newest one that has a grid thumbnail as cover (a photo
- * just found, or one that failed to decode, has none yet: its cover URL would be a 404).
+ * How many photos the filter matches (capped), and the newest one that has a grid thumbnail as cover
+ * (a photo just found, or one that failed to decode, has none yet: its cover URL would be a 404).
  */
-export function countAndCover(db: Db, f: CompiledRule): { count: number; coverId: number | null } {
-  const { count } = db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
-  if (count === 0) return { count: 0, coverId: null };
-  const cover = db.prepare(`SELECT p.id FROM photos p WHERE (${f.where}) AND ${HAS_THUMB_SQL}
+export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule):
+  { count: number; countCapped: boolean; coverId: number | null } {
+  const { count, capped } = cappedCount(db, filter('count'));
+  if (count === 0) return { count: 0, countCapped: false, coverId: null };
+  const f = filter('page');
+  const cover = cachedStatement(db, `SELECT p.id FROM photos p WHERE (${f.where}) AND ${HAS_THUMB_SQL}
     ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number } | undefined;
-  return { count, coverId: cover?.id ?? null };
+  return { count, countCapped: capped, coverId: cover?.id ?? null };
 }
 
 export function toAlbum(db: Db, row: AlbumRow): Album {
   const rule = row.rule_json ? (JSON.parse(row.rule_json) as unknown) : null;
-  return { id: row.id, name: row.name, kind: row.kind, rule, createdAt: row.created_at, ...countAndCover(db, albumFilter(db, row.id)) };
+  return { id: row.id, name: row.name, kind: row.kind, rule, createdAt: row.created_at, ...countAndCover(db, (purpose) => albumFilter(db, row.id, purpose)) };
 }
 
 export function listStoredAlbums(db: Db): Album[] {
@@ -106,7 +117,7 @@ export function getAlbum(db: Db, ref: number | string): Album {
   if (typeof ref === 'number' || /^\d+$/.test(ref)) return toAlbum(db, albumRow(db, Number(ref)));
   const rule = autoAlbumRule(ref);
   if (!rule) throw albumNotFound(ref);
-  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, compileRuleFor(db, rule)) };
+  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, (purpose) => compileRuleFor(db, rule, purpose)) };
 }
 
 export function autoAlbumName(key: string): string {
@@ -119,33 +130,33 @@ export function autoAlbumName(key: string): string {
 }
 
 export function albumPhotos(db: Db, ref: number | string, opts: { cursor?: string; limit: number }):
-  { items: PhotoSummary[]; total: number; nextCursor: string | null } {
-  const f = albumFilter(db, ref);
-  let rows: { id: number; sort_date: string; total?: number }[];
-  let total: number;
-  if (!opts.cursor) {
-    // First page: the total comes from the same pass (a window count), not a second scan.
-    rows = db.prepare(`SELECT p.id, p.sort_date, count(*) OVER () AS total FROM photos p WHERE ${f.where}
-      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...f.params, opts.limit + 1) as typeof rows;
-    total = rows[0]?.total ?? 0;
-  } else {
+  { items: PhotoSummary[]; total: number; totalCapped: boolean; nextCursor: string | null } {
+  // The count stops at COUNT_CAP; the page is its own query, shaped so the date index drives it and
+  // it stops after one page (a window count would make it visit every match).
+  const { count: total, capped } = cappedCount(db, albumFilter(db, ref));
+  const f = albumFilter(db, ref, 'page');
+  const where = [`(${f.where})`];
+  const params: unknown[] = [...f.params];
+  if (opts.cursor) {
     // Keyset over (sort_date, id), newest first: stable while photos are added.
     const [date, id] = decodeCursor(opts.cursor, isKeyset);
-    total = (db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${f.where}`).get(...f.params) as { n: number }).n;
-    rows = db.prepare(`SELECT p.id, p.sort_date FROM photos p WHERE ${f.where} AND (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))
-      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...f.params, date, date, id, opts.limit + 1) as typeof rows;
+    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
+    params.push(date, date, id);
   }
+  const rows = cachedStatement(db, `SELECT p.id, p.sort_date FROM photos p WHERE ${where.join(' AND ')}
+    ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...params, opts.limit + 1) as { id: number; sort_date: string }[];
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
     items: photoSummaries(db, page.map((r) => r.id)),
     total,
+    totalCapped: capped,
     nextCursor: rows.length > opts.limit && last ? encodeCursor([last.sort_date, last.id]) : null,
   };
 }
 
-/** Count of photos a (validated) rule would match: the rule builder's live preview. */
-export function previewRule(db: Db, raw: unknown): { count: number } {
-  const f = compileRuleFor(db, parseRule(raw));
-  return db.prepare(`SELECT count(*) AS count FROM photos p WHERE ${f.where}`).get(...f.params) as { count: number };
+/** Count of photos a (validated) rule would match (capped): the rule builder's live preview. */
+export function previewRule(db: Db, raw: unknown): { count: number; countCapped: boolean } {
+  const { count, capped } = cappedCount(db, compileRuleFor(db, parseRule(raw)));
+  return { count, countCapped: capped };
 }

@@ -23,5 +23,5 @@ export function autoAlbums(db: Db): Album[] {
     FROM photos GROUP BY substr(sort_date, 1, 7) ORDER BY key DESC`).all() as Bucket[];
   return [...tags, ...years, ...months]
     .filter((b) => autoAlbumRule(b.key))
-    .map((b) => ({ id: b.key, name: autoAlbumName(b.key), kind: 'auto' as const, rule: autoAlbumRule(b.key), count: b.count, coverId: b.cover, createdAt: null }));
+    .map((b) => ({ id: b.key, name: autoAlbumName(b.key), kind: 'auto' as const, rule: autoAlbumRule(b.key), count: b.count, countCapped: false, coverId: b.cover, createdAt: null }));
 }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { isRuleGroup, RULE_LIMITS, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
-import { toFtsQuery } from '../db/fts-query';
+import { ftsColumnPrefix, toFtsQuery } from '../db/fts-query';
 import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
 import { AppError } from '../../shared/errors';
 import { durationSql, mediaKindSql } from '../media/video/summary';
@@ -31,37 +31,90 @@ export function parseRule(raw: unknown): RuleGroup {
 export type CityResolver = (name: string) => { lat: number; lon: number } | null;
 
 /**
- * `roots`: the library's folders, so folder conditions become index ranges (pass the current ones).
- * `resolveCity`: for `near` conditions given a city.
+ * Whether a tag's or a full-text match's photo set is large (more than a few thousand photos). A large
+ * set beside a condition with an index of its own (a date range, GPS, a folder, …) is tested per photo
+ * instead of driving the query: SQLite would otherwise look up and sort every member (≈ 150 ms for a
+ * common tag at a million photos) to keep the few that the date range allows.
  */
-export function compileRule(rule: RuleGroup, roots: readonly RootRef[] = [], resolveCity?: CityResolver): CompiledRule {
+export type SetSizer = (set: { tag: string } | { match: string }) => 'small' | 'large';
+
+export interface CompileOptions {
+  /** The library's folders, so folder conditions become index ranges (pass the current ones). */
+  roots?: readonly RootRef[];
+  /** For `near` conditions given a city. */
+  resolveCity?: CityResolver;
+  /** Without it every set counts as small (SQLite's own choice). */
+  setSize?: SetSizer;
+  /**
+   * 'page' (newest first, stops after one page): every large set is a per-photo test, so the date
+   * index drives and the walk ends after a page. 'count' (the default): a large set drives unless an
+   * indexed condition sits beside it (counting up to a cap stops soonest on the smaller side).
+   */
+  purpose?: 'count' | 'page';
+}
+
+export function compileRule(rule: RuleGroup, opts: CompileOptions = {}): CompiledRule {
   const params: (string | number)[] = [];
-  const where = compileGroup(rule, params, 0, { roots, resolveCity });
+  const where = compileGroup(rule, params, 0, {
+    roots: opts.roots ?? [], resolveCity: opts.resolveCity, setSize: opts.setSize ?? (() => 'small'), page: opts.purpose === 'page',
+  });
   return { where, params };
 }
 
-interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver }
+interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver; setSize: SetSizer; page: boolean }
+
+/** Conditions SQLite can answer from an index range of photos (photos_sort, photos_gps, the path index, …). */
+const INDEXED = new Set<RuleCondition['kind']>(['dateRange', 'year', 'folder', 'rating']);
+const hasIndex = (c: RuleCondition): boolean =>
+  INDEXED.has(c.kind) || ((c.kind === 'hasGps' || c.kind === 'favourite') && c.value === true);
+
+/** Conditions answered by the full-text index: in an AND group they become one MATCH (one doclist intersection). */
+type FtsCondition = Extract<RuleCondition, { kind: 'text' | 'camera' }>;
+const isFts = (c: RuleCondition): c is FtsCondition => c.kind === 'text' || c.kind === 'camera';
+
+function ftsExpression(c: FtsCondition): string {
+  const expr = c.kind === 'text' ? toFtsQuery(c.value) : ftsColumnPrefix('camera', c.value);
+  if (!expr) throw invalidRule(`${c.kind} condition "${c.value}" has no searchable word`);
+  return expr;
+}
 
 function compileGroup(group: RuleGroup, params: (string | number)[], depth: number, env: CompileEnv): string {
   // Rules are validated first (shared/rules.ts checks the limits without recursion); this guards stored ones.
   if (depth > RULE_LIMITS.depth) throw invalidRule(`groups nest deeper than ${RULE_LIMITS.depth} levels`);
   if (!group.items.length) throw invalidRule('a rule group needs at least one condition');
-  const parts = group.items.map((item) => (isRuleGroup(item) ? compileGroup(item, params, depth + 1, env) : compileCondition(item, params, env)));
+  const conds = group.items.filter((i): i is RuleCondition => !isRuleGroup(i));
+  // Whether a large set in this group should be a per-photo test rather than drive the query.
+  const indexed = group.op === 'and' && (env.page || conds.some(hasIndex));
+  const parts: string[] = [];
+  const fts = group.op === 'and' ? conds.filter(isFts) : [];
+  if (fts.length) parts.push(ftsSet(fts.length === 1 ? ftsExpression(fts[0]!) : fts.map((c) => `(${ftsExpression(c)})`).join(' AND '), params, indexed, env));
+  for (const item of group.items) {
+    if (isRuleGroup(item)) parts.push(compileGroup(item, params, depth + 1, env));
+    else if (!fts.includes(item as FtsCondition)) parts.push(compileCondition(item, params, { ...env, indexed }));
+  }
   return `(${parts.join(group.op === 'and' ? ' AND ' : ' OR ')})`;
 }
 
+/** Photos matching an FTS expression: driving the query when the set is small, a (bloom-filtered) test when large. */
+function ftsSet(match: string, params: (string | number)[], indexed: boolean, env: CompileEnv): string {
+  params.push(match);
+  const large = indexed && env.setSize({ match }) === 'large';
+  return `${large ? '+' : ''}p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)`;
+}
+
 /** sort_date is ISO-8601 (local date first), so date bounds compare as strings and use the index. */
-function compileCondition(c: RuleCondition, params: (string | number)[], env: CompileEnv): string {
+function compileCondition(c: RuleCondition, params: (string | number)[], env: CompileEnv & { indexed: boolean }): string {
   switch (c.kind) {
-    case 'text': {
-      const match = toFtsQuery(c.value);
-      if (!match) throw invalidRule(`text condition "${c.value}" has no searchable word`);
-      params.push(match);
-      return 'p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)';
-    }
+    case 'text':
+    case 'camera':
+      return ftsSet(ftsExpression(c), params, env.indexed, env);
     case 'tag': {
-      params.push(c.value.replace(/\s+/g, ' ').trim());
-      const has = 'p.id IN (SELECT pt.photo_id FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)';
+      const name = c.value.replace(/\s+/g, ' ').trim();
+      params.push(name);
+      // A large tag next to an indexed condition: probe (photo, tag) for each photo the index yields.
+      const has = env.indexed && env.setSize({ tag: name }) === 'large'
+        ? 'EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.photo_id = p.id AND pt.tag_id = (SELECT t.id FROM tags t WHERE t.name = ?))'
+        : 'p.id IN (SELECT pt.photo_id FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)';
       return c.op === 'is' ? has : `NOT ${has}`;
     }
     case 'dateRange': {
@@ -78,11 +131,10 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
       return 'substr(p.sort_date, 6, 2) = ?';
     case 'folder':
       return compileFolder(c.value, params, env.roots);
-    case 'camera':
-      params.push(c.value.toLowerCase());
-      return "instr(lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')), ?) > 0";
     case 'hasGps':
-      return c.value ? '(p.lat IS NOT NULL AND p.lon IS NOT NULL)' : '(p.lat IS NULL OR p.lon IS NULL)';
+      // lat and lon are stored together or not at all (main/library/metadata.ts): lat alone is the
+      // photos_gps partial index's condition, so the index answers it without reading photos.
+      return c.value ? 'p.lat IS NOT NULL' : 'p.lat IS NULL';
     case 'orientation':
       // width/height are the displayed size (the indexer swaps them for EXIF orientations 5–8).
       return c.value === 'landscape' ? 'p.width > p.height' : 'p.height > p.width';

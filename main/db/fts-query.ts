@@ -15,3 +15,9 @@ export function toFtsQuery(input: string): string | null {
   const words = toFtsWords(input);
   return words ? words.map((w) => `"${w}"*`).join(' ') : null;
 }
+
+/** `camera`, "Canon EOS" → `(camera : "Canon"* AND camera : "EOS"*)`: every word, by prefix, in that column; null when no words. */
+export function ftsColumnPrefix(column: string, input: string): string | null {
+  const words = toFtsWords(input);
+  return words ? `(${words.map((w) => `${column} : "${w}"*`).join(' AND ')})` : null;
+}

@@ -3,10 +3,10 @@
 // filtered listing, newest first.
 import path from 'node:path';
 import type { Db } from './connection';
-import { toFtsQuery, toFtsWords } from './fts-query';
+import { ftsColumnPrefix, toFtsQuery, toFtsWords } from './fts-query';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
-import { SEARCH_COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
+import { COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
 import { absolutePath, cameraLabel, HAS_THUMB_SQL, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
@@ -45,8 +45,8 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
     out.params.push(f.tag.trim());
   }
   if (f.camera !== undefined) {
-    const words = toFtsWords(f.camera);
-    if (words) out.fts.push(`(${words.map((w) => `camera : "${w}"*`).join(' AND ')})`);
+    const expr = ftsColumnPrefix('camera', f.camera);
+    if (expr) out.fts.push(expr);
     else out.sql.push('0');
   }
   if (f.folder !== undefined) {
@@ -67,8 +67,8 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.mediaType !== undefined) out.sql.push(mediaKindSql(f.mediaType));
   if (f.minDuration !== undefined || f.maxDuration !== undefined) out.sql.push(durationSql(f.minDuration, f.maxDuration, out.params));
   if (f.place !== undefined) {
-    const words = toFtsWords(f.place);
-    if (words) out.fts.push(`(${words.map((w) => `place : "${w}"*`).join(' AND ')})`);
+    const expr = ftsColumnPrefix('place', f.place);
+    if (expr) out.fts.push(expr);
     else out.sql.push('0');
   }
   return out;
@@ -197,16 +197,16 @@ function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: Filte
   };
 }
 
-/** Matches counted up to SEARCH_COUNT_CAP + 1 (the +1 says "more"): bounded work for a broad word. */
+/** Matches counted up to COUNT_CAP + 1 (the +1 says "more"): bounded work for a broad word. */
 function countMatches(db: Db, match: string, filters: FilterParts): number {
-  const cap = SEARCH_COUNT_CAP + 1;
+  const cap = COUNT_CAP + 1;
   if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ? LIMIT ${cap})`).get(match) as { n: number }).n;
   return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts f CROSS JOIN photos p ON p.id = f.rowid
     WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')} LIMIT ${cap})`).get(match, ...filters.params) as { n: number }).n;
 }
 
 /** The result's total and whether it was capped, from a count made with countMatches' cap. */
-const capped = (n: number) => ({ total: Math.min(n, SEARCH_COUNT_CAP), totalCapped: n > SEARCH_COUNT_CAP });
+const capped = (n: number) => ({ total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP });
 
 /** One newest-first page of photos passing the filters (and in the FTS match set, when given). */
 function listingRows(db: Db, filters: FilterParts, match: string | null, after: [string, number] | null, limit: number): HitRow[] {
@@ -230,7 +230,7 @@ function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, matc
   const total = match !== null && !filters.sql.length
     ? countMatches(db, match, filters)
     : (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p ${scopeWhere.length ? `WHERE ${scopeWhere.join(' AND ')}` : ''}
-        LIMIT ${SEARCH_COUNT_CAP + 1})`).get(...scopeParams) as { n: number }).n;
+        LIMIT ${COUNT_CAP + 1})`).get(...scopeParams) as { n: number }).n;
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor, isKeyset) : null;
   const rows = listingRows(db, filters, match, after, opts.limit + 1);
   const more = rows.length > opts.limit;

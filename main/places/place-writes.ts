@@ -43,10 +43,11 @@ export function clearUserPlace(db: Db, photoIds: readonly number[]): number[] {
   return cleared;
 }
 
-/** GPS places of photos that no longer have GPS (the file changed). */
-export function dropStaleGpsPlaces(db: Db): number[] {
+/** GPS places of photos (with ids in (afterId, toId]) that no longer have GPS (the file changed). */
+export function dropStaleGpsPlaces(db: Db, afterId: number, toId: number): number[] {
   const ids = (db.prepare(`SELECT pl.photo_id AS id FROM photo_places pl JOIN photos p ON p.id = pl.photo_id
-    WHERE pl.source = 'gps' AND (p.lat IS NULL OR p.lon IS NULL)`).all() as { id: number }[]).map((r) => r.id);
+    WHERE pl.photo_id > ? AND pl.photo_id <= ? AND pl.source = 'gps' AND (p.lat IS NULL OR p.lon IS NULL)`)
+    .all(afterId, toId) as { id: number }[]).map((r) => r.id);
   const del = db.prepare('DELETE FROM photo_places WHERE photo_id = ?');
   for (const id of ids) del.run(id);
   refreshPhotoText(db, ids);

@@ -17,7 +17,13 @@ export interface PlacesStageSummary {
   ms: number;
 }
 
-const BATCH = 1000;
+const BATCH = 100;
+/**
+ * One transaction works this long at most, then commits and yields: refreshing the full-text index of
+ * a photo costs ≈ 0.5 ms at a million photos, so a whole batch would hold the event loop (HTTP, IPC,
+ * searches) for far longer than the 50 ms budget.
+ */
+const SLICE_MS = 20;
 
 interface Pending { id: number; lat: number; lon: number }
 
@@ -29,18 +35,40 @@ function pendingBatch(db: Db, version: string, afterId: number): Pending[] {
     ORDER BY p.id LIMIT ?`).all(afterId, version, BATCH) as Pending[];
 }
 
-export function countPendingPlaces(db: Db, version: string): number {
-  return (db.prepare(`SELECT count(*) AS n FROM photos p LEFT JOIN photo_places pl ON pl.photo_id = p.id
-    WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
-      AND (pl.photo_id IS NULL OR (pl.source = 'gps' AND (pl.data_version <> ? OR pl.lat <> p.lat OR pl.lon <> p.lon)))`)
-    .get(version) as { n: number }).n;
+/** Counted in id ranges of this many photos, yielding between them: a million photos take seconds to count. */
+const COUNT_CHUNK = 10_000;
+
+async function countPendingPlaces(db: Db, version: string): Promise<number> {
+  const count = db.prepare(`SELECT count(*) AS n FROM photos p LEFT JOIN photo_places pl ON pl.photo_id = p.id
+    WHERE p.id > ? AND p.id <= ? AND p.lat IS NOT NULL AND p.lon IS NOT NULL
+      AND (pl.photo_id IS NULL OR (pl.source = 'gps' AND (pl.data_version <> ? OR pl.lat <> p.lat OR pl.lon <> p.lon)))`);
+  const { maxId } = db.prepare('SELECT COALESCE(max(id), 0) AS maxId FROM photos').get() as { maxId: number };
+  let n = 0;
+  for (let from = 0; from < maxId; from += COUNT_CHUNK) {
+    n += (count.get(from, from + COUNT_CHUNK, version) as { n: number }).n;
+    await yieldToEventLoop();
+  }
+  return n;
 }
+
+/** dropStaleGpsPlaces over the library in id ranges, yielding between them (a third of a million places take seconds). */
+async function dropStalePlaces(db: Db): Promise<number[]> {
+  const { maxId } = db.prepare('SELECT COALESCE(max(id), 0) AS maxId FROM photos').get() as { maxId: number };
+  const cleared: number[] = [];
+  for (let from = 0; from < maxId; from += COUNT_CHUNK) {
+    cleared.push(...db.transaction(() => dropStaleGpsPlaces(db, from, from + COUNT_CHUNK))());
+    await yieldToEventLoop();
+  }
+  return cleared;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Geocodes what is pending. Loads the gazetteer only when there is something to do. */
 export async function runPlacesStage(ctx: AppContext, opts: { signal?: AbortSignal } = {}): Promise<PlacesStageSummary> {
   const started = Date.now();
   const db = ctx.db;
-  const cleared = db.transaction(() => dropStaleGpsPlaces(db))();
+  const cleared = await dropStalePlaces(db);
   const changed = new Set<number>(cleared);
   let geocoded = 0;
   // Cheap test first: most rescans have nothing to geocode, and then the gazetteer stays unloaded.
@@ -48,7 +76,7 @@ export async function runPlacesStage(ctx: AppContext, opts: { signal?: AbortSign
     WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL AND (pl.photo_id IS NULL OR pl.source = 'gps') LIMIT 1`).get();
   if (anyGps) {
     const geo = geocoder(placesCacheDir(ctx));
-    const total = countPendingPlaces(db, geo.version);
+    const total = await countPendingPlaces(db, geo.version);
     if (total > 0) {
       const progress = new StageProgress('places', total, (p) => reportProgress(ctx, p));
       let after = 0;
@@ -56,18 +84,23 @@ export async function runPlacesStage(ctx: AppContext, opts: { signal?: AbortSign
         if (opts.signal?.aborted) break;
         const batch = pendingBatch(db, geo.version, after);
         if (!batch.length) break;
-        db.transaction(() => {
+        const done = db.transaction(() => {
+          const until = performance.now() + SLICE_MS;
+          let n = 0;
           for (const row of batch) {
             const place = geo.reverse(row.lat, row.lon);
             const fields = { lat: row.lat, lon: row.lon, city: place?.city ?? null, region: place?.region ?? null, countryCode: place?.countryCode ?? null };
             if (writePlace(db, row.id, 'gps', fields, geo.version)) changed.add(row.id);
+            n++;
+            if (performance.now() >= until) break;
           }
+          return n;
         })();
-        geocoded += batch.length;
-        progress.tick(batch.length);
-        after = batch[batch.length - 1]!.id;
-        // Let other work (HTTP requests, IPC) in between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        geocoded += done;
+        progress.tick(done);
+        after = batch[done - 1]!.id;
+        // Let other work (HTTP requests, IPC, searches) in between slices.
+        await yieldToEventLoop();
       }
       progress.finish();
     }

@@ -13,7 +13,9 @@ export interface Album {
   name: string;
   kind: AlbumKind;
   rule: unknown | null;
+  /** Exact up to COUNT_CAP photos; beyond it COUNT_CAP with `countCapped` (shown as "10,000+"). */
   count: number;
+  countCapped: boolean;
   coverId: number | null;
   createdAt: string | null;
 }
@@ -35,7 +37,7 @@ export const albumMethods = {
   'albums.update': method<Album>()(z.object({ id: z.number().int().positive(), rule: ruleGroup }).strict()),
   'albums.remove': method<{ removed: boolean }>()(z.object({ id: z.number().int().positive() }).strict()),
   'albums.get': method<Album>()(z.object({ id: albumRef }).strict()),
-  'albums.photos': method<{ items: PhotoSummary[]; total: number; nextCursor: string | null }>()(z.object({
+  'albums.photos': method<{ items: PhotoSummary[]; total: number; totalCapped: boolean; nextCursor: string | null }>()(z.object({
     id: albumRef,
     cursor: z.string().optional(),
     limit: z.number().int().min(1).max(1000).default(200),
@@ -43,6 +45,6 @@ export const albumMethods = {
   'albums.addPhotos': method<Album>()(z.object({ id: z.number().int().positive(), photoIds: z.array(photoId).min(1) }).strict()),
   'albums.removePhotos': method<Album>()(z.object({ id: z.number().int().positive(), photoIds: z.array(photoId).min(1) }).strict()),
   /** Count of photos a rule matches, for the rule builder's live preview. */
-  'albums.preview': method<{ count: number }>()(z.object({ rule: ruleGroup }).strict()),
+  'albums.preview': method<{ count: number; countCapped: boolean }>()(z.object({ rule: ruleGroup }).strict()),
   'photos.duplicates': method<DuplicateGroup[]>()(z.object({ maxDistance: z.number().int().min(0).max(16).default(6) }).strict()),
 };

@@ -1,4 +1,4 @@
-// Search counts matches exactly up to SEARCH_COUNT_CAP and says "more" beyond it (a broad word over a
+// Search counts matches exactly up to COUNT_CAP and says "more" beyond it (a broad word over a
 // million photos must not count them all); under the cap, and with filters, the count stays exact.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,12 +6,12 @@ import { nowIso, openDb, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot } from '../../main/db/roots';
 import { searchPhotos } from '../../main/db/search';
-import { SEARCH_COUNT_CAP } from '../../shared/types';
+import { COUNT_CAP } from '../../shared/types';
 import { removeDir, tempDir } from '../library/helpers';
 
 let dir: string;
 let db: Db;
-const N = SEARCH_COUNT_CAP + 50;
+const N = COUNT_CAP + 50;
 
 beforeAll(() => {
   dir = tempDir('db-search-cap');
@@ -36,12 +36,12 @@ beforeAll(() => {
 afterAll(() => { db?.close(); removeDir(dir); });
 
 describe('search counts', () => {
-  it(`stop at ${SEARCH_COUNT_CAP.toLocaleString('en')} and say there are more`, () => {
+  it(`stop at ${COUNT_CAP.toLocaleString('en')} and say there are more`, () => {
     const r = searchPhotos(db, { query: 'harbour', filters: {}, limit: 50 });
-    expect(r).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true });
+    expect(r).toMatchObject({ total: COUNT_CAP, totalCapped: true });
     expect(r.hits).toHaveLength(50);
     expect(r.nextCursor).not.toBeNull();
-    expect(searchPhotos(db, { query: '', filters: {}, limit: 10 })).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true });
+    expect(searchPhotos(db, { query: '', filters: {}, limit: 10 })).toMatchObject({ total: COUNT_CAP, totalCapped: true });
   });
 
   it('stay exact under the cap, with and without filters', () => {

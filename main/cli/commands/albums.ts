@@ -28,7 +28,9 @@ function storedId(io: CliIo, name: string): number {
   return ref;
 }
 
-const describe = (a: Album) => `${String(a.id).padEnd(16)} ${a.kind.padEnd(6)} ${String(a.count).padStart(6)}  ${a.name}`;
+/** "10000+" when the count stopped at the cap (shared/types.ts COUNT_CAP). */
+const photoCount = (a: Album) => `${a.count}${a.countCapped ? '+' : ''}`;
+const describe = (a: Album) => `${String(a.id).padEnd(16)} ${a.kind.padEnd(6)} ${photoCount(a).padStart(6)}  ${a.name}`;
 
 async function allPhotos(io: CliIo, id: number | string): Promise<PhotoSummary[]> {
   const out: PhotoSummary[] = [];
@@ -62,7 +64,7 @@ export const albumsCommand: CliCommand = {
         const rule = typeof values.rule === 'string' ? parseRule(values.rule) : undefined;
         const album = (await invoke(service, 'albums.create', { name, rule })) as Album;
         if (io.json) io.printJson(album);
-        else io.print(`Created ${album.kind} album "${album.name}" (${album.count} photos)`);
+        else io.print(`Created ${album.kind} album "${album.name}" (${photoCount(album)} photos)`);
         return 0;
       }
       case 'show': {
@@ -72,7 +74,7 @@ export const albumsCommand: CliCommand = {
         const photos = await allPhotos(io, id);
         if (io.json) io.printJson({ ...album, photos });
         else {
-          io.print(`${album.name} — ${album.kind}, ${album.count} photos${album.rule ? `\nrule: ${JSON.stringify(album.rule)}` : ''}`);
+          io.print(`${album.name} — ${album.kind}, ${photoCount(album)} photos${album.rule ? `\nrule: ${JSON.stringify(album.rule)}` : ''}`);
           for (const p of photos) io.print(`  ${p.path}${p.caption ? `  — ${p.caption}` : ''}`);
         }
         return 0;
@@ -85,7 +87,7 @@ export const albumsCommand: CliCommand = {
         if (!ids.length) return 1;
         const album = (await invoke(service, 'albums.addPhotos', { id, photoIds: ids })) as Album;
         if (io.json) io.printJson({ ...album, added: ids.length, missing });
-        else io.print(`"${album.name}" now has ${album.count} photos`);
+        else io.print(`"${album.name}" now has ${photoCount(album)} photos`);
         return missing.length ? 1 : 0;
       }
       case 'rm': {

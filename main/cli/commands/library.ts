@@ -132,7 +132,7 @@ const searchCommand: CliCommand = {
       if (h.caption) io.print(`         ${h.caption}`);
       if (h.tags.length) io.print(`         tags: ${h.tags.join(', ')}`);
     }
-    io.print(`${result.hits.length} of ${result.total} shown.`);
+    io.print(`${result.hits.length} of ${result.total}${result.totalCapped ? '+' : ''} shown.`);
     return 0;
   },
 };

@@ -103,13 +103,13 @@ export function RuleBuilder({ draft, onChange }: { draft: DraftGroup; onChange(d
   const { t, lang } = useI18n();
   const rule = useMemo(() => toRule(draft), [draft]);
   const debounced = useDebounced(rule, 250);
-  const [preview, setPreview] = useState<{ count: number | null; error: string | null; pending: boolean }>({ count: null, error: null, pending: false });
+  const [preview, setPreview] = useState<{ count: number | null; capped?: boolean; error: string | null; pending: boolean }>({ count: null, error: null, pending: false });
   useEffect(() => {
     if (!debounced) { setPreview({ count: null, error: null, pending: false }); return; }
     let live = true;
     setPreview((p) => ({ ...p, pending: true }));
     api['albums.preview']({ rule: debounced }).then(
-      (r) => { if (live) setPreview({ count: r.count, error: null, pending: false }); },
+      (r) => { if (live) setPreview({ count: r.count, capped: r.countCapped, error: null, pending: false }); },
       (err: unknown) => { if (live) setPreview({ count: null, error: errorText(err), pending: false }); });
     return () => { live = false; };
   }, [debounced]);
@@ -118,7 +118,7 @@ export function RuleBuilder({ draft, onChange }: { draft: DraftGroup; onChange(d
       <GroupEditor group={draft} onChange={onChange} depth={0} />
       <p className="rule-preview" role="status" aria-live="polite" data-testid="rule-preview">
         {preview.error ? <span className="error-text">{preview.error}</span>
-          : preview.count !== null ? <span data-testid="rule-preview-count" data-count={preview.count}>{t('rule.preview', { count: preview.count.toLocaleString(lang) })}</span>
+          : preview.count !== null ? <span data-testid="rule-preview-count" data-count={preview.count}>{t('rule.preview', { count: `${preview.count.toLocaleString(lang)}${preview.capped ? '+' : ''}` })}</span>
             : preview.pending ? t('rule.previewing') : null}
       </p>
     </div>

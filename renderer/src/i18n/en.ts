@@ -143,6 +143,7 @@ export const en = {
   'albums.manual': 'Albums',
   'albums.smart': 'Smart albums',
   'albums.auto': 'Suggested',
+  'albums.countCapped': '{count}+ photos',
   'albums.count': '{count} photos',
   'albums.count.one': '1 photo',
   'albums.newManual': 'New album',

@@ -145,6 +145,7 @@ export const zhCN: Record<MessageKey, string> = {
   'albums.manual': '相册',
   'albums.smart': '智能相册',
   'albums.auto': '推荐',
+  'albums.countCapped': '{count}+ 张照片',
   'albums.count': '{count} 张照片',
   'albums.count.one': '1 张照片',
   'albums.newManual': '新建相册',

@@ -15,9 +15,11 @@ import { href, navigate } from '../router';
 import { summaryToItem } from './photo-items';
 import { NameForm } from '../components/NameForm';
 import { errorText } from '../format';
+import { albumCount } from './album-count';
 
 export function AlbumView({ id }: { id: number | string }) {
-  const { t, tn } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<number>>(new Set());
@@ -60,7 +62,7 @@ export function AlbumView({ id }: { id: number | string }) {
           ? <NameForm initial={album.name} label={t('albums.name')} submitLabel={t('albums.rename')} onSubmit={rename} onCancel={() => setRenaming(false)} />
           : <h1 data-testid="album-title">{album?.name ?? ''}</h1>}
         {album ? <span className="badge">{t(`albums.kind.${album.kind}`)}</span> : null}
-        {album ? <span className="muted" data-testid="album-view-count" data-count={album.count}>{tn('albums.count', album.count)}</span> : null}
+        {album ? <span className="muted" data-testid="album-view-count" data-count={album.count}>{albumCount(album, i18n)}</span> : null}
         {stored && album && !renaming ? <button type="button" onClick={() => setRenaming(true)}>{t('albums.rename')}</button> : null}
         {album?.kind === 'smart' && !draft ? <button type="button" onClick={() => setDraft(fromRule(album.rule as RuleGroup))}>{t('albums.editRule')}</button> : null}
         {stored && album && !confirmDelete ? <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>{t('albums.delete')}</button> : null}

@@ -8,18 +8,20 @@ import { useEvent, useThrottled } from '../hooks/useEvent';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import { errorText } from '../format';
+import { albumCount } from './album-count';
 
 function AlbumCard({ album }: { album: Album }) {
-  const { tn } = useI18n();
+  const i18n = useI18n();
+  const count = albumCount(album, i18n);
   return (
     <a className="album-card" href={href.album(album.id)} data-testid="album-card" data-album-id={album.id} data-count={album.count}
-      aria-label={`${album.name}, ${tn('albums.count', album.count)}`}>
+      aria-label={`${album.name}, ${count}`}>
       <div className="album-cover">
         {album.coverId ? <img src={mediaUrl('thumb', album.coverId)} alt="" loading="lazy" /> : <div className="thumb-placeholder" aria-hidden="true" />}
       </div>
       <div className="album-meta">
         <span className="album-name">{album.name}</span>
-        <span className="muted" data-testid="album-count">{tn('albums.count', album.count)}</span>
+        <span className="muted" data-testid="album-count">{count}</span>
       </div>
     </a>
   );

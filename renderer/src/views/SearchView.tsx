@@ -1,7 +1,7 @@
 // #/search?q=…&tag=…: results as you type (debounced), filter chips, result count, same grid as the library.
 import { useCallback, useMemo, useState } from 'react';
 import type { SearchFilters } from '../../../shared/contract/library';
-import { SEARCH_COUNT_CAP, type SearchHit } from '../../../shared/types';
+import { COUNT_CAP, type SearchHit } from '../../../shared/types';
 import { api } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { FilterChips } from '../components/FilterChips';
@@ -56,7 +56,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         <h1>{t('search.label')}</h1>
         <span className="muted" role="status" data-testid="search-count">
           {!paged.loaded ? t('grid.loading')
-            : paged.totalCapped ? t('search.resultsCapped', { count: SEARCH_COUNT_CAP.toLocaleString(lang) }) : tn('search.results', paged.total)}
+            : paged.totalCapped ? t('search.resultsCapped', { count: COUNT_CAP.toLocaleString(lang) }) : tn('search.results', paged.total)}
         </span>
         <SelectionBar selection={selection} onClear={() => setSelection(new Set())} />
       </div>
