@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
 import { COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
 import { absolutePath, cameraLabel, HAS_THUMB_SQL, PHOTO_ORDER, PHOTO_SUMMARY_FROM } from '../library/repo';
+import { TIMELINE_ITEM } from '../media/timeline-item';
 import { rootRows } from './roots';
 import { cachedStatement } from './statements';
 import { durationSql, MEDIA_COLUMNS, mediaKindOf, mediaKindSql, type MediaColumns } from '../media/video/summary';
@@ -215,7 +216,7 @@ function listingRows(db: Db, filters: FilterParts, match: string | null, after: 
   if (match !== null) {
     where.unshift('+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)');
     params.unshift(match);
-  }
+  } else where.push(TIMELINE_ITEM); // the full-text index holds timeline items only; a listing checks
   if (after !== null) {
     where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
     params.push(after[0], after[0], after[1]);
@@ -225,7 +226,7 @@ function listingRows(db: Db, filters: FilterParts, match: string | null, after: 
 }
 
 function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, match: string | null): SearchResult {
-  const scopeWhere = [...(match !== null ? ['+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)'] : []), ...filters.sql];
+  const scopeWhere = [...(match !== null ? ['+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)'] : [TIMELINE_ITEM]), ...filters.sql];
   const scopeParams = [...(match !== null ? [match] : []), ...filters.params];
   const total = match !== null && !filters.sql.length
     ? countMatches(db, match, filters)

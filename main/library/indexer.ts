@@ -18,6 +18,7 @@ import { isCandidateName } from '../../shared/media';
 import { sniffFile } from '../media/sniff';
 import { sniffVideoFile } from '../media/video/formats';
 import { pairLivePhotos } from '../media/video/live-photos';
+import { refreshPhotoText } from '../db/photo-text';
 import { pairRawFiles } from '../media/raw-pairs';
 import { readPhoto, type ReadOutcome } from './read-photo';
 import { defaultConcurrency, runPool, semaphore } from './pool';
@@ -337,7 +338,11 @@ class Run {
     // Live Photos (a still and its motion clip, issue 12) and RAW+JPEG pairs (issue 10) become one
     // item once both halves are stored; only this run's files can complete a pair.
     const ids = items.map((i) => i.id);
-    const paired = this.db.transaction(() => [...pairLivePhotos(this.db, ids), ...pairRawFiles(this.db, ids)])();
+    const paired = this.db.transaction(() => {
+      const changed = [...pairLivePhotos(this.db, ids), ...pairRawFiles(this.db, ids)];
+      refreshPhotoText(this.db, changed); // the hidden half leaves the search index
+      return changed;
+    })();
     for (const id of paired) this.touched.add(id);
     this.emitChanged();
     progress.finish();

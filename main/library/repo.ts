@@ -5,8 +5,9 @@ import type { Db } from '../db/connection';
 import { countersWithPrefix } from '../db/counters';
 import { ratingDetail } from '../db/ratings';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
-import { MEDIA_COLUMNS, mediaKindOf, NOT_LIVE_MOTION, videoInfo, type MediaColumns } from '../media/video/summary';
-import { HAS_RAW_SQL, NOT_PAIRED_RAW } from '../media/raw-pairs';
+import { MEDIA_COLUMNS, mediaKindOf, videoInfo, type MediaColumns } from '../media/video/summary';
+import { HAS_RAW_SQL } from '../media/raw-pairs';
+import { TIMELINE_ITEM } from '../media/timeline-item';
 import { sourceRankSql } from '../db/source-rank';
 import { photoTags } from '../ai/provenance';
 import type {
@@ -18,7 +19,7 @@ import { photoPlace } from '../places/place-queries';
  * `p` is an item of the timeline: not a Live Photo's motion clip (shown through its still) nor the
  * RAW of a RAW+JPEG pair (shown through its JPEG).
  */
-export const TIMELINE_ITEM = `${NOT_LIVE_MOTION} AND ${NOT_PAIRED_RAW}`;
+export { TIMELINE_ITEM };
 /** True when photo p's grid thumbnail has been made (alias p for photos). */
 export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL)`;
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */

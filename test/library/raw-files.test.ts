@@ -89,6 +89,12 @@ describe('camera RAW', { timeout: 180_000 }, () => {
       .map((r) => r.rel_path);
     expect(queued).toContain('IMG_0007.JPG');
     expect(queued).not.toContain('IMG_0007.DNG');
+    // Search finds the pair once, through its JPEG: by name, and in a filter-only listing.
+    const found = await lib.service['photos.search']({ query: 'IMG_0007', filters: {}, limit: 50 });
+    expect(found.hits.map((h) => path.basename(h.path))).toEqual(['IMG_0007.JPG']);
+    const listed = await lib.service['photos.search']({ query: '', filters: { folder: photos }, limit: 50 });
+    expect(listed.hits.map((h) => path.basename(h.path))).not.toContain('IMG_0007.DNG');
+    expect(listed.hits.map((h) => path.basename(h.path))).toContain('IMG_0007.JPG');
   });
 
   it('leaves the originals byte-identical', async () => {

@@ -63,6 +63,9 @@ describe('Live Photos', () => {
     expect(items.find((i) => i.relPath === 'IMG_0004.jpeg')).toMatchObject({ mediaType: 'live' });
     expect(items.find((i) => i.relPath === 'IMG_0004.MOV')).toBeUndefined();
     expect(items.find((i) => i.relPath === 'IMG_0004.HEIC.jpg')).toMatchObject({ mediaType: 'photo' });
+    // Search finds a Live Photo once, through its still (the clip paired after it was indexed).
+    const found = await lib.service['photos.search']({ query: 'IMG_0004', filters: {}, limit: 50 });
+    expect(found.hits.map((h) => path.basename(h.path)).sort()).toEqual(['IMG_0004.HEIC.jpg', 'IMG_0004.jpeg']);
     // status counts them: one plain video, two Live Photos (each one item).
     expect(await lib.service['library.status']({})).toMatchObject({ videos: 1, livePhotos: 2 });
   });
