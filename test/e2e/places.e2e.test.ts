@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makePhotos } from '../support/photos';
-import { callApi, closeWebMode, openWebMode, rendererBuilt, screenshot, tempDir, type BrowserSession, type PageDropGlobals, type Served } from './support';
+import { callApi, closeWebMode, goToHash, openWebMode, rendererBuilt, screenshot, tempDir, type BrowserSession, type Served } from './support';
 
 const PHOTOS = [
   { rel: 'kyoto-1.jpg', exif: { lat: 35.0116, lon: 135.7681, date: '2024:04:01 10:00:00' } },
@@ -24,7 +24,6 @@ let served: Served;
 let session: BrowserSession;
 let page: Page;
 
-const go = (p: Page, hash: string) => p.evaluate((h) => { (globalThis as unknown as PageDropGlobals).location.hash = h; }, hash);
 const clusterCounts = async (p: Page) => (await p.getByTestId('map-cluster').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))).sort((a, b) => a - b);
 
 beforeAll(async () => {
@@ -42,7 +41,7 @@ run('places and map in the browser', () => {
   it('the places view lists countries with counts and drills down to a city\'s photos', async () => {
     await page.goto(served.url);
     await page.getByTestId('library-view').waitFor();
-    await go(page, '#/places');
+    await goToHash(page, '#/places');
     const rows = page.getByTestId('place-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
     expect(await rows.evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('data-count')]))).toEqual([
@@ -59,7 +58,7 @@ run('places and map in the browser', () => {
   });
 
   it('the map clusters photos, splits clusters when zoomed in, and opens a cluster\'s photos', async () => {
-    await go(page, '#/map');
+    await goToHash(page, '#/map');
     await page.getByTestId('map-view').waitFor();
     // Zoomed out: Japan's four photos are one cluster, Paris and Évian another.
     await expect.poll(() => clusterCounts(page), { timeout: 20_000 }).toEqual([2, 4]);
@@ -86,11 +85,11 @@ run('places and map in the browser', () => {
   it('the photo detail names the place and can set one by hand', async () => {
     const hits = await callApi<{ hits: { id: number; path: string }[] }>(served, 'photos.search', { query: 'kyoto', limit: 10 });
     const kyoto = hits.hits.find((h) => h.path.endsWith('kyoto-1.jpg'))!;
-    await go(page, `#/photo/${kyoto.id}`);
+    await goToHash(page, `#/photo/${kyoto.id}`);
     await expect.poll(() => page.getByTestId('photo-place').textContent(), { timeout: 10_000 }).toMatch(/Kyoto, Japan/);
     await page.getByTestId('photo-mini-map').waitFor();
     const noGps = await callApi<{ hits: { id: number }[] }>(served, 'photos.search', { query: 'no-gps', limit: 1 });
-    await go(page, `#/photo/${noGps.hits[0]!.id}`);
+    await goToHash(page, `#/photo/${noGps.hits[0]!.id}`);
     await page.getByTestId('place-edit').click();
     await page.getByTestId('place-search').fill('Lisbon');
     await page.getByTestId('place-choice').first().click();

@@ -9,7 +9,7 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makePhotos } from '../support/photos';
-import { callApi, closeWebMode, openWebMode, rendererBuilt, tempDir, type BrowserSession, type PageDropGlobals, type Served } from './support';
+import { callApi, closeWebMode, goToHash, openWebMode, rendererBuilt, tempDir, type BrowserSession, type Served } from './support';
 import type { PhotoPage } from '../../shared/types';
 
 const run = rendererBuilt() ? describe : describe.skip;
@@ -19,7 +19,6 @@ let session: BrowserSession;
 let page: Page;
 const ids = new Map<string, number>();
 
-const go = (p: Page, hash: string) => p.evaluate((h) => { (globalThis as unknown as PageDropGlobals).location.hash = h; }, hash);
 const tileOf = (p: Page, name: string) => p.locator(`[data-testid=photo-tile][data-photo-id="${ids.get(name)}"]`);
 
 beforeAll(async () => {
@@ -66,10 +65,10 @@ run('files that cannot be shown', () => {
   });
 
   it('search results show the same placeholders (no thumbnail request), and a Damaged chip filters', async () => {
-    await go(page, '#/search?q=notes');
+    await goToHash(page, '#/search?q=notes');
     await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('1 result');
     expect(await tileOf(page, 'notes.jpg').getByTestId('tile-problem').getAttribute('data-problem')).toBe('unsupported');
-    await go(page, '#/search?q=');
+    await goToHash(page, '#/search?q=');
     await page.getByTestId('chip-add-damaged').click();
     await expect.poll(() => page.getByTestId('search-count').textContent(), { timeout: 10_000 }).toBe('1 result');
     await expect.poll(() => page.locator('[data-testid=photo-tile]').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id'))))
@@ -77,13 +76,13 @@ run('files that cannot be shown', () => {
   });
 
   it('the detail of a file with no pixels says why; an undated photo gives its file date', async () => {
-    await go(page, `#/photo/${ids.get('notes.jpg')}`);
+    await goToHash(page, `#/photo/${ids.get('notes.jpg')}`);
     await page.getByTestId('photo-problem').waitFor();
     expect(await page.getByTestId('photo-problem').textContent()).toContain('Format not supported');
     expect(await page.getByTestId('photo-preview').count()).toBe(0);
-    await go(page, `#/photo/${ids.get('undated.png')}`);
+    await goToHash(page, `#/photo/${ids.get('undated.png')}`);
     await expect.poll(() => page.getByTestId('photo-date').textContent(), { timeout: 10_000 }).toMatch(/\(file date\)$/);
-    await go(page, `#/photo/${ids.get('good.jpg')}`);
+    await goToHash(page, `#/photo/${ids.get('good.jpg')}`);
     await expect.poll(() => page.getByTestId('photo-date').textContent(), { timeout: 10_000 }).not.toMatch(/file date/);
   });
 

@@ -153,6 +153,10 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], env:
 }
 
 /** Calls one API method of a running server (Node side), throwing with the server's message. */
+/** Navigates the app to a hash route (#/search?…, #/places) the way a link would. */
+export const goToHash = (page: Page, hash: string): Promise<void> =>
+  page.evaluate((h) => { (globalThis as unknown as PageDropGlobals).location.hash = h; }, hash);
+
 export async function callApi<T = unknown>(served: Pick<Served, 'origin' | 'token'>, method: string, input: unknown = {}): Promise<T> {
   const res = await fetch(`${served.origin}/api/${method}`, {
     method: 'POST',
