@@ -3,7 +3,6 @@
 // when they cannot be decoded; a damaged file decoded in part is kept with the decoder's warning.
 // Never writes to the original.
 import { promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../shared/errors';
@@ -16,6 +15,7 @@ import { NO_RAW_PREVIEW } from '../media/decode';
 import { describeFsError } from '../media/walk';
 import { sniffVideo, VIDEO_SNIFF_BYTES, type VideoFormat } from '../media/video/formats';
 import { readWhole } from '../media/read-whole';
+import { hashBytes } from '../media/file-hash';
 import { readVideo, videoErrorMessage } from '../media/video/read-video';
 import type { VideoMeta } from '../media/video/probe';
 
@@ -58,32 +58,19 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: Gate = ung
   let format: MediaFormat | null = null;
   let meta: PhotoMeta | null = null;
   try {
-    // Stat first (opening a FIFO would wait for a writer), then one open: the head says whether it
-    // is a video (streamed, never buffered), else the whole file is read into one buffer.
+    // Stat first: opening a FIFO would wait for a writer.
     const st = await fs.stat(abs);
     if (!st.isFile()) return { kind: 'missing' };
     size = st.size;
     mtimeMs = st.mtimeMs;
     if (size === 0) throw unreadable('empty file (0 bytes)');
-    let buf: Buffer;
-    const fh = await fs.open(abs, 'r');
-    try {
-      const head = new Uint8Array(Math.min(size, VIDEO_SNIFF_BYTES));
-      await fh.read(head, 0, head.length, 0);
-      const video = sniffVideo(head);
-      if (video) {
-        await fh.close().catch(() => {});
-        return await readVideoOutcome(abs, video, thumbsDir, gate, size, mtimeMs);
-      }
-      if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
-      buf = await readWhole(fh, size);
-    } finally {
-      await fh.close().catch(() => {});
-    }
+    const opened = await videoOrBytes(abs, size);
+    if ('video' in opened) return await readVideoOutcome(abs, opened.video, thumbsDir, gate, size, mtimeMs);
+    const buf = opened.buf;
     const sniffed = sniffFormat(buf.subarray(0, SNIFF_BYTES), abs);
     if (!sniffed) throw unreadable(notAnImage(abs, buf));
     format = sniffed;
-    hash = createHash('sha256').update(buf).digest('hex');
+    hash = hashBytes(buf);
     const header = await headerOf(buf);
     // Metadata first, on its own: it is kept even when the pixels cannot be decoded.
     meta = await readPhotoMeta({ path: abs, buf, format: sniffed, header }).catch(() => null);
@@ -107,6 +94,21 @@ export async function readPhoto(abs: string, thumbsDir: string, gate: Gate = ung
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     const message = err instanceof AppError ? err.message : code ? describeFsError(err) : String((err as Error).message ?? err);
     return { kind: 'error', message, size, mtimeMs, hash, format, meta };
+  }
+}
+
+/** One open: a video is recognised by its head (and streamed later, never buffered); anything else is read whole. */
+async function videoOrBytes(abs: string, size: number): Promise<{ video: VideoFormat } | { buf: Buffer }> {
+  const fh = await fs.open(abs, 'r');
+  try {
+    const head = new Uint8Array(Math.min(size, VIDEO_SNIFF_BYTES));
+    await fh.read(head, 0, head.length, 0);
+    const video = sniffVideo(head);
+    if (video) return { video };
+    if (size > MAX_FILE_BYTES) throw unreadable(`file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB)`);
+    return { buf: await readWhole(fh, size) };
+  } finally {
+    await fh.close().catch(() => {});
   }
 }
 

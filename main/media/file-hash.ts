@@ -5,6 +5,9 @@ import { open } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
 
+/** The same hash of bytes already in memory (a photo read whole, an uploaded image). */
+export const hashBytes = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   const fh = await open(file, 'r');

@@ -39,5 +39,3 @@ export class ApiPromptCache {
     while (this.sessions.size > MAX_ENTRIES) this.sessions.delete(this.sessions.keys().next().value!);
   }
 }
-
-export const imageDigest = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { imageDigest } from './api-prompt-cache';
+import { hashBytes } from '../media/file-hash';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { inspectImage } from '../media/check';
@@ -49,7 +49,7 @@ export class RequestImages {
     let info;
     try { info = await inspectImage(file, 'the image'); } catch (err) { throw new AppError('input', (err as Error).message, { details: { param } }); }
     if ((info.width ?? 0) * (info.height ?? 0) > this.limits.maxPixels) throw new AppError('too_large', `The image has ${info.width}×${info.height} pixels; at most ${this.limits.maxPixels} are accepted`, { details: { param } });
-    return { file, digest: imageDigest(bytes) };
+    return { file, digest: hashBytes(bytes) };
   }
 
   async dispose(): Promise<void> {
