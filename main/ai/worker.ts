@@ -167,8 +167,9 @@ export class AiWorker {
 
   private emit(opts: AiRunOptions): AiStatus {
     if (this.progressTimer) { clearTimeout(this.progressTimer); this.progressTimer = null; }
-    this.lastEmit = Date.now();
     const s = this.status();
+    // Stamped after the recount, when the event leaves: the interval between events is what is throttled.
+    this.lastEmit = Date.now();
     this.ctx.events.emit('ai.status', s);
     opts.onStatus?.(s);
     return s;

@@ -71,8 +71,13 @@ describe('model download in Settings', () => {
       await page.getByTestId('model-download').click();
       // At once: something is on screen while the hub is contacted, with a Cancel.
       await page.getByTestId('model-progress').waitFor({ timeout: 5_000 });
-      await page.getByTestId('model-retry').waitFor({ timeout: 30_000 });
-      expect(await page.getByTestId('model-retry').textContent()).toMatch(new RegExp(`attempt 2 of 6\\): 503 .*${file}`));
+      // Polled as one line of state, so a timeout says what was on screen and what the mirror saw.
+      const state = async () => {
+        const shown = async (id: string) => ((await page.getByTestId(id).count()) ? await page.getByTestId(id).first().textContent() : '-');
+        const asked = mirror.requests.filter((r) => r.path.includes('_q4.onnx')).map((r) => `${r.path.split('/').pop()} ${r.status}`);
+        return `retry: ${await shown('model-retry')} | progress: ${await shown('model-progress')} | error: ${await shown('model-error')} | precision: ${await model.getByRole('combobox', { name: 'Precision' }).inputValue()} | mirror: ${asked.join(', ')}`;
+      };
+      await expect.poll(state, { timeout: 30_000 }).toMatch(new RegExp(`^retry: .*attempt 2 of 6\\): 503 .*${file}`));
       await page.getByTestId('model-cancel').click();
       await expect.poll(() => page.getByTestId('model-error').textContent(), { timeout: 15_000 })
         .toMatch(/was stopped\. What arrived is kept; pulling again resumes it\./);

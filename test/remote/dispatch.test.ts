@@ -150,7 +150,8 @@ describe('two faulty endpoints and the local fallback', () => {
     expect(r).toMatchObject({ captioned: N, failed: 0, stoppedBy: 'drained' });
     // Progress (which recounts the queue) goes out at most every 250 ms; the final state always does.
     expect(times.length).toBeLessThan(N);
-    expect(Math.min(...times.slice(1, -1).map((t, i) => t - times[i]!))).toBeGreaterThanOrEqual(240);
+    // (Stamped by a listener that may run after others: a few ms of slack; unthrottled they come ms apart.)
+    expect(Math.min(...times.slice(1, -1).map((t, i) => t - times[i]!))).toBeGreaterThanOrEqual(200);
     expect(JSON.parse(logs.at(-1)!)).toMatchObject({ done: N, queued: 0, running: 0 });
     await check(ctx);
     const by = captionsOf(ctx).reduce<Record<string, number>>((m, x) => ({ ...m, [x.endpoint!]: (m[x.endpoint!] ?? 0) + 1 }), {});

@@ -60,15 +60,18 @@ function Model() {
   const [error, setError] = useState<string | null>(null);
   const loadModels = useCallback(() => { api['models.list']({}).then(setModels, (err: unknown) => setError(errorText(err))); }, []);
   const [chosen, setChosen] = useState<string | null>(null);
+  // The form waits for the saved choice: a pick made before it arrived would silently flip back.
+  const [choiceLoaded, setChoiceLoaded] = useState(false);
   // The saved choice (engine.* settings) preselects the form; the engine may not have started yet.
   const loadChoice = useCallback(() => {
     api['settings.get']({}).then((s) => {
+      setChoiceLoaded(true);
       const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : null);
       setChosen(str('engine.model'));
       if (str('engine.model')) setRepo(str('engine.model')!);
       if (str('engine.dtype')) setDtype(str('engine.dtype') as Dtype);
       if (str('engine.device')) setDevice(str('engine.device') as Device);
-    }, () => setChosen(null));
+    }, () => { setChoiceLoaded(true); setChosen(null); });
   }, []);
   useEffect(() => {
     loadModels();
@@ -101,21 +104,21 @@ function Model() {
       <h2 id="model-title">{t('settings.model')}</h2>
       <div className="form-grid">
         <label><span>{t('settings.modelSize')}</span>
-          <select value={repo} onChange={(e) => setRepo(e.target.value)}>
+          <select disabled={!choiceLoaded} value={repo} onChange={(e) => setRepo(e.target.value)}>
             {OFFERED_MODELS.map((m) => <option key={m.repo} value={m.repo}>{m.label}</option>)}
             {OFFERED_MODELS.some((m) => m.repo === repo) ? null : <option value={repo}>{repo}</option>}
           </select>
         </label>
         <label><span>{t('settings.dtype')}</span>
-          <select value={dtype} onChange={(e) => setDtype(e.target.value as Dtype)}>{DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
+          <select disabled={!choiceLoaded} value={dtype} onChange={(e) => setDtype(e.target.value as Dtype)}>{DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
         </label>
         <label><span>{t('settings.device')}</span>
-          <select value={device} onChange={(e) => setDevice(e.target.value as Device)}>{DEVICES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
+          <select disabled={!choiceLoaded} value={device} onChange={(e) => setDevice(e.target.value as Device)}>{DEVICES.map((d) => <option key={d} value={d}>{d}</option>)}</select>
         </label>
       </div>
       <div className="row">
-        <button type="button" onClick={pull} disabled={busy} data-testid="model-download">{t('settings.download')}</button>
-        <button type="button" className="primary" onClick={use} data-testid="model-use">{t('settings.use')}</button>
+        <button type="button" onClick={pull} disabled={busy || !choiceLoaded} data-testid="model-download">{t('settings.download')}</button>
+        <button type="button" className="primary" onClick={use} disabled={!choiceLoaded} data-testid="model-use">{t('settings.use')}</button>
       </div>
       {busy ? (
         // Shown from the first moment: contacting the hub, then progress; every retry with its reason.
