@@ -3,7 +3,7 @@
 // loads transformers.js, so the main process can use it (the split-image path, which needs RawImage,
 // is main/engine/read-image.ts).
 import { stat } from 'node:fs/promises';
-import { decodeImage, toSharp } from '../media/decode';
+import { decodeImage, toSharp, type Pixels } from '../media/decode';
 import { EngineError } from './protocol';
 
 export interface ImageKey {
@@ -26,21 +26,39 @@ export async function imageKey(path: string): Promise<ImageKey> {
 }
 
 /**
- * The RGB bytes of one square tile (size × size, interleaved): upright, sRGB, no alpha,
- * Lanczos. The local engine normalises these; remote endpoints get them as a lossless PNG
- * (main/engine/tile-image.ts), so both see the same pixels.
+ * The RGB bytes of one square tile (size × size, interleaved): upright, sRGB, no alpha, Lanczos.
+ * Made in two steps — tileSource, then fillTile — so that a remote endpoint, which receives the
+ * first step's pixels as a lossless PNG (main/engine/tile-image.ts), sees exactly what the local
+ * engine normalises.
  */
 export async function tileRgb(path: string, size: number): Promise<Buffer> {
+  return fillTile(await tileSource(path, size), size);
+}
+
+/**
+ * Step one: the picture with each side at most `size` and never enlarged (a 64×48 photo stays
+ * 64×48, a 4000×3000 one becomes size × size), upright, sRGB, 3 channels. What goes on the wire:
+ * nothing is invented for it, and a small image costs a small request.
+ */
+export async function tileSource(path: string, size: number): Promise<Pixels> {
   await imageKey(path);
   try {
-    // Decoded straight at tile size through the one decoder (HEIC, damaged files; JPEG shrink-on-load).
-    const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: false } });
+    // Through the one decoder (HEIC, damaged files; JPEG shrink-on-load). sharp's 'fill' without
+    // enlargement caps each side on its own: width min(w, size), height min(h, size).
+    const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: true } });
     // sharp's output is already sRGB: only grey or alpha pixels need a second pass.
-    if (img.channels === 3) return img.data;
-    return await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer();
+    if (img.channels === 3) return img;
+    const { data, info } = await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: 3 };
   } catch (err) {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
+}
+
+/** Step two: stretched to the square tile (a photo already at size × size, the usual case, is left as is). */
+export async function fillTile(src: Pixels, size: number): Promise<Buffer> {
+  if (src.width === size && src.height === size) return src.data;
+  return toSharp(src).resize({ width: size, height: size, fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
 }
 
 export interface TileNorm {

@@ -15,7 +15,7 @@ import { engineSettings } from '../models/settings';
 import { readBody } from './http-util';
 import { tokenMatches } from './auth';
 import { ApiPromptCache, type KeyedTurn } from './api-prompt-cache';
-import { DEFAULT_IMAGE_LIMITS, RequestImages, type ImageLimits } from './openai-images';
+import { ApiImageStore, DEFAULT_IMAGE_LIMITS, RequestImages, type ImageLimits } from './openai-images';
 
 export const API_KEY_SECRET = 'api.key';
 
@@ -106,6 +106,7 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
   const maxInFlight = opts.maxInFlight ?? 4;
   let inFlight = 0;
   const promptCache = new ApiPromptCache();
+  const imageStore = new ApiImageStore(path.join(ctx.paths.root, 'cache', 'api-images'));
   const recentMs: number[] = [];
 
   function authorised(req: IncomingMessage): boolean {
@@ -139,7 +140,7 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
     if (engineState.state === 'crashed') throw new AppError('unavailable', `The model is restarting: ${engineState.lastError ?? 'crashed'}`, { retryAfterS: 5 });
 
     inFlight++;
-    const images = new RequestImages(path.join(ctx.paths.root, 'cache', 'api-images'), limits);
+    const images = new RequestImages(imageStore, limits);
     const abort = new AbortController();
     const onClose = () => { if (!res.writableEnded) abort.abort(); };
     res.on('close', onClose);
@@ -226,7 +227,7 @@ export function createOpenAiApi(ctx: AppContext, opts: OpenAiApiOptions) {
     } finally {
       inFlight--;
       res.off('close', onClose);
-      await images.dispose();
+      images.dispose();
     }
   }
 

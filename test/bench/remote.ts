@@ -1,12 +1,13 @@
 // `npm run bench -- remote [--json]`:
 //  1. Dispatcher scaling: endpoints that answer after a fixed delay (BENCH_REMOTE_DELAY_MS, default
 //     200 ms; concurrency 4 each; OpenAI-compatible test servers on 127.0.0.1, in a child process as
-//     remote servers would be on other machines) caption a library of
-//     small photos through the real AI queue (claim, PNG tile data URL, two requests per photo for
-//     caption + tags, transactional save). Captions/s with 1, 2, 4, 8 endpoints against the ideal
+//     remote servers would be on other machines) caption small photos (64×48: below the 512 tile,
+//     they travel at their own size) through the real AI queue (claim, PNG data URL, two requests
+//     per photo for caption + tags, transactional save), BENCH_REMOTE_PER_LANE (20) photos per
+//     endpoint slot. Captions/s with 1, 2, 4, 8 endpoints against the ideal
 //     (endpoints × 4 / (2 × delay)); target ≥ 0.9 of ideal at 8.
 //  2. Own-API overhead: the same captions on the forged tiny model through SmolAlbum's own
-//     OpenAI-compatible API (HTTP, PNG data URL, temp file) vs the local engine directly, measured
+//     OpenAI-compatible API (HTTP, PNG data URL, the API's image file) vs the local engine directly, measured
 //     alternately in one run (fp32 decoder, so both give the same captions); target ≤ 1.10.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { nodeEngineFactory } from '../../main/engine/factory';
 import { addRoot } from '../../main/library/roots';
 import { scanRoots } from '../../main/library/indexer';
 import { aiWorker } from '../../main/ai/worker';
-import { enqueueMissing, queueRerun } from '../../main/ai/queue';
+import { cancelQueued, enqueueMissing, queueRerun } from '../../main/ai/queue';
 import { setSetting } from '../../main/models/settings';
 import { addEndpoint, removeEndpoint, listEndpoints, LOCAL_FALLBACK_KEY } from '../../main/engine/endpoints';
 import { endpointBackend } from '../../main/engine/backends';
@@ -29,33 +30,40 @@ import { FaultServersProcess } from '../support/fault-openai-process';
 
 const DELAY = Number(process.env.BENCH_REMOTE_DELAY_MS ?? 200);
 const CONCURRENCY = 4;
-const PHOTOS = Number(process.env.BENCH_REMOTE_PHOTOS ?? 160);
+const SCALES = [1, 2, 4, 8];
+// Photos per lane (endpoint slot) in every run: the start (health checks, connections) and the last,
+// partly filled round weigh the same at every scale, and throughput is measured in the steady state.
+const PER_LANE = Number(process.env.BENCH_REMOTE_PER_LANE ?? 20);
+const PHOTOS = Math.max(...SCALES) * CONCURRENCY * PER_LANE;
 
-interface ScalingRow { endpoints: number; perSecond: number; ideal: number; ratio: number; cpuMsPerCaption: number; cpuCeiling: number; ofCeiling: number }
+interface ScalingRow { endpoints: number; photos: number; perSecond: number; ideal: number; ratio: number; cpuMsPerCaption: number; cpuCeiling: number; ofCeiling: number }
 
 async function scaling(ctx: AppContext): Promise<ScalingRow[]> {
   const out = [];
-  for (const n of [1, 2, 4, 8]) {
+  const ids = (ctx.db.prepare('SELECT id FROM photos ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+  for (const n of SCALES) {
+    const photos = n * CONCURRENCY * PER_LANE;
     const servers = new FaultServersProcess();
     await servers.start(n, DELAY);
     try {
       for (const e of listEndpoints(ctx.db)) removeEndpoint(ctx.db, ctx.secrets, e.name);
       for (const [i, url] of servers.baseUrls.entries()) addEndpoint(ctx.db, ctx.secrets, { url, name: `e${i}`, concurrency: CONCURRENCY });
-      queueRerun(ctx.db, null, null);
+      cancelQueued(ctx.db);
+      queueRerun(ctx.db, ids.slice(0, photos), null);
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       const r = await aiWorker(ctx).run();
       const s = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(c0);
-      if (r.captioned !== PHOTOS) throw new Error(`captioned ${r.captioned} of ${PHOTOS}`);
-      const perSecond = PHOTOS / s;
+      if (r.captioned !== photos) throw new Error(`captioned ${r.captioned} of ${photos}`);
+      const perSecond = photos / s;
       const ideal = (n * CONCURRENCY) / (2 * DELAY / 1000);
       // This process's CPU per caption (main thread and sharp's threads: tile decode + resize, PNG,
       // requests, SQLite): with every core busy no dispatcher can go beyond cores / that.
-      const cpuMsPerCaption = (cpu.user + cpu.system) / 1000 / PHOTOS;
+      const cpuMsPerCaption = (cpu.user + cpu.system) / 1000 / photos;
       const cpuCeiling = (os.availableParallelism() * 1000) / cpuMsPerCaption;
       out.push({
-        endpoints: n, perSecond: +perSecond.toFixed(1), ideal, ratio: +(perSecond / ideal).toFixed(3),
+        endpoints: n, photos, perSecond: +perSecond.toFixed(1), ideal, ratio: +(perSecond / ideal).toFixed(3),
         cpuMsPerCaption: +cpuMsPerCaption.toFixed(1), cpuCeiling: +cpuCeiling.toFixed(1), ofCeiling: +(perSecond / Math.min(ideal, cpuCeiling)).toFixed(3),
       });
     } finally {
@@ -112,12 +120,12 @@ export async function run({ json }: { json: boolean }): Promise<void> {
     setSetting(ctx.db, LOCAL_FALLBACK_KEY, false);
     const scale = await scaling(ctx);
     const own = await overhead(ctx, files);
-    const result = { delayMs: DELAY, concurrency: CONCURRENCY, photos: PHOTOS, scaling: scale, ownApi: own, cpus: os.cpus().length };
+    const result = { delayMs: DELAY, concurrency: CONCURRENCY, photosPerSlot: PER_LANE, scaling: scale, ownApi: own, cpus: os.cpus().length };
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-      process.stdout.write(`Dispatcher: ${PHOTOS} photos, endpoints answering after ${DELAY} ms, concurrency ${CONCURRENCY} each (2 requests per photo)\n`);
+      process.stdout.write(`Dispatcher: ${PER_LANE} photos per slot, endpoints answering after ${DELAY} ms, concurrency ${CONCURRENCY} each (2 requests per photo)\n`);
       for (const s of scale) {
-        process.stdout.write(`  ${String(s.endpoints).padStart(2)} endpoint(s): ${s.perSecond} captions/s, ideal ${s.ideal} → ${s.ratio} of ideal`
+        process.stdout.write(`  ${String(s.endpoints).padStart(2)} endpoint(s), ${s.photos} photos: ${s.perSecond} captions/s, ideal ${s.ideal} → ${s.ratio} of ideal`
           + ` (${s.cpuMsPerCaption} ms CPU per caption here: at most ${s.cpuCeiling}/s on ${os.availableParallelism()} cores → ${s.ofCeiling} of min(ideal, that))\n`);
       }
       process.stdout.write(`Own API vs local engine (tiny model, caption + tags): ${own.apiMs} ms vs ${own.localMs} ms per photo → ${own.ratio}× (same captions: ${own.same})\n`);
