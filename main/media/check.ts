@@ -5,15 +5,15 @@ import sharp from 'sharp';
 import { AppError } from '../../shared/errors';
 import { FORMAT_EXTENSION, isRawFormat, type MediaFormat } from '../../shared/media';
 import { decodeImage, shortDecodeError } from './decode';
-import { isHeifFamily, sniffFile } from './sniff';
+import { isHeifFamily, sniffFile, sniffFormat, SNIFF_BYTES } from './sniff';
 
 export interface ImageInfo { format: MediaFormat; ext: string; width: number | null; height: number | null }
 
 const EXPECTED = 'JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC/HEIF expected';
 
-/** Sniffs the content and reads the header; throws an AppError naming the file when it is no usable image. */
-export async function inspectImage(file: string, displayName = file): Promise<ImageInfo> {
-  const format = await sniffFile(file);
+/** Sniffs the content (a file, or bytes already in memory) and reads the header; throws an AppError naming the file when it is no usable image. */
+export async function inspectImage(file: string | Buffer, displayName = typeof file === 'string' ? file : 'the image'): Promise<ImageInfo> {
+  const format = typeof file === 'string' ? await sniffFile(file) : sniffFormat(file.subarray(0, SNIFF_BYTES));
   if (!format) throw new AppError('unsupported', `${displayName} is not an image (${EXPECTED}).`);
   if (isRawFormat(format)) throw new AppError('unsupported', `${displayName} is a camera RAW file: add its folder to the library to see it (${EXPECTED} here).`);
   let width: number | null = null;

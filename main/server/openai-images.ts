@@ -53,10 +53,10 @@ export class ApiImageStore {
       img = { file, pixels: 0, pins: 0, ready: Promise.resolve() };
       const entry = img;
       img.ready = (async () => {
-        await writeFile(file, bytes, { mode: 0o600 });
         let info;
-        try { info = await inspectImage(file, 'the image'); } catch (err) { throw new AppError('input', (err as Error).message, { details: { param } }); }
+        try { info = await inspectImage(bytes, 'the image'); } catch (err) { throw new AppError('input', (err as Error).message, { details: { param } }); }
         entry.pixels = (info.width ?? 0) * (info.height ?? 0);
+        await writeFile(file, bytes, { mode: 0o600 });
       })();
     }
     this.images.set(digest, img);
