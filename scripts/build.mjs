@@ -13,6 +13,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', packages: 'ex
 const nodeEntries = [
   ['main/app/main.ts', 'out/main/app.js', 'esm'],
   ['main/engine/entry.ts', 'out/engine/entry.js', 'esm'],
+  ['main/db/search-worker.ts', 'out/db/search-worker.js', 'esm'],
   ['main/cli/index.ts', 'out/cli/index.js', 'esm'],
   ['preload/index.ts', 'out/preload/index.cjs', 'cjs'],
 ];

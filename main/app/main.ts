@@ -83,7 +83,7 @@ function start(): void {
     useNativeBinding(process.env.SMOLALBUM_SQLITE_BINDING
       ? path.resolve(process.env.SMOLALBUM_SQLITE_BINDING)
       : electronSqliteBinding(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
-    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log), secretCodec: safeStorageCodec(), log });
+    const context = createContext({ dataDir: userData, engineFactory: electronEngineFactory(log), secretCodec: safeStorageCodec(), log, searchThread: true });
     ctx = context;
     const service = createService(context);
     // Startup scan, live watching and background captioning, as in web mode.

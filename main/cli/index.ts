@@ -61,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     print: (text) => { if (!json) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
     printJson: (value) => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); },
     log: (text) => { process.stderr.write(text.endsWith('\n') || text.endsWith('\r') ? text : `${text}\n`); },
-    ctx: () => (ctx ??= createContext({ dataDir, engineFactory: nodeEngineFactory, log })),
+    // `serve` answers a browser from one event loop: its searches run on a worker thread.
+    ctx: () => (ctx ??= createContext({ dataDir, engineFactory: nodeEngineFactory, log, searchThread: name === 'serve' })),
     service: () => (service ??= createService(io.ctx())),
     interrupted,
   };

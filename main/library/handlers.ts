@@ -3,7 +3,6 @@ import type { AppContext } from '../service/context';
 import type { HandlersFor } from '../../shared/api';
 import type { libraryMethods } from '../../shared/contract/library';
 import { listRoots } from '../db/roots';
-import { searchPhotos } from '../db/search';
 import { getPhotoDetail, libraryCounts, listPhotos } from './repo';
 import { scanInBackground, scanRoots } from './indexer';
 import { libraryState } from './state';
@@ -55,6 +54,6 @@ export function libraryHandlers(ctx: AppContext): HandlersFor<typeof libraryMeth
       if (!photo) throw new AppError('not_found', `No photo #${id}`);
       return photo;
     },
-    'photos.search': async ({ query, filters, limit, cursor }) => searchPhotos(db, { query, filters, limit, cursor }),
+    'photos.search': ({ query, filters, limit, cursor }) => ctx.searchReader.search({ query, filters, limit, cursor }),
   };
 }

@@ -8,6 +8,7 @@ import type { EngineClient } from '../engine/client';
 import { createSecretStore, secretsFile, type SecretCodec, type SecretStore } from '../engine/secrets';
 import { closeExifTool } from '../media/exiftool';
 import { closeHeifWorkers } from '../media/heic';
+import { inlineSearchReader, threadSearchReader, type SearchReader } from '../db/search-reader';
 
 export interface ContextOptions {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface ContextOptions {
   log?: Logger;
   /** How secrets are sealed in DATA/secrets.json (Electron safeStorage in the desktop app; plain in a 0600 file otherwise). */
   secretCodec?: SecretCodec;
+  /** Searches on a worker thread (web mode, the desktop app), not on the event loop. */
+  searchThread?: boolean;
 }
 
 export interface AppContext {
@@ -30,6 +33,8 @@ export interface AppContext {
   readonly secrets: SecretStore;
   /** The inference process client, started on first use. */
   engine(): EngineClient;
+  /** Where photos.search runs: a worker thread when the context was made with searchThread. */
+  readonly searchReader: SearchReader;
   /** Registered by areas that hold resources (watchers, engine, timers). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -43,8 +48,9 @@ export function createContext(opts: ContextOptions): AppContext {
   const log = opts.log ?? createLogger({ dir: paths.logs });
   const closers: (() => Promise<void> | void)[] = [];
   let engine: EngineClient | null = null;
+  const searchReader = opts.searchThread ? threadSearchReader(paths.db) : inlineSearchReader(db);
   const ctx: AppContext = {
-    paths, db, events, env, log,
+    paths, db, events, env, log, searchReader,
     secrets: createSecretStore(secretsFile(paths.root), opts.secretCodec),
     engine() {
       if (!engine) {
@@ -61,6 +67,7 @@ export function createContext(opts: ContextOptions): AppContext {
       // the app's context; a later use starts them again.
       await closeExifTool();
       await closeHeifWorkers();
+      await searchReader.close();
       db.close();
     },
   };

@@ -171,7 +171,8 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-bench-library-'));
   mkdirSync(path.join(dir, 'data'));
   copyFileSync(cached, path.join(dir, 'data', 'library.sqlite'));
-  const ctx = createContext({ dataDir: path.join(dir, 'data') });
+  // As web mode and the desktop app run it: photos.search on its worker thread.
+  const ctx = createContext({ dataDir: path.join(dir, 'data'), searchThread: true });
   const { db }: { db: Db } = ctx;
   const rootPath = path.join(dir, 'photos');
   db.prepare('UPDATE roots SET path = ?').run(rootPath);

@@ -1,0 +1,79 @@
+// photos.search on a worker thread (main/db/search-reader.ts), as web mode and the desktop app run
+// it: the same answers as on the caller's thread, including pages and errors; it sees writes as
+// soon as they are committed; it comes back after the thread dies; the event loop is free meanwhile.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowIso, openDb, type Db } from '../../main/db/connection';
+import { refreshPhotoText } from '../../main/db/photo-text';
+import { insertRoot } from '../../main/db/roots';
+import { searchPhotos } from '../../main/db/search';
+import { threadSearchReader, type SearchReader } from '../../main/db/search-reader';
+import { removeDir, tempDir } from '../library/helpers';
+
+let dir: string;
+let db: Db;
+let reader: SearchReader;
+const WORDS = ['harbour', 'lantern', 'mountain', 'market', 'bicycle'];
+
+function addPhotos(from: number, count: number): void {
+  const root = (db.prepare('SELECT id FROM roots').get() as { id: number }).id;
+  const now = nowIso();
+  const insert = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
+    VALUES (?, ?, ?, 'R', 1, 0, ?, 'ok', ?, ?) RETURNING id`);
+  const caption = db.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, ?, 'ai', ?)`);
+  db.transaction(() => {
+    const ids: number[] = [];
+    for (let i = from; i < from + count; i++) {
+      const { id } = insert.get(root, `p${i}.jpg`, `p${i}.jpg`, new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(), now, now) as { id: number };
+      caption.run(id, `a ${WORDS[i % WORDS.length]} with a ${WORDS[(i * 7) % WORDS.length]} number${i}`, now);
+      ids.push(id);
+    }
+    refreshPhotoText(db, ids);
+  })();
+}
+
+beforeAll(() => {
+  dir = tempDir('db-search-thread');
+  db = openDb(path.join(dir, 'library.sqlite'));
+  insertRoot(db, path.join(dir, 'R'));
+  addPhotos(0, 3000);
+  reader = threadSearchReader(path.join(dir, 'library.sqlite'));
+});
+afterAll(async () => { await reader?.close(); db?.close(); removeDir(dir); });
+
+describe('the search thread', () => {
+  it('answers exactly as a search on this thread, page after page', async () => {
+    for (const query of ['harbour', 'lantern market', 'mou', 'number12', '']) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 3; page++) {
+        const opts = { query, filters: {}, limit: 40, cursor };
+        const [there, here] = [await reader.search(opts), searchPhotos(db, opts)];
+        expect(there).toEqual(here);
+        if (!here.nextCursor) break;
+        cursor = here.nextCursor;
+      }
+    }
+  });
+
+  it('keeps the error kind of a bad request', async () => {
+    await expect(reader.search({ query: 'harbour', filters: {}, limit: 10, cursor: 'not-a-cursor' })).rejects.toMatchObject({ kind: 'input' });
+  });
+
+  it('sees photos as soon as their transaction commits', async () => {
+    expect((await reader.search({ query: 'number3100', filters: {}, limit: 10 })).total).toBe(0);
+    addPhotos(3100, 1);
+    expect((await reader.search({ query: 'number3100', filters: {}, limit: 10 })).hits.map((h) => h.path)).toEqual([path.join(dir, 'R', 'p3100.jpg')]);
+  });
+
+  it('leaves the event loop free while it searches, and starts again after close', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const many = Array.from({ length: 40 }, (_, i) => reader.search({ query: WORDS[i % WORDS.length]!.slice(0, 2), filters: {}, limit: 100 }));
+    const results = await Promise.all(many);
+    clearInterval(timer);
+    expect(results.every((r) => r.hits.length === 100)).toBe(true);
+    expect(ticks).toBeGreaterThan(0); // timers ran between the answers: nothing ran on this thread
+    await reader.close();
+    expect((await reader.search({ query: 'harbour', filters: {}, limit: 5 })).hits).toHaveLength(5);
+  });
+});
