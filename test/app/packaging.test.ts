@@ -183,4 +183,11 @@ describe('bundles load only what their process needs', () => {
     for (const rel of ['out/main/app.js', 'out/cli/index.js']) expect(bundle(rel)).not.toMatch(/["']@huggingface\/transformers["']|["']onnxruntime-node["']/);
     expect(bundle('out/engine/entry.js')).toMatch(/["']@huggingface\/transformers["']/);
   });
+
+  it('the search thread is its own bundle beside the main one, with SQLite and nothing of the engine', () => {
+    // main/db/search-reader.ts starts ../db/search-worker.js from out/main/app.js and out/cli/index.js.
+    const worker = bundle('out/db/search-worker.js');
+    expect(worker).toMatch(/["']better-sqlite3["']/);
+    expect(worker).not.toMatch(/["']@huggingface\/transformers["']|["']onnxruntime-node["']|["']sharp["']/);
+  });
 });
