@@ -9,7 +9,7 @@ import { searchPhotos, type SearchOptions } from './search';
 export interface SearchCall { id: number; opts: SearchOptions }
 export type SearchReply = { id: number; result: unknown } | { id: number; error: { message: string; kind: string } };
 
-const db = new Database((workerData as { dbFile: string }).dbFile, { readonly: true, fileMustExist: true }) as unknown as Db;
+const db: Db = new Database((workerData as { dbFile: string }).dbFile, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -65536');
 

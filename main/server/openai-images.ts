@@ -35,6 +35,7 @@ interface StoredImage { file: string; pixels: number; pins: number; ready: Promi
  */
 export class ApiImageStore {
   private readonly images = new Map<string, StoredImage>();
+  private written = 0;
 
   constructor(private readonly dir: string, private readonly keep = 32) {
     rmSync(dir, { recursive: true, force: true });
@@ -49,7 +50,8 @@ export class ApiImageStore {
     let img = this.images.get(digest);
     if (img) this.images.delete(digest); // re-inserted below: the map's order is least recently used first
     else {
-      const file = path.join(this.dir, `${digest}.${format}`);
+      // A new name for every entry: the removal of an evicted one never hits the file of its successor.
+      const file = path.join(this.dir, `${digest}-${++this.written}.${format}`);
       img = { file, pixels: 0, pins: 0, ready: Promise.resolve() };
       const entry = img;
       img.ready = (async () => {
