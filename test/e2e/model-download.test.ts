@@ -77,7 +77,7 @@ describe('model download in Settings', () => {
         const asked = mirror.requests.filter((r) => r.path.includes('_q4.onnx')).map((r) => `${r.path.split('/').pop()} ${r.status}`);
         return `retry: ${await shown('model-retry')} | progress: ${await shown('model-progress')} | error: ${await shown('model-error')} | precision: ${await model.getByRole('combobox', { name: 'Precision' }).inputValue()} | mirror: ${asked.join(', ')}`;
       };
-      await expect.poll(state, { timeout: 30_000 }).toMatch(new RegExp(`^retry: .*attempt 2 of 6\\): 503 .*${file}`));
+      await expect.poll(state, { timeout: 50_000 }).toMatch(new RegExp(`^retry: .*attempt 2 of 6\\): 503 .*${file}`));
       await page.getByTestId('model-cancel').click();
       await expect.poll(() => page.getByTestId('model-error').textContent(), { timeout: 15_000 })
         .toMatch(/was stopped\. What arrived is kept; pulling again resumes it\./);
@@ -86,7 +86,7 @@ describe('model download in Settings', () => {
     } finally {
       mirror.setFault(file, undefined);
     }
-  });
+  }, 120_000);
 
   it('imports a model folder from a typed path (web mode)', async () => {
     const page = session.page;
