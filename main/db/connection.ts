@@ -15,6 +15,8 @@ const fromTheFuture = (found: number, supported: number) => new AppError('unsupp
  */
 let nativeBinding: string | undefined;
 export function useNativeBinding(file: string | undefined): void { nativeBinding = file; }
+/** The addon set by useNativeBinding: threads that open their own connection load the same one. */
+export const nativeBindingFile = (): string | undefined => nativeBinding;
 
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   const db = new Database(file, { readonly: opts.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });

@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { AppError, isErrorKind } from '../../shared/errors';
 import type { SearchResult } from '../../shared/types';
 import { searchPhotos, type SearchOptions } from './search';
-import type { Db } from './connection';
-import type { SearchCall, SearchReply } from './search-worker';
+import { nativeBindingFile, type Db } from './connection';
+import type { SearchCall, SearchReply, SearchWorkerData } from './search-worker';
 
 export interface SearchReader {
   search(opts: SearchOptions): Promise<SearchResult>;
@@ -26,15 +26,16 @@ export function inlineSearchReader(db: Db): SearchReader {
 
 function workerFor(dbFile: string): Worker {
   const here = import.meta.url;
+  const workerData: SearchWorkerData = { dbFile, nativeBinding: nativeBindingFile() };
   if (here.endsWith('.ts')) {
     const tsx = path.join(path.dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
     const entry = new URL('./search-worker.ts', here).href;
     const boot = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(tsx).href)}); await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
-    return new Worker(boot, { eval: true, workerData: { dbFile } });
+    return new Worker(boot, { eval: true, workerData });
   }
   const file = fileURLToPath(new URL('../db/search-worker.js', here));
   if (!existsSync(file)) throw new AppError('internal', `The search worker is missing: ${file} (run npm run build).`);
-  return new Worker(file, { workerData: { dbFile } });
+  return new Worker(file, { workerData });
 }
 
 export function threadSearchReader(dbFile: string): SearchReader {

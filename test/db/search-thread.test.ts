@@ -3,7 +3,7 @@
 // soon as they are committed; it comes back after the thread dies; the event loop is free meanwhile.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowIso, openDb, type Db } from '../../main/db/connection';
+import { nowIso, openDb, useNativeBinding, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot } from '../../main/db/roots';
 import { searchPhotos } from '../../main/db/search';
@@ -63,6 +63,18 @@ describe('the search thread', () => {
     expect((await reader.search({ query: 'number3100', filters: {}, limit: 10 })).total).toBe(0);
     addPhotos(3100, 1);
     expect((await reader.search({ query: 'number3100', filters: {}, limit: 10 })).hits.map((h) => h.path)).toEqual([path.join(dir, 'R', 'p3100.jpg')]);
+  });
+
+  it('loads the SQLite addon the app chose (the desktop app ships only its Electron build)', async () => {
+    const missing = path.join(dir, 'no-such-addon.node');
+    useNativeBinding(missing);
+    const other = threadSearchReader(path.join(dir, 'library.sqlite'));
+    try {
+      await expect(other.search({ query: 'harbour', filters: {}, limit: 5 })).rejects.toThrow(/search thread failed.*no-such-addon/);
+    } finally {
+      useNativeBinding(undefined);
+      await other.close();
+    }
   });
 
   it('leaves the event loop free while it searches, and starts again after close', async () => {
