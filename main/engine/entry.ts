@@ -42,7 +42,7 @@ function toWire(err: unknown): WireError {
  * cores the app and the next request need.
  */
 const GC_GROWTH_BYTES = 32 * 1024 * 1024;
-const collectGarbage: () => void = (() => {
+const collectIfGrown: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   let rssAfterGc = process.memoryUsage.rss();
@@ -86,7 +86,7 @@ async function drain(): Promise<void> {
       channel.send({ type: 'error', id: req.id, error: toWire(err) });
     } finally {
       active = null;
-      collectGarbage();
+      collectIfGrown();
     }
   }
   draining = false;

@@ -97,7 +97,6 @@ export class RequestImages {
   private readonly pinned: string[] = [];
   constructor(private readonly store: ApiImageStore, private readonly limits: ImageLimits) {}
 
-  get count(): number { return this.pinned.length; }
 
   /** Decodes one image_url into the store; returns its path and content hash. `param` names the field in errors. */
   async add(url: string, param: string): Promise<{ file: string; digest: string }> {
