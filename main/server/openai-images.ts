@@ -97,7 +97,6 @@ export class RequestImages {
   private readonly pinned: string[] = [];
   constructor(private readonly store: ApiImageStore, private readonly limits: ImageLimits) {}
 
-
   /** Decodes one image_url into the store; returns its path and content hash. `param` names the field in errors. */
   async add(url: string, param: string): Promise<{ file: string; digest: string }> {
     if (this.pinned.length >= this.limits.maxImages) throw new AppError('input', `At most ${this.limits.maxImages} images per request`, { details: { param } });
