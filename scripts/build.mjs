@@ -14,6 +14,7 @@ const nodeEntries = [
   ['main/app/main.ts', 'out/main/app.js', 'esm'],
   ['main/engine/entry.ts', 'out/engine/entry.js', 'esm'],
   ['main/db/search-worker.ts', 'out/db/search-worker.js', 'esm'],
+  ['main/media/video/tool-runner-entry.ts', 'out/media/tool-runner.cjs', 'cjs'],
   ['main/cli/index.ts', 'out/cli/index.js', 'esm'],
   ['preload/index.ts', 'out/preload/index.cjs', 'cjs'],
 ];

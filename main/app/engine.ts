@@ -7,7 +7,7 @@ import type { EngineClient } from '../engine/client';
 import { createEngineHost } from '../engine/factory';
 import { createUtilityPort } from './utility-port';
 import { acceleratorPlan, currentProbeEnv, planToEnv } from './accelerators';
-import { unpackedPath } from './native-binding';
+import { unpackedPath } from '../media/asar';
 import type { Logger } from '../service/log';
 
 /** onnxruntime-node's binaries for this platform (unpacked from the asar when packaged). */

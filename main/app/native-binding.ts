@@ -3,14 +3,10 @@
 // addons cannot be dlopen'ed from inside an asar archive).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { unpackedPath } from '../media/asar';
 
 /** Relative to the better-sqlite3 package folder; keep in sync with scripts/electron-abi.mjs layout(). */
 export const ELECTRON_BINDING_REL = path.join('build-electron', 'better_sqlite3.node');
-
-/** Maps a path inside app.asar to its unpacked twin (no-op outside an asar). */
-export function unpackedPath(p: string): string {
-  return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-}
 
 /**
  * The addon to pass to better-sqlite3 under Electron. `packageJson` is the resolved path of

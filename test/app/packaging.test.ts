@@ -141,6 +141,8 @@ describe('natives are unpacked from app.asar', () => {
       'node_modules/x/lib/liba.so', 'node_modules/x/lib/liba.so.1.2']) expect(passes(filter, at(rel)), rel).toBe(true);
     expect(passes(filter, at('node_modules/zod/index.js'))).toBe(false);
     expect(passes(filter, at('out/main/app.js'))).toBe(false);
+    // The tool runner is forked by path (main/media/video/tool-runner.ts maps it to app.asar.unpacked).
+    expect(passes(filter, at('out/media/tool-runner.cjs'))).toBe(true);
   });
 });
 
@@ -189,5 +191,13 @@ describe('bundles load only what their process needs', () => {
     const worker = bundle('out/db/search-worker.js');
     expect(worker).toMatch(/["']better-sqlite3["']/);
     expect(worker).not.toMatch(/["']@huggingface\/transformers["']|["']onnxruntime-node["']|["']sharp["']/);
+  });
+
+  it('the tool runner is its own bundle and imports nothing but Node (it must stay small)', () => {
+    // main/media/video/tool-runner.ts starts ../media/tool-runner.cjs from out/main/app.js and out/cli/index.js.
+    const runner = bundle('out/media/tool-runner.cjs');
+    const required = [...runner.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(required).toContain('node:child_process');
+    expect(required.every((m) => m.startsWith('node:')), required.join(', ')).toBe(true);
   });
 });

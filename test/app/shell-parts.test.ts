@@ -10,7 +10,8 @@ import { ACCELERATORS_ENV, acceleratorPlan, planToEnv, type ProbeEnv } from '../
 import { childEnv } from '../../main/engine/child-env';
 import { MIN_WIDTH, defaultState, readStateFile, restoreState, writeStateFile } from '../../main/app/window-state';
 import { createLogger } from '../../main/service/log';
-import { electronSqliteBinding, unpackedPath } from '../../main/app/native-binding';
+import { electronSqliteBinding } from '../../main/app/native-binding';
+import { unpackedPath } from '../../main/media/asar';
 
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'smolalbum-shell-')); });

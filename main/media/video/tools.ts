@@ -1,8 +1,8 @@
 // ffmpeg and ffprobe: found at run time in @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe
 // (binaries shipped inside the npm packages, asar-unpacked in the desktop build), else on PATH.
 // They always run as child processes with an argument vector (never a shell), a timeout and a
-// process-wide bound on how many run at once.
-import { spawn } from 'node:child_process';
+// process-wide bound on how many run at once, started from the small tool runner process
+// (./tool-runner.ts) rather than from this big one.
 import { accessSync, constants, copyFileSync, chmodSync, mkdirSync, statSync } from 'node:fs';
 import { writeFileAtomicSync } from '../atomic-write';
 import { createRequire } from 'node:module';
@@ -10,6 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { semaphore } from '../../library/pool';
+import { execTool, type ToolExecOptions } from './tool-exec';
+import { toolRunner } from './tool-runner';
+import { unpackedPath } from '../asar';
 
 export type ToolName = 'ffmpeg' | 'ffprobe';
 
@@ -32,7 +35,7 @@ function packagedBinary(name: ToolName): string | null {
     const mod = req(PACKAGES[name]) as { path?: unknown };
     if (typeof mod.path !== 'string') return null;
     // Inside an Electron build the package lies in app.asar; its binary is unpacked beside it.
-    return mod.path.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+    return unpackedPath(mod.path);
   } catch {
     // The installer packages throw (a string, for ffmpeg) when their platform package is absent.
     return null;
@@ -124,13 +127,10 @@ export function toolConcurrency(): number {
 }
 const gate = semaphore(toolConcurrency());
 
-export interface RunOptions {
+/** maxStdout: more is an error (a runaway probe cannot fill memory). */
+export interface RunOptions extends ToolExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Stdout beyond this many bytes is an error (a runaway probe cannot fill memory). */
-  maxStdout?: number;
-  /** Receives stdout as it comes instead of collecting it (ffmpeg -progress). */
-  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -139,43 +139,30 @@ export interface RunResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const STDERR_KEEP = 16_384;
 
 /** Runs a tool with an argument vector (no shell). Rejects with AppError on failure or timeout. */
 export function runTool(name: ToolName, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const bin = tool(name).path;
   return gate(() => new Promise<RunResult>((resolve, reject) => {
     if (opts.signal?.aborted) { reject(new AppError('cancelled', `${name} cancelled`)); return; }
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let err = '';
+    // Started from the tool runner process (./tool-runner.ts) where there is one, else from here.
+    const runner = toolRunner();
+    const run = runner ? runner.run(bin, args, opts) : execTool(bin, args, opts);
     let failure: AppError | null = null;
-    const kill = (why: AppError) => { failure ??= why; child.kill('SIGKILL'); };
+    const kill = (why: AppError) => { failure ??= why; run.kill(); };
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => kill(new AppError('unavailable', `${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)), timeoutMs);
     const onAbort = () => kill(new AppError('cancelled', `${name} cancelled`));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (c: Buffer) => {
-      if (opts.onStdout) { opts.onStdout(c); return; }
-      outBytes += c.length;
-      if (opts.maxStdout !== undefined && outBytes > opts.maxStdout) { kill(new AppError('too_large', `${name} output is over ${opts.maxStdout} bytes`)); return; }
-      out.push(c);
-    });
-    child.stderr.on('data', (c: Buffer) => { err = (err + c.toString('utf8')).slice(-STDERR_KEEP); });
-    const finish = (e: Error | null, code: number | null) => {
+    void run.done.then((exit) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      if (failure) { reject(failure); return; }
-      if (e) { reject(new AppError('unavailable', `${name} could not be started: ${e.message}`, { cause: e })); return; }
-      if (code !== 0) {
-        reject(new AppError('unsupported', `${name} failed (exit ${code}): ${lastLines(err)}`, { details: { exitCode: code } }));
-        return;
-      }
-      resolve({ stdout: Buffer.concat(out), stderr: err });
-    };
-    child.once('error', (e) => finish(e, null));
-    child.once('close', (code) => finish(null, code));
+      if (failure) reject(failure);
+      else if (exit.tooLarge) reject(new AppError('too_large', `${name} output is over ${opts.maxStdout} bytes`));
+      else if (exit.startError !== null) reject(new AppError('unavailable', `${name} could not be started: ${exit.startError}`));
+      else if (exit.code !== 0) reject(new AppError('unsupported', `${name} failed (exit ${exit.code}): ${lastLines(exit.stderr)}`, { details: { exitCode: exit.code } }));
+      else resolve({ stdout: exit.stdout, stderr: exit.stderr });
+    });
   }));
 }
 
