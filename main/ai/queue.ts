@@ -61,6 +61,19 @@ export function claimNext(db: Db): Job | null {
 }
 
 /**
+ * The photos (not videos: their keyframes are made on claim) of the next `n` queued jobs, in the
+ * order claimNext takes them. Read only: the worker has their images made ahead.
+ */
+export function queuedPhotos(db: Db, n: number): { photoId: number; path: string }[] {
+  const rows = cachedStatement(db, `SELECT j.photo_id, r.path AS root, p.rel_path AS rel FROM jobs j
+    JOIN photos p ON p.id = j.photo_id JOIN roots r ON r.id = p.root_id
+    WHERE j.kind = '${CAPTION_JOB}' AND j.state = 'queued' AND p.status IN ('ok','damaged')
+      AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.photo_id = p.id)
+    ORDER BY j.id LIMIT ?`).all(n) as { photo_id: number; root: string; rel: string }[];
+  return rows.map((r) => ({ photoId: r.photo_id, path: absolutePath(r.root, r.rel) }));
+}
+
+/**
  * Stores the caption and tags and marks the job done in ONE transaction: a kill leaves either both or
  * neither. Only a job still running is completed (false otherwise): a job finishes exactly once.
  */

@@ -9,13 +9,14 @@ import type { AiStatus } from '../../shared/types';
 import { engineSettings } from '../models/settings';
 import { isPaused } from './ai-settings';
 import {
-  cancelQueued, claimNext, completeJob, dropJob, enqueueMissing, jobCounts, jobPhotoPath, recoverInterrupted, releaseJob, retryOrFail, type Job,
+  cancelQueued, claimNext, completeJob, dropJob, enqueueMissing, jobCounts, jobPhotoPath, queuedPhotos, recoverInterrupted, releaseJob, retryOrFail,
+  type Job,
 } from './queue';
 import { captionImagePath } from './image-path';
 import { importXmpMetadata } from './xmp-import';
 import { saveCaptionFrames, videoKeyframes } from './video-frames';
 import { AppError } from '../../shared/errors';
-import { createDispatcher } from '../engine/backends';
+import { createDispatcher, MAX_IMAGES_AHEAD } from '../engine/backends';
 import type { Dispatcher, Slot } from '../engine/dispatcher';
 import type { DispatcherOptions } from '../engine/dispatcher';
 
@@ -38,6 +39,8 @@ export interface AiRunSummary {
   /** Why the engine could not run (stoppedBy 'engine'). */
   error: string | null;
   ms: number;
+  /** Photos whose image for an endpoint was made while earlier ones were captioned (main/engine/wire-images.ts). */
+  imagesReady: number;
 }
 
 /** Engine error kinds after which no other photo can succeed either: stop, keep the queue. */
@@ -176,6 +179,8 @@ export class AiWorker {
   }
 
   private lanesAbort: AbortController | null = null;
+  /** Photos whose images are being made ahead (the dispatcher's store holds them until claimed). */
+  private readonly ahead = new Set<number>();
   private lastEmit = 0;
   private progressTimer: NodeJS.Timeout | null = null;
 
@@ -193,10 +198,11 @@ export class AiWorker {
 
   private async loop(opts: AiRunOptions): Promise<AiRunSummary> {
     const started = Date.now();
-    const summary: AiRunSummary = { captioned: 0, failed: 0, stoppedBy: 'drained', error: null, ms: 0 };
+    const summary: AiRunSummary = { captioned: 0, failed: 0, stoppedBy: 'drained', error: null, ms: 0, imagesReady: 0 };
     this.emit(opts);
     const dispatcher = createDispatcher(this.ctx, opts.dispatcher);
     this.dispatcher = dispatcher;
+    this.ahead.clear();
     // Ends every lane's wait for a slot when the run stops (a stop, the caller's signal, an engine stop).
     const lanesAbort = new AbortController();
     // Every lane waits on it (for a slot, for new photos): more listeners than Node's default 10.
@@ -209,6 +215,7 @@ export class AiWorker {
       await Promise.all(Array.from({ length: lanes }, () => this.lane(dispatcher, opts, summary, lanesAbort)));
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
+      summary.imagesReady = dispatcher.imagesServedAhead;
       dispatcher.close();
       this.lanesAbort = null;
     }
@@ -230,6 +237,7 @@ export class AiWorker {
       let slot: Slot;
       try { slot = await dispatcher.acquire(lanesAbort.signal); } catch { return; }
       const job = claimNext(db);
+      if (job && slot.kind === 'openai') this.prepareAhead(dispatcher, job.photo_id);
       if (!job) {
         dispatcher.release(slot);
         if (!opts.follow || !(await this.idle(lanesAbort.signal))) return;
@@ -250,6 +258,22 @@ export class AiWorker {
         return;
       }
       this.progress(opts);
+    }
+  }
+
+  /**
+   * While endpoints caption the photos in flight, the next queued photos' images are made (see
+   * main/engine/wire-images.ts). The local engine reads its own images: nothing is made for it.
+   */
+  private prepareAhead(dispatcher: Dispatcher, claimed: number): void {
+    this.ahead.delete(claimed);
+    const next = queuedPhotos(this.ctx.db, Math.min(MAX_IMAGES_AHEAD, dispatcher.remoteCapacity));
+    // Jobs that left the queue otherwise (cancelled, dropped) are forgotten here.
+    if (this.ahead.size > 4 * MAX_IMAGES_AHEAD) this.ahead.clear();
+    for (const { photoId, path } of next) {
+      if (this.ahead.has(photoId)) continue;
+      this.ahead.add(photoId);
+      captionImagePath(this.ctx, photoId, path).then((file) => dispatcher.prepare([file]), () => undefined);
     }
   }
 

@@ -8,6 +8,7 @@ import { Dispatcher, type CaptionBackend, type DispatcherOptions } from './dispa
 import { keyName, listEndpoints, localFallback, type EndpointConfig } from './endpoints';
 import { OpenAiBackend } from './openai-backend';
 import { tileSizeOf } from './tile-image';
+import { WireImages } from './wire-images';
 import { statSync } from 'node:fs';
 
 export function localBackend(ctx: AppContext): CaptionBackend {
@@ -32,14 +33,19 @@ export function configuredTileSize(ctx: AppContext): number {
   }
 }
 
-export function endpointBackend(ctx: AppContext, e: EndpointConfig, tileSize = configuredTileSize(ctx)): OpenAiBackend {
-  return new OpenAiBackend(e, ctx.secrets.get(keyName(e.name)), tileSize);
+export function endpointBackend(ctx: AppContext, e: EndpointConfig, tileSize = configuredTileSize(ctx), images: WireImages | null = null): OpenAiBackend {
+  return new OpenAiBackend(e, ctx.secrets.get(keyName(e.name)), tileSize, images);
 }
+
+/** At most this many photos ahead get their images made (each a data URL: up to ~0.5 MB for a 512 px PNG tile). */
+export const MAX_IMAGES_AHEAD = 32;
 
 export function createDispatcher(ctx: AppContext, opts: Partial<DispatcherOptions> = {}): Dispatcher {
   const endpoints = listEndpoints(ctx.db).filter((e) => e.enabled);
   const tile = endpoints.length ? configuredTileSize(ctx) : 0;
-  const backends: CaptionBackend[] = endpoints.map((e) => endpointBackend(ctx, e, tile));
+  // One store of images made ahead for all endpoints: room for the photos ahead and those being taken.
+  const images = new WireImages(2 * MAX_IMAGES_AHEAD);
+  const backends: CaptionBackend[] = endpoints.map((e) => endpointBackend(ctx, e, tile, images));
   backends.push(localBackend(ctx));
-  return new Dispatcher(backends, { localFallback: localFallback(ctx.db), ...opts });
+  return new Dispatcher(backends, { localFallback: localFallback(ctx.db), ...opts }, endpoints.length ? images : null);
 }

@@ -9,12 +9,15 @@
 import { AppError, kindOf } from '../../shared/errors';
 import type { BackendStatus, EndpointState } from '../../shared/contract/engines';
 import type { CaptionRequest, CaptionResult } from './client';
+import type { WireImages } from './wire-images';
 
 export interface CaptionBackend {
   readonly name: string;
   readonly kind: 'local' | 'openai';
   readonly concurrency: number;
   caption(req: CaptionRequest & { model?: string }): Promise<CaptionResult>;
+  /** Has an image made ahead the way this backend sends it; absent for the local engine (it reads its own). */
+  prepare?(path: string): void;
   /** Health check (GET /v1/models); absent for the local engine. */
   models?(signal?: AbortSignal): Promise<string[]>;
 }
@@ -73,7 +76,8 @@ export class Dispatcher {
   private closed = false;
   private readonly now: () => number;
 
-  constructor(backends: CaptionBackend[], private readonly opts: DispatcherOptions) {
+  /** `images`: the endpoints' store of images made ahead (main/engine/wire-images.ts), when there are endpoints. */
+  constructor(backends: CaptionBackend[], private readonly opts: DispatcherOptions, private readonly images: WireImages | null = null) {
     this.now = opts.now ?? Date.now;
     this.states = backends.map((backend) => ({
       backend, state: backend.kind === 'local' ? 'ok' : 'probing', inflight: 0, failuresInARow: 0, cooldownUntil: null,
@@ -88,6 +92,23 @@ export class Dispatcher {
   }
 
   get hasRemote(): boolean { return this.remotes().length > 0; }
+
+  /** The endpoints' slots: how many photos ahead images are worth making. */
+  get remoteCapacity(): number {
+    return this.remotes().reduce((n, s) => n + (s.state === 'disabled' ? 0 : s.backend.concurrency), 0);
+  }
+
+  /**
+   * Has images made ahead for photos about to be claimed, the way the first endpoint that can take
+   * work sends them (endpoints usually share one setting); nothing while no endpoint can.
+   */
+  prepare(paths: readonly string[]): void {
+    const s = this.remotes().find((x) => x.state === 'ok' && x.backend.prepare);
+    for (const p of s ? paths : []) s!.backend.prepare!(p);
+  }
+
+  /** Images that were ready when their photo's request went out. */
+  get imagesServedAhead(): number { return this.images?.served ?? 0; }
 
   private remotes(): BackendState[] { return this.states.filter((s) => s.backend.kind !== 'local'); }
   private local(): BackendState | undefined { return this.states.find((s) => s.backend.kind === 'local'); }

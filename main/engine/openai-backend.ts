@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors';
 import { captionMaxTokens, captionPrompt, shapeCaption, TAGS_PROMPT, normaliseTags, videoCaptionPrompt, videoTagsPrompt } from './captions';
 import type { CaptionRequest, CaptionResult, ChatRequest, EngineChatTurn, GenerateResult } from './client';
 import type { EndpointConfig } from './endpoints';
-import { tileDataUrl } from './tile-image';
+import { wireDataUrl, type WireImages, type WireSpec } from './wire-images';
 
 export interface RemoteCaptionResult extends CaptionResult {
   /** The model id the server reported. */
@@ -30,7 +30,9 @@ export class OpenAiBackend {
   private readonly client: OpenAI;
   private resolvedModel: string | null;
 
-  constructor(readonly config: EndpointConfig, private readonly apiKey: string | null, private readonly tileSize: number) {
+  /** `images`: where images made ahead are taken from (the AI queue's; shared by a dispatcher's endpoints). */
+  constructor(readonly config: EndpointConfig, private readonly apiKey: string | null, private readonly tileSize: number,
+    private readonly images: WireImages | null = null) {
     this.client = new OpenAI({
       baseURL: config.baseUrl,
       // The client insists on a key; servers without auth ignore the header.
@@ -43,6 +45,10 @@ export class OpenAiBackend {
 
   get name(): string { return this.config.name; }
   get concurrency(): number { return this.config.concurrency; }
+  private get spec(): WireSpec { return { size: this.tileSize, format: this.config.imageFormat, jpegQuality: this.config.jpegQuality }; }
+
+  /** Has the image made ahead, as this endpoint wants it. */
+  prepare(file: string): void { this.images?.prepare(file, this.spec); }
 
   /** Replaces the key wherever a server echoed it back. */
   private redact(text: string): string {
@@ -110,7 +116,7 @@ export class OpenAiBackend {
     for (const file of frames ?? [req.path]) {
       let url: string;
       try {
-        url = await tileDataUrl(file, this.tileSize, this.config.imageFormat, this.config.jpegQuality);
+        url = await (this.images ? this.images.take(file, this.spec) : wireDataUrl(file, this.spec));
       } catch (err) {
         throw new AppError('unsupported', `Cannot read image ${file}: ${(err as Error).message}`);
       }
@@ -138,7 +144,7 @@ export class OpenAiBackend {
     for (const t of turns) {
       if (t.role === 'user') {
         const parts: ChatCompletionContentPart[] = [];
-        for (const p of t.images) parts.push({ type: 'image_url', image_url: { url: await tileDataUrl(p, this.tileSize, this.config.imageFormat, this.config.jpegQuality), detail: splitting === false ? 'low' : 'auto' } });
+        for (const p of t.images) parts.push({ type: 'image_url', image_url: { url: await wireDataUrl(p, this.spec), detail: splitting === false ? 'low' : 'auto' } });
         parts.push({ type: 'text', text: t.text });
         out.push({ role: 'user', content: parts });
       } else out.push({ role: t.role, content: t.text });
