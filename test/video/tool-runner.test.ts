@@ -28,6 +28,8 @@ function childrenOf(ppid: number, comm: string): number[] {
   return out;
 }
 
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
 const until = async (cond: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -77,12 +79,15 @@ describe('the tool runner process', () => {
     const args = ['-v', 'error', '-print_format', 'json', '-show_format', '--', clip];
     const first = runner.run(tool('ffmpeg').path, ENDLESS);
     await until(() => runner.pid !== undefined && childrenOf(runner.pid, 'ffmpeg').length > 0);
+    const [orphan] = childrenOf(runner.pid!, 'ffmpeg');
     const probe = runner.run(tool('ffprobe').path, args);
     process.kill(runner.pid!, 'SIGKILL');
     const exit = await probe.done;
     expect(exit.code).toBe(0);
     expect(JSON.parse(exit.stdout.toString('utf8')).format.filename).toBe(clip);
-    // The endless run restarted here: cancelling still reaches it.
+    // The tool the runner had started does not outlive it (it writes nothing, so no broken pipe
+    // would stop it); the endless run restarted here, and cancelling still reaches it.
+    await until(() => !alive(orphan!));
     first.kill();
     expect((await first.done).code).toBeNull();
     // Later runs go straight from here.

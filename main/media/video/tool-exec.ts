@@ -24,6 +24,8 @@ export interface ToolExecOptions {
 export interface ToolRun {
   done: Promise<ToolExit>;
   kill(): void;
+  /** The tool's process id (undefined when it could not start). */
+  pid?: number;
 }
 
 const STDERR_KEEP = 16_384;
@@ -47,5 +49,5 @@ export function execTool(bin: string, args: readonly string[], opts: ToolExecOpt
     child.once('error', (e) => finish(null, e.message));
     child.once('close', (code) => finish(code, null));
   });
-  return { done, kill: () => { child.kill('SIGKILL'); } };
+  return { done, kill: () => { child.kill('SIGKILL'); }, pid: child.pid };
 }

@@ -12,10 +12,10 @@ process.on('message', (m: RunnerRequest) => {
   if (m.kind === 'kill') { runs.get(m.id)?.kill(); return; }
   const run = execTool(m.bin, m.args, { maxStdout: m.maxStdout });
   runs.set(m.id, run);
+  if (run.pid !== undefined) process.send?.({ id: m.id, pid: run.pid } satisfies RunnerReply);
   void run.done.then((exit) => {
     runs.delete(m.id);
-    const reply: RunnerReply = { id: m.id, exit };
-    process.send?.(reply);
+    process.send?.({ id: m.id, exit } satisfies RunnerReply);
   });
 });
 

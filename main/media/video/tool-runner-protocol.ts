@@ -5,7 +5,5 @@ export type RunnerRequest =
   | { kind: 'run'; id: number; bin: string; args: readonly string[]; maxStdout?: number }
   | { kind: 'kill'; id: number };
 
-export interface RunnerReply {
-  id: number;
-  exit: ToolExit;
-}
+/** `pid` when the tool has started (so the app can stop it should the runner die), `exit` when it ended. */
+export type RunnerReply = { id: number; pid: number } | { id: number; exit: ToolExit };

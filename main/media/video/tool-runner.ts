@@ -30,6 +30,8 @@ interface Pending {
   args: readonly string[];
   opts: ToolExecOptions;
   resolve(exit: ToolExit): void;
+  /** The tool's process, once the runner says it started. */
+  pid: number | null;
   /** Set once the run went to this process instead (the runner died): kill goes there. */
   local: ToolRun | null;
   killed: boolean;
@@ -71,19 +73,24 @@ export class ToolRunner {
   private reply(m: RunnerReply): void {
     const p = this.pending.get(m.id);
     if (!p) return;
+    if ('pid' in m) { p.pid = m.pid; return; }
     this.pending.delete(m.id);
     const out = m.exit.stdout as Buffer | Uint8Array;
     p.resolve({ ...m.exit, stdout: Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength) });
     if (!this.pending.size) (this.child?.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
-  /** The runner is gone: its runs start again here (a tool it had started dies with its pipes). */
+  /**
+   * The runner is gone: the tools it had started are stopped (one that writes nothing would not
+   * notice its reader gone and run on), and its runs start again here.
+   */
   private lost(child: ChildProcess): void {
     if (this.child !== child) return;
     this.child = null;
     this.broken = true;
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
+      if (p.pid !== null) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ } }
       if (p.killed) { p.resolve({ code: null, stdout: Buffer.alloc(0), stderr: '', tooLarge: false, startError: null }); continue; }
       p.local = execTool(p.bin, p.args, p.opts);
       void p.local.done.then(p.resolve);
@@ -96,7 +103,7 @@ export class ToolRunner {
     const id = this.nextId++;
     let resolve!: (exit: ToolExit) => void;
     const done = new Promise<ToolExit>((r) => { resolve = r; });
-    const p: Pending = { bin, args, opts, resolve, local: null, killed: false };
+    const p: Pending = { bin, args, opts, resolve, pid: null, local: null, killed: false };
     this.pending.set(id, p);
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     const request: RunnerRequest = { kind: 'run', id, bin, args, maxStdout: opts.maxStdout };
