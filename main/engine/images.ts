@@ -3,6 +3,7 @@
 // loads transformers.js, so the main process can use it (the split-image path, which needs RawImage,
 // is main/engine/read-image.ts).
 import { stat } from 'node:fs/promises';
+import type { ResizeOptions } from 'sharp';
 import { decodeImage, toSharp, type Pixels } from '../media/decode';
 import { EngineError } from './protocol';
 
@@ -43,9 +44,8 @@ export async function tileRgb(path: string, size: number): Promise<Buffer> {
 export async function tileSource(path: string, size: number): Promise<Pixels> {
   await imageKey(path);
   try {
-    // Through the one decoder (HEIC, damaged files; JPEG shrink-on-load). sharp's 'fill' without
-    // enlargement caps each side on its own: width min(w, size), height min(h, size).
-    const img = await decodeImage(path, { resize: { width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: true } });
+    // Through the one decoder (HEIC, damaged files; JPEG shrink-on-load).
+    const img = await decodeImage(path, { resize: tileSourceResize(size) });
     // sharp's output is already sRGB: only grey or alpha pixels need a second pass.
     if (img.channels === 3) return img;
     const { data, info } = await toSharp(img).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -54,6 +54,9 @@ export async function tileSource(path: string, size: number): Promise<Pixels> {
     throw new EngineError(`Cannot decode image ${path}: ${(err as Error).message.replace(/\s+$/, '')}`, 'image');
   }
 }
+
+/** tileSource's resize: sharp's 'fill' without enlargement caps each side on its own (width min(w, size), height min(h, size)). */
+export const tileSourceResize = (size: number): ResizeOptions => ({ width: size, height: size, fit: 'fill', kernel: 'lanczos3', withoutEnlargement: true });
 
 /** Step two: stretched to the square tile (a photo already at size × size, the usual case, is left as is). */
 export async function fillTile(src: Pixels, size: number): Promise<Buffer> {

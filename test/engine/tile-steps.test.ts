@@ -1,7 +1,8 @@
 // The tile in two steps (main/engine/images.ts): what a remote endpoint receives (tileSource as a
 // lossless PNG, main/engine/tile-image.ts) is turned by a SmolAlbum on the other side into exactly
 // the tile the local engine makes — for photos larger and smaller than the tile, long and thin ones,
-// grey, transparent and rotated ones — and a small photo travels at its own size.
+// grey, transparent and rotated ones — and a small photo travels at its own size. The wire image is
+// made straight from the file where libvips reads it cleanly, and holds the same pixels.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,13 @@ describe('tile steps', () => {
     const local = await tileRgb(file, SIZE);
     expect(local.length).toBe(SIZE * SIZE * 3);
     expect((await remoteTile(file)).equals(local)).toBe(true);
+    // The wire image (made in one libvips pipeline where it can, main/media/decode.ts encodeDirect)
+    // holds exactly step one's pixels: 3 channels, sRGB, no alpha.
+    const url = await tileDataUrl(file, SIZE);
+    const wire = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).raw().toBuffer({ resolveWithObject: true });
+    const src = await tileSource(file, SIZE);
+    expect([wire.info.width, wire.info.height, wire.info.channels]).toEqual([src.width, src.height, 3]);
+    expect(wire.data.equals(src.data)).toBe(true);
   });
 
   it('sends a photo smaller than the tile at its own size, upright, and caps each side of a larger one', async () => {
