@@ -237,7 +237,8 @@ export class AiWorker {
       let slot: Slot;
       try { slot = await dispatcher.acquire(lanesAbort.signal); } catch { return; }
       const job = claimNext(db);
-      if (job && slot.kind === 'openai') this.prepareAhead(dispatcher, job.photo_id);
+      if (job) this.ahead.delete(job.photo_id);
+      if (job && slot.kind === 'openai') this.prepareAhead(dispatcher);
       if (!job) {
         dispatcher.release(slot);
         if (!opts.follow || !(await this.idle(lanesAbort.signal))) return;
@@ -265,11 +266,14 @@ export class AiWorker {
    * While endpoints caption the photos in flight, the next queued photos' images are made (see
    * main/engine/wire-images.ts). The local engine reads its own images: nothing is made for it.
    */
-  private prepareAhead(dispatcher: Dispatcher, claimed: number): void {
-    this.ahead.delete(claimed);
-    const next = queuedPhotos(this.ctx.db, Math.min(MAX_IMAGES_AHEAD, dispatcher.remoteCapacity));
-    // Jobs that left the queue otherwise (cancelled, dropped) are forgotten here.
-    if (this.ahead.size > 4 * MAX_IMAGES_AHEAD) this.ahead.clear();
+  private prepareAhead(dispatcher: Dispatcher): void {
+    const window = Math.min(MAX_IMAGES_AHEAD, dispatcher.remoteCapacity);
+    // One look at the queue per several claims: topped up once half the photos ahead are taken.
+    if (this.ahead.size > window / 2) return;
+    const next = queuedPhotos(this.ctx.db, window);
+    // Photos that left the queue otherwise (a job cancelled or dropped) are forgotten.
+    const queued = new Set(next.map((n) => n.photoId));
+    for (const id of this.ahead) if (!queued.has(id)) this.ahead.delete(id);
     for (const { photoId, path } of next) {
       if (this.ahead.has(photoId)) continue;
       this.ahead.add(photoId);
