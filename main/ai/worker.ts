@@ -203,6 +203,8 @@ export class AiWorker {
     const dispatcher = createDispatcher(this.ctx, opts.dispatcher);
     this.dispatcher = dispatcher;
     this.ahead.clear();
+    // The first photos' images are made while the endpoints' health checks run.
+    if (dispatcher.hasRemote) this.prepareAhead(dispatcher);
     // Ends every lane's wait for a slot when the run stops (a stop, the caller's signal, an engine stop).
     const lanesAbort = new AbortController();
     // Every lane waits on it (for a slot, for new photos): more listeners than Node's default 10.

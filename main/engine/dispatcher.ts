@@ -100,10 +100,12 @@ export class Dispatcher {
 
   /**
    * Has images made ahead for photos about to be claimed, the way the first endpoint that can take
-   * work sends them (endpoints usually share one setting); nothing while no endpoint can.
+   * work sends them (endpoints usually share one setting); nothing while none can (all cooling
+   * down or disabled).
    */
   prepare(paths: readonly string[]): void {
-    const s = this.remotes().find((x) => x.state === 'ok' && x.backend.prepare);
+    // An endpoint still being checked at the start of a run is expected to take work.
+    const s = this.remotes().find((x) => (x.state === 'ok' || x.state === 'probing') && x.backend.prepare);
     for (const p of s ? paths : []) s!.backend.prepare!(p);
   }
 
