@@ -279,7 +279,7 @@ export class AiWorker {
     for (const { photoId, path } of next) {
       if (this.ahead.has(photoId)) continue;
       this.ahead.add(photoId);
-      captionImagePath(this.ctx, photoId, path).then((file) => dispatcher.prepare([file]), () => undefined);
+      captionImagePath(this.ctx, photoId, path).then((file) => dispatcher.prepare(file), () => undefined);
     }
   }
 

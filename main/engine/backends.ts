@@ -44,8 +44,8 @@ export function createDispatcher(ctx: AppContext, opts: Partial<DispatcherOption
   const endpoints = listEndpoints(ctx.db).filter((e) => e.enabled);
   const tile = endpoints.length ? configuredTileSize(ctx) : 0;
   // One store of images made ahead for all endpoints: room for the photos ahead and those being taken.
-  const images = new WireImages(2 * MAX_IMAGES_AHEAD);
+  const images = endpoints.length ? new WireImages(2 * MAX_IMAGES_AHEAD) : null;
   const backends: CaptionBackend[] = endpoints.map((e) => endpointBackend(ctx, e, tile, images));
   backends.push(localBackend(ctx));
-  return new Dispatcher(backends, { localFallback: localFallback(ctx.db), ...opts }, endpoints.length ? images : null);
+  return new Dispatcher(backends, { localFallback: localFallback(ctx.db), ...opts }, images);
 }

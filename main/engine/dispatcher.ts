@@ -99,14 +99,12 @@ export class Dispatcher {
   }
 
   /**
-   * Has images made ahead for photos about to be claimed, the way the first endpoint that can take
-   * work sends them (endpoints usually share one setting); nothing while none can (all cooling
-   * down or disabled).
+   * Has the image made ahead for a photo about to be claimed, the way the first endpoint that can
+   * take work sends it (endpoints usually share one setting); nothing while none can (all cooling
+   * down or disabled). An endpoint still being checked at the start of a run is expected to.
    */
-  prepare(paths: readonly string[]): void {
-    // An endpoint still being checked at the start of a run is expected to take work.
-    const s = this.remotes().find((x) => (x.state === 'ok' || x.state === 'probing') && x.backend.prepare);
-    for (const p of s ? paths : []) s!.backend.prepare!(p);
+  prepare(path: string): void {
+    this.remotes().find((x) => (x.state === 'ok' || x.state === 'probing') && x.backend.prepare)?.backend.prepare?.(path);
   }
 
   /** Images that were ready when their photo's request went out. */

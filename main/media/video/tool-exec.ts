@@ -16,6 +16,7 @@ export interface ToolExit {
 }
 
 export interface ToolExecOptions {
+  /** Stdout beyond this many bytes kills the tool (a runaway probe cannot fill memory). */
   maxStdout?: number;
   /** Receives stdout as it comes instead of collecting it (ffmpeg -progress). */
   onStdout?: (chunk: Buffer) => void;

@@ -127,7 +127,6 @@ export function toolConcurrency(): number {
 }
 const gate = semaphore(toolConcurrency());
 
-/** maxStdout: more is an error (a runaway probe cannot fill memory). */
 export interface RunOptions extends ToolExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
