@@ -59,7 +59,7 @@ export class ToolRunner {
       child.on('message', (m: RunnerReply) => this.reply(m));
       child.on('exit', () => this.lost(child));
       child.on('error', () => this.lost(child));
-      // Never keeps this process alive by itself; in flight, the runs' own promises do.
+      // Never keeps this process alive by itself: its channel is held (ref) only while runs are in flight.
       child.unref();
       (child.channel as { unref?: () => void } | undefined)?.unref?.();
       this.child = child;
