@@ -210,8 +210,9 @@ export class Dispatcher {
     s.state = 'cooldown';
     s.cooldownUntil = this.now() + delay;
     if (s.timer) clearTimeout(s.timer);
+    // Not unref'd: while lanes wait for this endpoint, this timer may be all that keeps the process
+    // (the CLI) alive; close() clears it when the run ends.
     s.timer = setTimeout(() => { s.timer = null; s.cooldownUntil = null; s.state = 'probing'; this.probe(s); }, delay);
-    s.timer.unref?.();
     this.pump(); // the local engine may serve now
   }
 

@@ -187,6 +187,34 @@ describe('two faulty endpoints and the local fallback', () => {
     expect(r.stdout + r.stderr).not.toMatch(/SECRET/);
   }, 300_000);
 
+  it('`ai start` waits out an endpoint\'s cooldown instead of exiting with nothing said', async () => {
+    // The only endpoint fails once and cools down; with no local fallback nothing else keeps the
+    // process alive meanwhile but the cooldown's own timer.
+    const flaky = new FaultServer({ schedule: (n) => (n === 0 ? '500' : 'ok') });
+    await flaky.start();
+    try {
+      const two = path.join(dir, 'cooldown-photos');
+      await makePhotos(two, [1, 2].map((seed) => ({ rel: `c${seed}.jpg`, seed: 950 + seed, width: 48, height: 32 })));
+      const ctx = await library('cooldown', two);
+      setSetting(ctx.db, LOCAL_FALLBACK_KEY, false);
+      addEndpoint(ctx.db, ctx.secrets, { url: flaky.baseUrl, name: 'flaky', concurrency: 1 });
+      const cli = path.join(REPO_ROOT, 'main/cli/index.ts');
+      // Asynchronously: the endpoint answers from this process.
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const c = spawn(process.execPath, ['--import', 'tsx', cli, 'ai', 'start', '--json', '--data-dir', path.join(dir, 'cooldown')], { cwd: REPO_ROOT });
+        let out = '';
+        let err = '';
+        c.stdout.on('data', (d: Buffer) => { out += d; });
+        c.stderr.on('data', (d: Buffer) => { err += d; });
+        c.on('close', (code) => resolve({ code, out, err }));
+      });
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).run).toMatchObject({ captioned: 2, failed: 0, stoppedBy: 'drained' });
+    } finally {
+      await flaky.stop();
+    }
+  }, 300_000);
+
   it('resumes after the captioning process is killed with SIGKILL mid-run', async () => {
     const ctx = await library('killed', photos);
     configure(ctx);
