@@ -2,6 +2,7 @@
 // matches — the same word/prefix matching as search) and with which model.
 import type { AppContext } from '../service/context';
 import { toFtsQuery } from '../db/fts-query';
+import { photoIdOfKey } from '../db/timeline-key';
 import { queueRerun } from './queue';
 import { normalizeModelRef } from './stage';
 import { AppError } from '../../shared/errors';
@@ -12,7 +13,7 @@ export function queueRerunFor(ctx: AppContext, opts: { model?: string; query?: s
   if (query) {
     const match = toFtsQuery(query);
     if (!match) throw new AppError('input', `The query "${query}" has no searchable word`);
-    ids = (ctx.db.prepare('SELECT rowid AS id FROM photos_fts WHERE photos_fts MATCH ?').all(match) as { id: number }[]).map((r) => r.id);
+    ids = (ctx.db.prepare(`SELECT ${photoIdOfKey('rowid')} AS id FROM photos_fts WHERE photos_fts MATCH ?`).all(match) as { id: number }[]).map((r) => r.id);
     if (!ids.length) return 0;
   }
   return queueRerun(ctx.db, ids, normalizeModelRef(opts.model) ?? null);

@@ -4,6 +4,7 @@ import type { Db } from '../db/connection';
 import type { RuleGroup } from '../../shared/rules';
 import { compileRule, parseRule, type CompiledRule, type SetSizer } from './rule-sql';
 import { cachedStatement } from '../db/statements';
+import { libraryTerms } from '../db/fts-terms';
 import { rootRows } from '../db/roots';
 import { AppError } from '../../shared/errors';
 import { geocoder } from '../places/geocoder';
@@ -16,6 +17,7 @@ export function compileRuleFor(db: Db, rule: RuleGroup, purpose: 'count' | 'page
     roots: rootRows(db),
     resolveCity: (name) => geocoder(placesCacheDirOf(db)).search(name, 1)[0] ?? null,
     setSize: setSizer(db),
+    term: libraryTerms(db),
   });
 }
 

@@ -13,12 +13,43 @@ import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
 import { COUNT_CAP } from '../../shared/types';
 import { cachedStatement } from '../db/statements';
+import { photoIdOfKey, timelineKeySql } from '../db/timeline-key';
 
 /** How many photos the filter matches: exact up to COUNT_CAP, beyond it COUNT_CAP and capped (shown "10,000+"). */
 export function cappedCount(db: Db, f: CompiledRule): { count: number; capped: boolean } {
-  const { n } = cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p WHERE ${f.where} LIMIT ${COUNT_CAP + 1})`)
-    .get(...f.params) as { n: number };
+  const s = ruleScan(f);
+  const { n } = cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${s.from} WHERE ${s.where} LIMIT ${COUNT_CAP + 1})`)
+    .get(...s.params) as { n: number };
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
+
+/** A newest-first page of the rule's photos after the keyset (its LIMIT is the last parameter, not in `params`). */
+function pageQuery(f: CompiledRule, after: [string, number] | null): { sql: string; params: unknown[] } {
+  const s = ruleScan(f);
+  const before = after ? s.before(...after) : null;
+  return {
+    sql: `SELECT p.id, p.sort_date FROM ${s.from} WHERE ${s.where}${before ? ` AND ${before.sql}` : ''} ORDER BY ${s.order} LIMIT ?`,
+    params: [...s.params, ...(before?.params ?? [])],
+  };
+}
+
+/** Where a rule's photos are read from, newest first: the full-text index when the rule allows (rule-sql.ts). */
+interface RuleScan { from: string; where: string; params: unknown[]; order: string; before: (date: string, id: number) => { sql: string; params: unknown[] } }
+
+function ruleScan(f: CompiledRule): RuleScan {
+  if (f.fts) {
+    return {
+      from: `photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')}`,
+      where: `photos_fts MATCH ? AND (${f.fts.where})`,
+      params: [f.fts.match, ...f.fts.params],
+      order: 'f.rowid DESC',
+      before: (date, id) => ({ sql: `f.rowid < ${timelineKeySql('?', '?')}`, params: [date, id] }),
+    };
+  }
+  return {
+    from: 'photos p', where: `(${f.where})`, params: [...f.params], order: 'p.sort_date DESC, p.id DESC',
+    before: (date, id) => ({ sql: '(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))', params: [date, date, id] }),
+  };
 }
 
 /**
@@ -29,9 +60,9 @@ export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => Com
   { count: number; countCapped: boolean; coverId: number | null } {
   const { count, capped } = cappedCount(db, filter('count'));
   if (count === 0) return { count: 0, countCapped: false, coverId: null };
-  const f = filter('page');
-  const cover = cachedStatement(db, `SELECT p.id FROM photos p WHERE (${f.where}) AND ${HAS_THUMB_SQL}
-    ORDER BY p.sort_date DESC, p.id DESC LIMIT 1`).get(...f.params) as { id: number } | undefined;
+  const s = ruleScan(filter('page'));
+  const cover = cachedStatement(db, `SELECT p.id FROM ${s.from} WHERE ${s.where} AND ${HAS_THUMB_SQL}
+    ORDER BY ${s.order} LIMIT 1`).get(...s.params) as { id: number } | undefined;
   return { count, countCapped: capped, coverId: cover?.id ?? null };
 }
 
@@ -131,20 +162,23 @@ export function autoAlbumName(key: string): string {
 
 export function albumPhotos(db: Db, ref: number | string, opts: { cursor?: string; limit: number }):
   { items: PhotoSummary[]; total: number; totalCapped: boolean; nextCursor: string | null } {
-  // The count stops at COUNT_CAP; the page is its own query, shaped so the date index drives it and
-  // it stops after one page (a window count would make it visit every match).
+  // The count stops at COUNT_CAP; the page is its own query, shaped so an index in date order (the
+  // date index, or FTS5's timeline keys) drives it and it stops after one page (a window count would
+  // make it visit every match).
   const { count: total, capped } = cappedCount(db, albumFilter(db, ref));
+  // Keyset over (sort_date, id), newest first: stable while photos are added.
+  const after = opts.cursor ? decodeCursor(opts.cursor, isKeyset) : null;
   const f = albumFilter(db, ref, 'page');
-  const where = [`(${f.where})`];
-  const params: unknown[] = [...f.params];
-  if (opts.cursor) {
-    // Keyset over (sort_date, id), newest first: stable while photos are added.
-    const [date, id] = decodeCursor(opts.cursor, isKeyset);
-    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
-    params.push(date, date, id);
+  let rows: { id: number; sort_date: string }[];
+  if (f.anyOf) {
+    // The newest of each branch's own page (rule-sql.ts anyOf).
+    const pages = f.anyOf.map((b) => pageQuery(b, after));
+    rows = cachedStatement(db, `SELECT p.id, p.sort_date FROM photos p WHERE p.id IN (${pages.map((q) => `SELECT id FROM (${q.sql})`).join(' UNION ALL ')})
+      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...pages.flatMap((q) => [...q.params, opts.limit + 1]), opts.limit + 1) as typeof rows;
+  } else {
+    const q = pageQuery(f, after);
+    rows = cachedStatement(db, q.sql).all(...q.params, opts.limit + 1) as typeof rows;
   }
-  const rows = cachedStatement(db, `SELECT p.id, p.sort_date FROM photos p WHERE ${where.join(' AND ')}
-    ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...params, opts.limit + 1) as { id: number; sort_date: string }[];
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {

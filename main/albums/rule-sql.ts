@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { isRuleGroup, RULE_LIMITS, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
-import { ftsColumnPrefix, toFtsQuery } from '../db/fts-query';
+import { ftsColumnPrefix, prefixTerm, toFtsQuery, type WordTerm } from '../db/fts-query';
+import { photoIdOfKey, timelineKeySql } from '../db/timeline-key';
 import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
 import { AppError } from '../../shared/errors';
 import { durationSql, mediaKindSql } from '../media/video/summary';
@@ -14,6 +15,19 @@ export interface CompiledRule {
   /** A boolean SQL expression over the alias `p` (photos). */
   where: string;
   params: (string | number)[];
+  /**
+   * The same rule driven by the full-text index, when its top level ANDs words (text, camera) with
+   * conditions that are cheap per photo: photos_fts `f` MATCH `match`, and `where` over `p` and
+   * `f.rowid` (dates become timeline-key bounds). FTS5 then walks the matches newest first
+   * (main/db/timeline-key.ts), so a page or a capped count stops early however common the words are.
+   */
+  fts?: { match: string; where: string; params: (string | number)[] };
+  /**
+   * A top-level OR as its branches, each compiled to select on its own (its sets may drive): a
+   * newest-first page is the newest of each branch's own page. Walking the date index with the whole
+   * OR as a per-photo test visits every photo newer than the page's last match, however few match.
+   */
+  anyOf?: CompiledRule[];
 }
 
 /** Validates untrusted JSON (CLI, stored rows) against the rule schema. */
@@ -51,17 +65,55 @@ export interface CompileOptions {
    * indexed condition sits beside it (counting up to a cap stops soonest on the smaller side).
    */
   purpose?: 'count' | 'page';
+  /** How a typed word becomes an FTS5 term (main/db/fts-terms.ts); by default a prefix. */
+  term?: WordTerm;
 }
 
 export function compileRule(rule: RuleGroup, opts: CompileOptions = {}): CompiledRule {
   const params: (string | number)[] = [];
-  const where = compileGroup(rule, params, 0, {
+  const env: CompileEnv = {
     roots: opts.roots ?? [], resolveCity: opts.resolveCity, setSize: opts.setSize ?? (() => 'small'), page: opts.purpose === 'page',
-  });
-  return { where, params };
+    term: opts.term ?? prefixTerm,
+  };
+  const where = compileGroup(rule, params, 0, env);
+  const fts = ftsDriven(rule, env);
+  const anyOf = rule.op === 'or' && rule.items.length > 1
+    ? rule.items.map((item) => compileRule(isRuleGroup(item) ? item : { op: 'and', items: [item] }, { ...opts, purpose: 'count' }))
+    : undefined;
+  return { where, params, ...(fts ? { fts } : {}), ...(anyOf ? { anyOf } : {}) };
 }
 
-interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver; setSize: SetSizer; page: boolean }
+/**
+ * Conditions beside words that keep the usual plan: their own index (a folder, a rating, favourites)
+ * is likely narrower than the words' matches, which FTS would walk in full to find the few inside it.
+ */
+const NARROW = new Set<RuleCondition['kind']>(['folder', 'rating', 'favourite', 'near', 'city', 'region', 'country']);
+
+function ftsDriven(rule: RuleGroup, env: CompileEnv): CompiledRule['fts'] {
+  if (rule.op !== 'and') return undefined;
+  const conds = rule.items.filter((i): i is RuleCondition => !isRuleGroup(i));
+  const fts = conds.filter(isFts);
+  if (!fts.length || conds.some((c) => NARROW.has(c.kind))) return undefined;
+  const params: (string | number)[] = [];
+  const parts: string[] = [];
+  for (const item of rule.items) {
+    if (isRuleGroup(item)) parts.push(compileGroup(item, params, 1, env));
+    else if (!isFts(item)) {
+      parts.push(compileCondition(item, params, { ...env, indexed: true }));
+      // A date range is also a range of timeline keys: FTS5 reads only that part of each doclist.
+      const range = item.kind === 'year'
+        ? { from: `${String(item.value).padStart(4, '0')}-01-01`, to: `${String(item.value + 1).padStart(4, '0')}-01-01` }
+        : item.kind === 'dateRange' ? { from: item.from, to: item.to !== undefined ? { dayAfter: item.to } : undefined } : null;
+      if (range?.from) { parts.push(`f.rowid >= ${timelineKeySql('?', '0')}`); params.push(range.from); }
+      if (typeof range?.to === 'string') { parts.push(`f.rowid < ${timelineKeySql('?', '0')}`); params.push(range.to); }
+      else if (range?.to) { parts.push(`f.rowid < ${timelineKeySql(`date(?, '+1 day')`, '0')}`); params.push(range.to.dayAfter); }
+    }
+  }
+  const match = fts.length === 1 ? ftsExpression(fts[0]!, env.term) : fts.map((c) => `(${ftsExpression(c, env.term)})`).join(' AND ');
+  return { match, where: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver; setSize: SetSizer; page: boolean; term: WordTerm }
 
 /** Conditions SQLite can answer from an index range of photos (photos_sort, photos_gps, the path index, …). */
 const INDEXED = new Set<RuleCondition['kind']>(['dateRange', 'year', 'folder', 'rating']);
@@ -72,8 +124,8 @@ const hasIndex = (c: RuleCondition): boolean =>
 type FtsCondition = Extract<RuleCondition, { kind: 'text' | 'camera' }>;
 const isFts = (c: RuleCondition): c is FtsCondition => c.kind === 'text' || c.kind === 'camera';
 
-function ftsExpression(c: FtsCondition): string {
-  const expr = c.kind === 'text' ? toFtsQuery(c.value) : ftsColumnPrefix('camera', c.value);
+function ftsExpression(c: FtsCondition, term: WordTerm): string {
+  const expr = c.kind === 'text' ? toFtsQuery(c.value, term) : ftsColumnPrefix('camera', c.value, term);
   if (!expr) throw invalidRule(`${c.kind} condition "${c.value}" has no searchable word`);
   return expr;
 }
@@ -87,7 +139,7 @@ function compileGroup(group: RuleGroup, params: (string | number)[], depth: numb
   const indexed = group.op === 'and' && (env.page || conds.some(hasIndex));
   const parts: string[] = [];
   const fts = group.op === 'and' ? conds.filter(isFts) : [];
-  if (fts.length) parts.push(ftsSet(fts.length === 1 ? ftsExpression(fts[0]!) : fts.map((c) => `(${ftsExpression(c)})`).join(' AND '), params, indexed, env));
+  if (fts.length) parts.push(ftsSet(fts.length === 1 ? ftsExpression(fts[0]!, env.term) : fts.map((c) => `(${ftsExpression(c, env.term)})`).join(' AND '), params, indexed, env));
   for (const item of group.items) {
     if (isRuleGroup(item)) parts.push(compileGroup(item, params, depth + 1, env));
     else if (!fts.includes(item as FtsCondition)) parts.push(compileCondition(item, params, { ...env, indexed }));
@@ -99,7 +151,7 @@ function compileGroup(group: RuleGroup, params: (string | number)[], depth: numb
 function ftsSet(match: string, params: (string | number)[], indexed: boolean, env: CompileEnv): string {
   params.push(match);
   const large = indexed && env.setSize({ match }) === 'large';
-  return `${large ? '+' : ''}p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)`;
+  return `${large ? '+' : ''}p.id IN (SELECT ${photoIdOfKey('rowid')} FROM photos_fts WHERE photos_fts MATCH ?)`;
 }
 
 /** sort_date is ISO-8601 (local date first), so date bounds compare as strings and use the index. */
@@ -107,7 +159,7 @@ function compileCondition(c: RuleCondition, params: (string | number)[], env: Co
   switch (c.kind) {
     case 'text':
     case 'camera':
-      return ftsSet(ftsExpression(c), params, env.indexed, env);
+      return ftsSet(ftsExpression(c, env.term), params, env.indexed, env);
     case 'tag': {
       const name = c.value.replace(/\s+/g, ' ').trim();
       params.push(name);

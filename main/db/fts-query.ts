@@ -10,14 +10,22 @@ export function toFtsWords(input: string): string[] | null {
   return words ? words.slice(0, MAX_TERMS) : null;
 }
 
-/** "sunset bea" → `"sunset"* "bea"*` (all words must match, each by prefix); null when no words. */
-export function toFtsQuery(input: string): string | null {
+/**
+ * How one typed word becomes an FTS5 term: by default `"w"*`, every word that starts with it. A
+ * library's own (main/db/fts-terms.ts) may spell that out as the words it stands for.
+ */
+export type WordTerm = (word: string) => string;
+export const prefixTerm: WordTerm = (w) => `"${w}"*`;
+
+/** "sunset bea" → `"sunset"* AND "bea"*` (all words must match, each by prefix); null when no words. */
+export function toFtsQuery(input: string, term: WordTerm = prefixTerm): string | null {
   const words = toFtsWords(input);
-  return words ? words.map((w) => `"${w}"*`).join(' ') : null;
+  // Explicit AND: FTS5 reads two phrases side by side as AND, but not a parenthesised OR and a phrase.
+  return words ? words.map(term).join(' AND ') : null;
 }
 
 /** `camera`, "Canon EOS" → `(camera : "Canon"* AND camera : "EOS"*)`: every word, by prefix, in that column; null when no words. */
-export function ftsColumnPrefix(column: string, input: string): string | null {
+export function ftsColumnPrefix(column: string, input: string, term: WordTerm = prefixTerm): string | null {
   const words = toFtsWords(input);
-  return words ? `(${words.map((w) => `${column} : "${w}"*`).join(' AND ')})` : null;
+  return words ? `(${words.map((w) => `${column} : ${term(w)}`).join(' AND ')})` : null;
 }

@@ -1,6 +1,7 @@
 // Migrations on PRAGMA user_version, as an ordered array: index i moves the schema from version i to i+1.
 // Nothing has shipped yet, so areas still extend migration 1; once released, only append.
 import type { Database } from 'better-sqlite3';
+import { timelineKeySql } from './timeline-key';
 
 export type Migration = (db: Database) => void;
 
@@ -90,10 +91,12 @@ export const migrations: Migration[] = [
       CREATE INDEX photo_tags_tag ON photo_tags(tag_id, photo_id);
 
       -- The searchable text of a photo, one row per photo, kept current by the repositories;
-      -- photos_fts indexes it as external content through triggers.
+      -- photos_fts indexes it as external content through triggers, under timeline_key
+      -- (main/db/timeline-key.ts), which follows the photo's sort_date.
       -- place: city, region, country (English and Chinese) and code, from photo_places (issue 11).
       CREATE TABLE photo_text (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        timeline_key INTEGER NOT NULL UNIQUE,
         caption TEXT NOT NULL DEFAULT '',
         tags TEXT NOT NULL DEFAULT '',
         file_name TEXT NOT NULL DEFAULT '',
@@ -103,22 +106,28 @@ export const migrations: Migration[] = [
       );
       CREATE VIRTUAL TABLE photos_fts USING fts5(
         caption, tags, file_name, folder, camera, place,
-        content='photo_text', content_rowid='photo_id',
+        content='photo_text', content_rowid='timeline_key',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
+      -- The index's words, for turning a typed prefix into the words it stands for (main/db/fts-terms.ts).
+      CREATE VIRTUAL TABLE photos_fts_terms USING fts5vocab(photos_fts, 'row');
       CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
         INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
+        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
       END;
       CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
         INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
+        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
       END;
       CREATE TRIGGER photo_text_au AFTER UPDATE ON photo_text BEGIN
         INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
-        VALUES ('delete', old.photo_id, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
+        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
         INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
-        VALUES (new.photo_id, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
+        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
+      END;
+      -- A new date moves the photo's text to its new place in the timeline.
+      CREATE TRIGGER photos_timeline_key_au AFTER UPDATE OF sort_date ON photos WHEN old.sort_date IS NOT new.sort_date BEGIN
+        UPDATE photo_text SET timeline_key = ${timelineKeySql('new.sort_date', 'new.id')} WHERE photo_id = new.id;
       END;
 
       CREATE TABLE albums (

@@ -1,9 +1,11 @@
 // Photo search: FTS5 over caption, tags, file name, folder, camera and place, ranked by bm25 with
-// captions and tags weighing most; filters are applied on photos joined by rowid. An empty query is the
-// filtered listing, newest first.
+// captions and tags weighing most; filters are applied on photos joined by the id inside the index's
+// rowid (main/db/timeline-key.ts). An empty query is the filtered listing, newest first.
 import path from 'node:path';
 import type { Db } from './connection';
-import { ftsColumnPrefix, toFtsQuery, toFtsWords } from './fts-query';
+import { ftsColumnPrefix, toFtsQuery, toFtsWords, type WordTerm } from './fts-query';
+import { libraryTerms } from './fts-terms';
+import { photoIdOfKey, timelineKeySql } from './timeline-key';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
 import { COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
@@ -39,14 +41,14 @@ export interface FilterParts {
  * phrase), tag goes through photo_tags, an absolute folder is a rel_path range on the
  * (root_id, rel_path) index, dates a range on photos_sort, GPS the photos_gps partial index.
  */
-export function filterParts(db: Db, f: SearchFilters): FilterParts {
+export function filterParts(db: Db, f: SearchFilters, term: WordTerm = libraryTerms(db)): FilterParts {
   const out: FilterParts = { fts: [], sql: [], params: [] };
   if (f.tag !== undefined) {
     out.sql.push(`+p.id IN (SELECT ptg.photo_id FROM tags t JOIN photo_tags ptg ON ptg.tag_id = t.id WHERE t.name = ?)`);
     out.params.push(f.tag.trim());
   }
   if (f.camera !== undefined) {
-    const expr = ftsColumnPrefix('camera', f.camera);
+    const expr = ftsColumnPrefix('camera', f.camera, term);
     if (expr) out.fts.push(expr);
     else out.sql.push('0');
   }
@@ -68,7 +70,7 @@ export function filterParts(db: Db, f: SearchFilters): FilterParts {
   if (f.mediaType !== undefined) out.sql.push(mediaKindSql(f.mediaType));
   if (f.minDuration !== undefined || f.maxDuration !== undefined) out.sql.push(durationSql(f.minDuration, f.maxDuration, out.params));
   if (f.place !== undefined) {
-    const expr = ftsColumnPrefix('place', f.place);
+    const expr = ftsColumnPrefix('place', f.place, term);
     if (expr) out.fts.push(expr);
     else out.sql.push('0');
   }
@@ -109,17 +111,23 @@ interface HitRow extends MediaColumns {
   has_thumb: number;
 }
 
-// CROSS JOIN fixes the join order (SQLite's rule): the match set or the photos_sort index drives,
-// never a scan of roots followed by a sort of every photo.
-const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = f.rowid CROSS JOIN roots r ON r.id = p.root_id
+// CROSS JOIN fixes the join order (SQLite's rule): the match set drives, in timeline order (its rowid
+// is the photo's timeline key), never a scan of roots followed by a sort of every photo.
+const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')} CROSS JOIN roots r ON r.id = p.root_id
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
 const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption,
   p.rating, p.favourite, p.status, p.error, ${HAS_THUMB_SQL} AS has_thumb, ${MEDIA_COLUMNS}`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
-  const query = toFtsQuery(opts.query);
-  const filters = filterParts(db, opts.filters);
+  // One snapshot: the count and the page see the same library while indexing writes go on.
+  return db.transaction(() => {
+    const term = libraryTerms(db);
+    return searchIn(db, opts, toFtsQuery(opts.query, term), filterParts(db, opts.filters, term));
+  })();
+}
+
+function searchIn(db: Db, opts: SearchOptions, query: string | null, filters: FilterParts): SearchResult {
   const match = [...(query ? [`(${query})`] : []), ...filters.fts].join(' AND ');
   // Only filters: an FTS-only filter still drives through the FTS index, newest first.
   return query === null ? filteredListing(db, opts, filters, match || null) : ftsSearch(db, opts, query, match, filters);
@@ -130,7 +138,7 @@ export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
  * merges of each pass), so a broad query over a big library (a common word, a 2-letter prefix) would
  * blow the 10 ms budget (measured with `npm run bench -- library`). Above this many
  * matches results come in tiers instead — caption/tag hits, then file name/folder/camera hits —
- * newest first within each, which walks the date index and stops after one page.
+ * newest first within each, which FTS5 reads in timeline order and stops after one page.
  */
 export const RANKED_MATCH_LIMIT = 1000;
 
@@ -157,9 +165,9 @@ function ftsSearch(db: Db, opts: SearchOptions, query: string, match: string, fi
 /** Ranks inside FTS alone, then joins only the page's rows (not every match) to photos. */
 function ranked(db: Db, match: string, limit: number, offset: number): HitRow[] {
   return cachedStatement(db, `SELECT ${HIT_COLUMNS}, -m.r AS score
-    FROM (SELECT rowid AS id, rank AS r FROM photos_fts WHERE photos_fts MATCH ? AND rank MATCH '${BM25_RANK}'
+    FROM (SELECT rowid AS k, rank AS r FROM photos_fts WHERE photos_fts MATCH ? AND rank MATCH '${BM25_RANK}'
           ORDER BY rank LIMIT ? OFFSET ?) m
-    CROSS JOIN photos p ON p.id = m.id CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id
+    CROSS JOIN photos p ON p.id = ${photoIdOfKey('m.k')} CROSS JOIN roots r ON r.id = p.root_id LEFT JOIN photo_text pt ON pt.photo_id = p.id
     ORDER BY m.r`).all(match, limit, offset) as HitRow[];
 }
 
@@ -202,36 +210,40 @@ function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: Filte
 function countMatches(db: Db, match: string, filters: FilterParts): number {
   const cap = COUNT_CAP + 1;
   if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ? LIMIT ${cap})`).get(match) as { n: number }).n;
-  return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts f CROSS JOIN photos p ON p.id = f.rowid
+  return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')}
     WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')} LIMIT ${cap})`).get(match, ...filters.params) as { n: number }).n;
 }
 
 /** The result's total and whether it was capped, from a count made with countMatches' cap. */
 const capped = (n: number) => ({ total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP });
 
-/** One newest-first page of photos passing the filters (and in the FTS match set, when given). */
+/**
+ * One newest-first page of photos passing the filters (and in the FTS match set, when given). With a
+ * match, FTS5 walks the match set backwards in timeline order and the walk stops after one page.
+ */
 function listingRows(db: Db, filters: FilterParts, match: string | null, after: [string, number] | null, limit: number): HitRow[] {
-  const where = [...filters.sql];
-  const params = [...filters.params];
-  if (match !== null) {
-    where.unshift('+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)');
-    params.unshift(match);
-  } else where.push(TIMELINE_ITEM); // the full-text index holds timeline items only; a listing checks
-  if (after !== null) {
-    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
-    params.push(after[0], after[0], after[1]);
+  if (match === null) {
+    // The full-text index holds timeline items only; a listing without it checks.
+    const where = [...filters.sql, TIMELINE_ITEM];
+    const params = [...filters.params];
+    if (after !== null) {
+      where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
+      params.push(after[0], after[0], after[1]);
+    }
+    return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
+      WHERE ${where.join(' AND ')} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, limit) as HitRow[];
   }
-  return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, limit) as HitRow[];
+  const where = ['photos_fts MATCH ?', ...(after !== null ? [`f.rowid < ${timelineKeySql('?', '?')}`] : []), ...filters.sql];
+  const params = [match, ...(after !== null ? after : []), ...filters.params];
+  return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${FTS_FROM}
+    WHERE ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`).all(...params, limit) as HitRow[];
 }
 
 function filteredListing(db: Db, opts: SearchOptions, filters: FilterParts, match: string | null): SearchResult {
-  const scopeWhere = [...(match !== null ? ['+p.id IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?)'] : [TIMELINE_ITEM]), ...filters.sql];
-  const scopeParams = [...(match !== null ? [match] : []), ...filters.params];
-  const total = match !== null && !filters.sql.length
+  const total = match !== null
     ? countMatches(db, match, filters)
-    : (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p ${scopeWhere.length ? `WHERE ${scopeWhere.join(' AND ')}` : ''}
-        LIMIT ${COUNT_CAP + 1})`).get(...scopeParams) as { n: number }).n;
+    : (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos p WHERE ${[TIMELINE_ITEM, ...filters.sql].join(' AND ')}
+        LIMIT ${COUNT_CAP + 1})`).get(...filters.params) as { n: number }).n;
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor, isKeyset) : null;
   const rows = listingRows(db, filters, match, after, opts.limit + 1);
   const more = rows.length > opts.limit;

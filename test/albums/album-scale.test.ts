@@ -14,6 +14,7 @@ import { compileRuleFor } from '../../main/albums/album-filter';
 import { compileRule, type CompiledRule } from '../../main/albums/rule-sql';
 import { rootRows } from '../../main/db/roots';
 import { insertRoot, tempContext } from './fixture';
+import { photoIdOfKey } from '../../main/db/timeline-key';
 
 let ctx: AppContext;
 let service: Service;
@@ -61,20 +62,33 @@ const and = (...items: RuleGroup['items']): RuleGroup => ({ op: 'and', items });
 async function album(rule: RuleGroup) {
   const created = await service['albums.create']({ name: `a${Math.random()}`, rule });
   const page = await service['albums.photos']({ id: created.id, limit: 100 });
+  const page2 = page.nextCursor ? await service['albums.photos']({ id: created.id, limit: 100, cursor: page.nextCursor }) : null;
   const preview = await service['albums.preview']({ rule });
   await service['albums.remove']({ id: created.id as number });
-  return { created, page, preview };
+  return { created, page, page2, preview };
 }
 
 describe('album counts', () => {
   it(`stop at ${COUNT_CAP.toLocaleString('en')} and say there are more`, async () => {
-    const { created, page, preview } = await album(and({ kind: 'text', value: 'harbour' }));
+    const { created, page, page2, preview } = await album(and({ kind: 'text', value: 'harbour' }));
     expect(created).toMatchObject({ count: COUNT_CAP, countCapped: true, coverId: newestFirst[0] });
     expect(page).toMatchObject({ total: COUNT_CAP, totalCapped: true });
     expect(page.items.map((p) => p.id)).toEqual(newestFirst.slice(0, 100));
+    expect(page2!.items.map((p) => p.id)).toEqual(newestFirst.slice(100, 200));
     expect(preview).toEqual({ count: COUNT_CAP, countCapped: true });
     const next = await service['albums.photos']({ id: 'tag:harbour', limit: 100, cursor: page.nextCursor! });
     expect(next.items.map((p) => p.id)).toEqual(newestFirst.slice(100, 200));
+  });
+
+  it('of an OR rule page newest first, as the whole rule orders its photos', async () => {
+    const rule: RuleGroup = { op: 'or', items: [{ kind: 'tag', op: 'is', value: 'rare' }, { kind: 'hasGps', value: true },
+      { kind: 'dateRange', from: '2021-12-28' }, and({ kind: 'text', value: 'lanterns' }, { kind: 'year', value: 2020 })] };
+    expect(compileRuleFor(ctx.db, rule, 'page').anyOf).toHaveLength(4);
+    const { page, page2 } = await album(rule);
+    const f = compileRuleFor(ctx.db, rule);
+    const expected = (ctx.db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.sort_date DESC, p.id DESC LIMIT 200`)
+      .all(...f.params) as { id: number }[]).map((r) => r.id);
+    expect([...page.items, ...page2!.items].map((p) => p.id)).toEqual(expected);
   });
 
   it('stay exact under the cap', async () => {
@@ -91,6 +105,7 @@ const plan = (f: CompiledRule, sql: string): string =>
   (ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql.replace('$W', f.where)}`).all(...f.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
 const COUNT_SQL = `SELECT count(*) FROM (SELECT 1 FROM photos p WHERE $W LIMIT ${COUNT_CAP + 1})`;
 const PAGE_SQL = 'SELECT p.id FROM photos p WHERE $W ORDER BY p.sort_date DESC, p.id DESC LIMIT 201';
+const FTS_SCAN = `photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')}`;
 
 describe('rule query shapes', () => {
   it('a large tag beside a date range and GPS is tested per photo while the GPS index drives', () => {
@@ -107,11 +122,23 @@ describe('rule query shapes', () => {
   });
 
   it('a page of a large set walks the date index (no sort of every match); its count is driven by the set', () => {
-    const rule = and({ kind: 'text', value: 'harbour' }, { kind: 'camera', value: 'canon' }, { kind: 'orientation', value: 'landscape' });
+    const rule = and({ kind: 'tag', op: 'is', value: 'harbour' }, { kind: 'hasGps', value: false }, { kind: 'orientation', value: 'landscape' });
     const page = plan(compileRuleFor(ctx.db, rule, 'page'), PAGE_SQL);
     expect(page).toMatch(/photos_sort/);
     expect(page).not.toMatch(/TEMP B-TREE/);
-    expect(plan(compileRuleFor(ctx.db, rule, 'count'), COUNT_SQL)).toMatch(/INTEGER PRIMARY KEY/);
+    expect(plan(compileRuleFor(ctx.db, rule, 'count'), COUNT_SQL)).toMatch(/photo_tags_tag/);
+  });
+
+  it('words beside per-photo conditions are walked by FTS5 in timeline order, dates as key bounds', () => {
+    const rule = and({ kind: 'text', value: 'harbour' }, { kind: 'camera', value: 'canon' }, { kind: 'orientation', value: 'landscape' }, { kind: 'year', value: 2021 });
+    const f = compileRuleFor(ctx.db, rule, 'page');
+    expect(f.fts?.where).toMatch(/f\.rowid >= .* AND f\.rowid < /);
+    const page = (ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT p.id FROM ${FTS_SCAN} WHERE photos_fts MATCH ? AND (${f.fts!.where})
+      ORDER BY f.rowid DESC LIMIT 201`).all(f.fts!.match, ...f.fts!.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(page).toMatch(/SCAN f VIRTUAL TABLE/);
+    expect(page).not.toMatch(/TEMP B-TREE/);
+    // A folder beside the words keeps its own index.
+    expect(compileRuleFor(ctx.db, and({ kind: 'text', value: 'harbour' }, { kind: 'folder', value: '/photos/scale' })).fts).toBeUndefined();
   });
 
   it('every shape selects the same photos', () => {
@@ -122,8 +149,12 @@ describe('rule query shapes', () => {
       and({ kind: 'text', value: 'lanterns' }, { kind: 'camera', value: 'canon' }, { kind: 'orientation', value: 'portrait' }),
       and({ kind: 'text', value: 'boats' }, { kind: 'camera', value: 'canon' }),
       and({ kind: 'text', value: 'night' }, { kind: 'year', value: 2020 }, { op: 'or', items: [{ kind: 'tag', op: 'is', value: 'rare' }, { kind: 'hasGps', value: true }] }),
+      and({ kind: 'text', value: 'harbo' }, { kind: 'dateRange', from: '2020-03-02', to: '2020-11-30' }),
     ];
+    let driven = 0;
     const ids = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.id`).all(...f.params) as { id: number }[]).map((r) => r.id);
+    const ftsIds = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM ${FTS_SCAN} WHERE photos_fts MATCH ? AND (${f.fts!.where}) ORDER BY p.id`)
+      .all(f.fts!.match, ...f.fts!.params) as { id: number }[]).map((r) => r.id);
     const roots = rootRows(ctx.db);
     for (const rule of rules) {
       const small = ids(compileRule(rule, { roots, setSize: () => 'small' }));
@@ -131,7 +162,10 @@ describe('rule query shapes', () => {
         expect(ids(compileRule(rule, { roots, setSize: () => 'large', purpose })), JSON.stringify(rule)).toEqual(small);
       }
       expect(ids(compileRuleFor(ctx.db, rule)), JSON.stringify(rule)).toEqual(small);
+      const f = compileRuleFor(ctx.db, rule);
+      if (f.fts) { driven++; expect(ftsIds(f), JSON.stringify(rule)).toEqual(small); }
     }
+    expect(driven).toBe(4);
     // The shapes were not all the same (the comparison above means something).
     expect(compileRule(rules[0]!, { roots, setSize: () => 'large' }).where).not.toEqual(compileRule(rules[0]!, { roots, setSize: () => 'small' }).where);
     // And the photos really are there: 'boats' by a Canon never happens (Canon photos are odd: lanterns).

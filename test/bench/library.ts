@@ -132,7 +132,10 @@ function buildLibrary(file: string, rand: () => number, count: number, log: (s: 
     }
     log('  indexes and full-text index…');
     for (const d of deferred) db.exec(d.sql);
-    db.exec(`INSERT INTO photos_fts(photos_fts) VALUES ('rebuild')`);
+    // In timeline-key order: FTS5 writes out its pending terms whenever a rowid is lower than the
+    // last one, so the content table's own order (by photo id) would write a segment per photo.
+    db.exec(`INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
+      SELECT timeline_key, caption, tags, file_name, folder, camera, place FROM photo_text ORDER BY timeline_key`);
     db.exec('ANALYZE');
     db.pragma('optimize');
     db.pragma('wal_checkpoint(TRUNCATE)');

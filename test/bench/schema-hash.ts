@@ -5,6 +5,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SCHEMA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../main/db/schema.ts');
+const DB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../main/db');
+/** The migrations and the SQL they take from elsewhere. */
+const SOURCES = ['schema.ts', 'timeline-key.ts'].map((f) => path.join(DB, f));
 
-export const schemaHash = (): string => createHash('sha256').update(readFileSync(SCHEMA)).digest('hex').slice(0, 8);
+export const schemaHash = (): string => {
+  const hash = createHash('sha256');
+  for (const file of SOURCES) hash.update(readFileSync(file));
+  return hash.digest('hex').slice(0, 8);
+};

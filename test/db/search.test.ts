@@ -63,10 +63,10 @@ const hitKeys = (r: ReturnType<typeof search>) => r.hits.map((h) => Object.entri
 
 describe('FTS query sanitising', () => {
   it('turns every word into a quoted prefix term and drops FTS syntax', () => {
-    expect(toFtsQuery('sunset bea')).toBe('"sunset"* "bea"*');
-    expect(toFtsQuery('he said "NEAR(a b)" OR x* -y col:z')).toBe('"he"* "said"* "NEAR"* "a"* "b"* "OR"* "x"* "y"* "col"* "z"*');
+    expect(toFtsQuery('sunset bea')).toBe('"sunset"* AND "bea"*');
+    expect(toFtsQuery('he said "NEAR(a b)" OR x* -y col:z')).toBe('"he"* AND "said"* AND "NEAR"* AND "a"* AND "b"* AND "OR"* AND "x"* AND "y"* AND "col"* AND "z"*');
     expect(toFtsQuery('  "*()^:  ')).toBeNull();
-    expect(toFtsQuery('Été 写真')).toBe('"Été"* "写真"*');
+    expect(toFtsQuery('Été 写真')).toBe('"Été"* AND "写真"*');
   });
 
   it('never lets user input break the query', () => {
