@@ -27,6 +27,11 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   db.pragma('busy_timeout = 5000');
   // 64 MB page cache (default 2 MB): FTS and tag lookups over a 100k-photo library stay in memory.
   db.pragma('cache_size = -65536');
+  // Reads through a memory map of the file (up to SQLite's default ceiling, 2 GB): a row lookup that
+  // misses the page cache is a memory read instead of a read() call. At a million photos a smart
+  // album's count visits ~14,000 rows in random order: 75 ms without the map, 37 ms with it
+  // (`npm run bench -- library --photos 1000000`). Writes still go through the WAL.
+  db.pragma('mmap_size = 2147418112');
   if (!opts.readonly) {
     migrate(db);
     // Planner statistics, as SQLite recommends for long-lived apps: analyses only the tables that

@@ -15,17 +15,37 @@ const INDEXED_PREFIX = 3;
 /** Words the expansion can fold exactly as the unicode61 tokenizer does: ASCII letters and digits. */
 const PLAIN = /^[A-Za-z0-9]+$/;
 
+/**
+ * Expansions made since the library last changed, per connection: typing repeats prefixes ("sno",
+ * "snow", "snow d", …). The stamp is exact: PRAGMA data_version moves when another connection
+ * commits, total_changes() when this one writes (triggers included).
+ */
+const remembered = new WeakMap<Db, { stamp: string; terms: Map<string, string> }>();
+const MAX_REMEMBERED = 1000;
+
 /** The WordTerm of this library: expanded prefixes where that is exact and cheaper, `"w"*` otherwise. */
 export function libraryTerms(db: Db): WordTerm {
   const words = cachedStatement(db, `SELECT term FROM photos_fts_terms WHERE term >= ? AND term < ? LIMIT ${MAX_WORDS + 1}`).pluck();
+  const stamp = String(cachedStatement(db, 'SELECT total_changes()').pluck().get()) + ':'
+    + String(cachedStatement(db, 'PRAGMA data_version').pluck().get());
+  let memo = remembered.get(db);
+  if (!memo || memo.stamp !== stamp || memo.terms.size >= MAX_REMEMBERED) remembered.set(db, memo = { stamp, terms: new Map() });
+  const terms = memo.terms;
   return (word) => {
     if (word.length <= INDEXED_PREFIX || !PLAIN.test(word)) return prefixTerm(word);
     const lower = word.toLowerCase();
-    const next = lower.slice(0, -1) + String.fromCharCode(lower.charCodeAt(lower.length - 1) + 1);
-    const found = words.all(lower, next) as string[];
-    if (found.length > MAX_WORDS) return prefixTerm(word);
-    // No word starts with it: the quoted word matches nothing, as the prefix would.
-    if (!found.length) return `"${lower}"`;
-    return found.length === 1 ? `"${found[0]}"` : `(${found.map((w) => `"${w}"`).join(' OR ')})`;
+    let term = terms.get(lower);
+    if (term === undefined) terms.set(lower, term = spelledOut(lower, words.all(lower, nextWord(lower)) as string[]));
+    return term;
   };
+}
+
+/** The first string after every word that starts with `prefix` (ASCII: its last letter, plus one). */
+const nextWord = (prefix: string): string => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+
+function spelledOut(prefix: string, found: string[]): string {
+  if (found.length > MAX_WORDS) return prefixTerm(prefix);
+  // No word starts with it: the quoted word matches nothing, as the prefix would.
+  if (!found.length) return `"${prefix}"`;
+  return found.length === 1 ? `"${found[0]}"` : `(${found.map((w) => `"${w}"`).join(' OR ')})`;
 }

@@ -256,13 +256,17 @@ function toHits(db: Db, rows: HitRow[]): SearchHit[] {
   const tagsById = new Map<number, string[]>();
   if (rows.length) {
     const ids = rows.map((r) => r.id);
-    const tagRows = cachedStatement(db, `SELECT DISTINCT pt.photo_id, t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-      WHERE pt.photo_id IN (${ids.map(() => '?').join(',')}) ORDER BY t.name`).all(...ids) as { photo_id: number; name: string }[];
+    // Deduplicated (a tag may come from several sources) and sorted here: SQLite's DISTINCT and
+    // ORDER BY build two temporary b-trees, a third of a 100-hit page's time at 100,000 photos.
+    const tagRows = cachedStatement(db, `SELECT pt.photo_id, t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+      WHERE pt.photo_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { photo_id: number; name: string }[];
+    const sets = new Map<number, Set<string>>();
     for (const t of tagRows) {
-      const list = tagsById.get(t.photo_id) ?? [];
-      list.push(t.name);
-      tagsById.set(t.photo_id, list);
+      const set = sets.get(t.photo_id) ?? new Set<string>();
+      set.add(t.name);
+      sets.set(t.photo_id, set);
     }
+    for (const [id, set] of sets) tagsById.set(id, [...set].sort());
   }
   return rows.map((r) => ({
     id: r.id,

@@ -132,8 +132,8 @@ function buildLibrary(file: string, rand: () => number, count: number, log: (s: 
     }
     log('  indexes and full-text index…');
     for (const d of deferred) db.exec(d.sql);
-    // In timeline-key order: FTS5 writes out its pending terms whenever a rowid is lower than the
-    // last one, so the content table's own order (by photo id) would write a segment per photo.
+    // In timeline-key order, the index's rowid order: FTS5 appends to its doclists instead of
+    // sorting them out (3.8 s against 9.3 s in photo-id order, 'rebuild''s, at 100,000 photos).
     db.exec(`INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
       SELECT timeline_key, caption, tags, file_name, folder, camera, place FROM photo_text ORDER BY timeline_key`);
     db.exec('ANALYZE');

@@ -96,6 +96,22 @@ describe('typed prefixes as the library\'s words', () => {
     expect(term('nothinglikeit')).toBe('"nothinglikeit"');
   });
 
+  it('spells a prefix out afresh once the library has new words, written here or by another connection', () => {
+    const addCaption = (conn: Db, text: string) => conn.transaction(() => {
+      const id = (conn.prepare(`SELECT min(id) AS id FROM photos`).get() as { id: number }).id;
+      conn.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, ?, 'user', ?)
+        ON CONFLICT (photo_id, source) DO UPDATE SET text = excluded.text`).run(id, text, nowIso());
+      refreshPhotoText(conn, [id]);
+    })();
+    expect(libraryTerms(db)('snowm')).toBe('"snowman"');
+    addCaption(db, 'a snowmobile');
+    expect(libraryTerms(db)('snowm')).toBe('("snowman" OR "snowmobile")');
+    const other = openDb(path.join(dir, 'library.sqlite'));
+    try { addCaption(other, 'snowmelt'); } finally { other.close(); }
+    expect(libraryTerms(db)('snowm')).toBe('("snowman" OR "snowmelt")');
+    expect(searchPhotos(db, { query: 'snowme', filters: {}, limit: 10 }).total).toBe(1);
+  });
+
   it('keeps a prefix that stands for too many words a prefix', () => {
     db.transaction(() => {
       const id = (db.prepare(`SELECT max(id) AS id FROM photos`).get() as { id: number }).id;

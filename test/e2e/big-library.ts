@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createContext } from '../../main/service/context';
 import { createService } from '../../main/service/index';
 import { writePhoto } from './support';
+import { timelineKeySql } from '../../main/db/timeline-key';
 
 const CAPTIONS = [
   'a dog running on the beach at sunset', 'snowy mountains above a blue lake', 'a city street at night with neon signs',
@@ -41,10 +42,12 @@ export async function createBigLibrary(dataDir: string, rootDir: string, opts: {
     const insertPhoto = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, content_hash, width, height, format,
         taken_at, sort_date, status, created_at, updated_at) VALUES (?, ?, ?, 'big', ?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?, ?)`);
     const insertStage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts) VALUES (?, 'thumbnail', ?, 1)`);
-    const insertText = db.prepare(`INSERT INTO photo_text (photo_id, caption, tags, file_name, folder, camera) VALUES (?, ?, '', ?, 'big', '')`);
+    const insertText = db.prepare(`INSERT INTO photo_text (photo_id, timeline_key, caption, tags, file_name, folder, camera)
+      VALUES (?, ${timelineKeySql('?', '?')}, ?, '', ?, 'big', '')`);
     const now = new Date().toISOString();
     const start = Date.UTC(2026, 10, 20, 12, 0, 0);
     const total = opts.count - seedRows.length;
+    const texts: [number, string, string, string][] = [];
     db.transaction(() => {
       for (let i = 0; i < total; i++) {
         // ~20 photos a day going back in time: 100k photos span ~14 years.
@@ -55,8 +58,10 @@ export async function createBigLibrary(dataDir: string, rootDir: string, opts: {
         const id = Number(insertPhoto.run(root.id, `big/${name}`, name, seed?.size ?? 1000, t.getTime(), seed?.content_hash ?? null,
           seed?.width ?? 400, seed?.height ?? 300, seed?.format ?? 'jpeg', sort, sort, now, now).lastInsertRowid);
         if (seed) insertStage.run(id, now);
-        insertText.run(id, CAPTIONS[i % CAPTIONS.length]!, name);
+        texts.push([id, sort, CAPTIONS[i % CAPTIONS.length]!, name]);
       }
+      // Oldest first: the full-text index's rowids in ascending order (main/db/timeline-key.ts).
+      for (const [id, sort, caption, name] of texts.reverse()) insertText.run(id, sort, id, caption, name);
     })();
     return { rootDir, count: seedRows.length + total, seedCount: seedRows.length, captions: CAPTIONS };
   } finally {

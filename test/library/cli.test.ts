@@ -64,7 +64,7 @@ describe('library CLI', { timeout: 180_000 }, () => {
     const db = new Database(path.join(dataDir, 'library.sqlite'));
     const id = (db.prepare(`SELECT id FROM photos WHERE rel_path = 'venice/IMG_0002.jpg'`).get() as { id: number }).id;
     db.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, 'Gondolas on the Grand Canal', 'ai', datetime())`).run(id);
-    db.prepare(`INSERT INTO photo_text (photo_id, caption) VALUES (?, 'Gondolas on the Grand Canal') ON CONFLICT(photo_id) DO UPDATE SET caption = excluded.caption`).run(id);
+    expect(db.prepare(`UPDATE photo_text SET caption = 'Gondolas on the Grand Canal' WHERE photo_id = ?`).run(id).changes).toBe(1);
     db.close();
     const [r, camera, date, folder] = await Promise.all([
       cliAsync('search', 'gondola', '--json'),
