@@ -110,7 +110,7 @@ describe('nesting', () => {
   it('compiles to one SQL expression with bound parameters only', () => {
     const c = compileRule(and({ kind: 'text', value: "x' OR 1=1 --" }, { kind: 'folder', value: "a'b" }));
     expect(c.where).not.toContain("a'b");
-    expect(c.params).toContain('"x"* "OR"* "1"* "1"*');
+    expect(c.params).toContain('"x"* AND "OR"* AND "1"* AND "1"*');
   });
 });
 
