@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { isRuleGroup, RULE_LIMITS, ruleGroup, type RuleCondition, type RuleGroup } from '../../shared/rules';
 import { formatIssues } from '../../shared/api';
-import { ftsColumnPrefix, prefixTerm, toFtsQuery, type WordTerm } from '../db/fts-query';
+import { ftsColumnPrefix, prefixTerm, toFtsQuery, toFtsWords, type WordTerm } from '../db/fts-query';
+import { facetTerm, type Facet } from '../db/facets';
 import { photoIdOfKey, timelineKeySql } from '../db/timeline-key';
 import { nearSql, placeIsSql, type SqlPart } from '../places/place-sql';
 import { AppError } from '../../shared/errors';
@@ -80,7 +81,7 @@ export function compileRule(rule: RuleGroup, opts: CompileOptions = {}): Compile
   // size the sets it holds, which costs an FTS count each (5 ms at a million photos).
   const where = compileGroup(rule, params, 0, fts && env.page ? { ...env, setSize: () => 'large' } : env);
   const anyOf = rule.op === 'or' && rule.items.length > 1
-    ? rule.items.map((item) => compileRule(isRuleGroup(item) ? item : { op: 'and', items: [item] }, { ...opts, purpose: 'count' }))
+    ? rule.items.map((item) => compileRule(isRuleGroup(item) ? item : { op: 'and', items: [item] }, opts))
     : undefined;
   return { where, params, ...(fts ? { fts } : {}), ...(anyOf ? { anyOf } : {}) };
 }
@@ -95,24 +96,52 @@ function ftsDriven(rule: RuleGroup, env: CompileEnv): CompiledRule['fts'] {
   if (rule.op !== 'and') return undefined;
   const conds = rule.items.filter((i): i is RuleCondition => !isRuleGroup(i));
   const fts = conds.filter(isFts);
-  if (!fts.length || conds.some((c) => NARROW.has(c.kind))) return undefined;
+  const narrowed = conds.filter((c) => !prefilter(c)).some((c) => NARROW.has(c.kind));
+  // Words drive; for a page (newest first, stops early) a tag's or a folder's words may drive too.
+  if (narrowed || !(fts.length || (env.page && conds.some(prefilter)))) return undefined;
   const params: (string | number)[] = [];
   const parts: string[] = [];
+  const terms = fts.map((c) => ftsExpression(c, env.term));
   for (const item of rule.items) {
-    if (isRuleGroup(item)) parts.push(compileGroup(item, params, 1, env));
-    else if (!isFts(item)) {
-      parts.push(compileCondition(item, params, { ...env, indexed: true }));
-      // A date range is also a range of timeline keys: FTS5 reads only that part of each doclist.
-      const range = item.kind === 'year'
-        ? { from: `${String(item.value).padStart(4, '0')}-01-01`, to: `${String(item.value + 1).padStart(4, '0')}-01-01` }
-        : item.kind === 'dateRange' ? { from: item.from, to: item.to !== undefined ? { dayAfter: item.to } : undefined } : null;
-      if (range?.from) { parts.push(`f.rowid >= ${timelineKeySql('?', '0')}`); params.push(range.from); }
-      if (typeof range?.to === 'string') { parts.push(`f.rowid < ${timelineKeySql('?', '0')}`); params.push(range.to); }
-      else if (range?.to) { parts.push(`f.rowid < ${timelineKeySql(`date(?, '+1 day')`, '0')}`); params.push(range.to.dayAfter); }
-    }
+    if (isRuleGroup(item)) { parts.push(compileGroup(item, params, 1, env)); continue; }
+    if (isFts(item)) continue;
+    const facet = facetOf(item);
+    if (facet) { terms.push(facetTerm(facet)); continue; }
+    const words = prefilter(item);
+    if (words) terms.push(words);
+    parts.push(compileCondition(item, params, { ...env, indexed: true }));
+    // A date range is also a range of timeline keys: FTS5 reads only that part of each doclist.
+    const range = item.kind === 'year'
+      ? { from: `${String(item.value).padStart(4, '0')}-01-01`, to: `${String(item.value + 1).padStart(4, '0')}-01-01` }
+      : item.kind === 'dateRange' ? { from: item.from, to: item.to !== undefined ? { dayAfter: item.to } : undefined } : null;
+    if (range?.from) { parts.push(`f.rowid >= ${timelineKeySql('?', '0')}`); params.push(range.from); }
+    if (typeof range?.to === 'string') { parts.push(`f.rowid < ${timelineKeySql('?', '0')}`); params.push(range.to); }
+    else if (range?.to) { parts.push(`f.rowid < ${timelineKeySql(`date(?, '+1 day')`, '0')}`); params.push(range.to.dayAfter); }
   }
-  const match = fts.length === 1 ? ftsExpression(fts[0]!, env.term) : fts.map((c) => `(${ftsExpression(c, env.term)})`).join(' AND ');
+  const match = terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' AND ');
   return { match, where: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** Conditions the facets column answers exactly (main/db/facets.ts). */
+function facetOf(c: RuleCondition): Facet | null {
+  if (c.kind === 'orientation') return c.value;
+  if (c.kind === 'hasGps' && c.value) return 'gps';
+  return null;
+}
+
+/**
+ * The words FTS5 can narrow a condition to (every photo of a tag has the tag's words in `tags`, every
+ * photo below a relative folder has its words in `folder`); the condition itself still decides.
+ */
+function prefilter(c: RuleCondition): string | null {
+  // ASCII words only: those the tokenizer keeps exactly as typed (lower case aside).
+  const phrase = (column: string, value: string) => {
+    const words = toFtsWords(value);
+    return words && words.every((w) => /^[A-Za-z0-9]+$/.test(w)) ? `${column} : "${words.join(' ')}"` : null;
+  };
+  if (c.kind === 'tag' && c.op === 'is') return phrase('tags', c.value);
+  if (c.kind === 'folder' && !path.isAbsolute(c.value) && !/^[A-Za-z]:[\\/]/.test(c.value)) return phrase('folder', c.value);
+  return null;
 }
 
 interface CompileEnv { roots: readonly RootRef[]; resolveCity?: CityResolver; setSize: SetSizer; page: boolean; term: WordTerm }

@@ -17,11 +17,14 @@ export function toFtsWords(input: string): string[] | null {
 export type WordTerm = (word: string) => string;
 export const prefixTerm: WordTerm = (w) => `"${w}"*`;
 
-/** "sunset bea" → `"sunset"* AND "bea"*` (all words must match, each by prefix); null when no words. */
+/** The columns of words people search (not `facets`, main/db/facets.ts). */
+export const TEXT_COLUMNS = '{caption tags file_name folder camera place}';
+
+/** "sunset bea" → `{…} : ("sunset"* AND "bea"*)` (all words must match, each by prefix, in TEXT_COLUMNS); null when no words. */
 export function toFtsQuery(input: string, term: WordTerm = prefixTerm): string | null {
   const words = toFtsWords(input);
   // Explicit AND: FTS5 reads two phrases side by side as AND, but not a parenthesised OR and a phrase.
-  return words ? words.map(term).join(' AND ') : null;
+  return words ? `${TEXT_COLUMNS} : (${words.map(term).join(' AND ')})` : null;
 }
 
 /** `camera`, "Canon EOS" → `(camera : "Canon"* AND camera : "EOS"*)`: every word, by prefix, in that column; null when no words. */

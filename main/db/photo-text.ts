@@ -5,6 +5,7 @@ import { cachedStatement } from './statements';
 import { TIMELINE_ITEM } from '../media/timeline-item';
 import { sourceRankSql } from './source-rank';
 import { timelineKeySql } from './timeline-key';
+import { facetsSql } from './facets';
 
 /** Source priority in SQL, for the callers that take it from here (built in ./source-rank.ts). */
 export { sourceRankSql } from './source-rank';
@@ -16,8 +17,8 @@ export const EFFECTIVE_CAPTION_SQL = `
 
 export function refreshPhotoText(db: Db, photoIds: Iterable<number>): void {
   const stmt = cachedStatement(db, `
-    INSERT INTO photo_text (photo_id, timeline_key, caption, tags, file_name, folder, camera, place)
-    SELECT p.id, ${timelineKeySql('p.sort_date', 'p.id')},
+    INSERT INTO photo_text (photo_id, timeline_key, facets, caption, tags, file_name, folder, camera, place)
+    SELECT p.id, ${timelineKeySql('p.sort_date', 'p.id')}, ${facetsSql('p')},
            COALESCE(${EFFECTIVE_CAPTION_SQL}, ''),
            COALESCE((SELECT group_concat(name, ' ') FROM (
                SELECT DISTINCT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id)), ''),

@@ -2,6 +2,7 @@
 // Nothing has shipped yet, so areas still extend migration 1; once released, only append.
 import type { Database } from 'better-sqlite3';
 import { timelineKeySql } from './timeline-key';
+import { facetsSql } from './facets';
 
 export type Migration = (db: Database) => void;
 
@@ -102,32 +103,36 @@ export const migrations: Migration[] = [
         file_name TEXT NOT NULL DEFAULT '',
         folder TEXT NOT NULL DEFAULT '',
         camera TEXT NOT NULL DEFAULT '',
-        place TEXT NOT NULL DEFAULT ''
+        place TEXT NOT NULL DEFAULT '',
+        -- orientation and location as words, for rules (main/db/facets.ts)
+        facets TEXT NOT NULL DEFAULT ''
       );
       CREATE VIRTUAL TABLE photos_fts USING fts5(
-        caption, tags, file_name, folder, camera, place,
+        caption, tags, file_name, folder, camera, place, facets,
         content='photo_text', content_rowid='timeline_key',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       -- The index's words, for turning a typed prefix into the words it stands for (main/db/fts-terms.ts).
       CREATE VIRTUAL TABLE photos_fts_terms USING fts5vocab(photos_fts, 'row');
       CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
-        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place, facets)
+        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place, new.facets);
       END;
       CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
-        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place, facets)
+        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place, old.facets);
       END;
       CREATE TRIGGER photo_text_au AFTER UPDATE ON photo_text BEGIN
-        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place)
-        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place);
-        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
-        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place);
+        INSERT INTO photos_fts(photos_fts, rowid, caption, tags, file_name, folder, camera, place, facets)
+        VALUES ('delete', old.timeline_key, old.caption, old.tags, old.file_name, old.folder, old.camera, old.place, old.facets);
+        INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place, facets)
+        VALUES (new.timeline_key, new.caption, new.tags, new.file_name, new.folder, new.camera, new.place, new.facets);
       END;
-      -- A new date moves the photo's text to its new place in the timeline.
-      CREATE TRIGGER photos_timeline_key_au AFTER UPDATE OF sort_date ON photos WHEN old.sort_date IS NOT new.sort_date BEGIN
-        UPDATE photo_text SET timeline_key = ${timelineKeySql('new.sort_date', 'new.id')} WHERE photo_id = new.id;
+      -- A new date moves the photo's text to its new place in the timeline; a new size or location
+      -- changes its facets.
+      CREATE TRIGGER photos_text_keys_au AFTER UPDATE OF sort_date, width, height, lat ON photos BEGIN
+        UPDATE photo_text SET timeline_key = ${timelineKeySql('new.sort_date', 'new.id')}, facets = ${facetsSql('new')}
+        WHERE photo_id = new.id AND (timeline_key IS NOT ${timelineKeySql('new.sort_date', 'new.id')} OR facets IS NOT ${facetsSql('new')});
       END;
 
       CREATE TABLE albums (

@@ -15,8 +15,8 @@ import { rootRows } from './roots';
 import { cachedStatement } from './statements';
 import { durationSql, MEDIA_COLUMNS, mediaKindOf, mediaKindSql, type MediaColumns } from '../media/video/summary';
 
-/** Column weights in photos_fts order: caption, tags, file_name, folder, camera, place. */
-export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0, 6.0)`;
+/** Column weights in photos_fts order: caption, tags, file_name, folder, camera, place, facets (never searched). */
+export const BM25_RANK = `bm25(10.0, 8.0, 2.0, 1.0, 3.0, 6.0, 0.0)`;
 
 export interface SearchOptions {
   query: string;

@@ -150,8 +150,11 @@ describe('rule query shapes', () => {
       and({ kind: 'text', value: 'boats' }, { kind: 'camera', value: 'canon' }),
       and({ kind: 'text', value: 'night' }, { kind: 'year', value: 2020 }, { op: 'or', items: [{ kind: 'tag', op: 'is', value: 'rare' }, { kind: 'hasGps', value: true }] }),
       and({ kind: 'text', value: 'harbo' }, { kind: 'dateRange', from: '2020-03-02', to: '2020-11-30' }),
+      and({ kind: 'text', value: 'harbour' }, { kind: 'orientation', value: 'landscape' }, { kind: 'hasGps', value: true }),
+      and({ kind: 'tag', op: 'is', value: 'rare' }, { kind: 'folder', value: 'scale' }, { kind: 'orientation', value: 'portrait' }),
     ];
     let driven = 0;
+    let pageDriven = 0;
     const ids = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.id`).all(...f.params) as { id: number }[]).map((r) => r.id);
     const ftsIds = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM ${FTS_SCAN} WHERE photos_fts MATCH ? AND (${f.fts!.where}) ORDER BY p.id`)
       .all(f.fts!.match, ...f.fts!.params) as { id: number }[]).map((r) => r.id);
@@ -164,12 +167,32 @@ describe('rule query shapes', () => {
       expect(ids(compileRuleFor(ctx.db, rule)), JSON.stringify(rule)).toEqual(small);
       const f = compileRuleFor(ctx.db, rule);
       if (f.fts) { driven++; expect(ftsIds(f), JSON.stringify(rule)).toEqual(small); }
+      const page = compileRuleFor(ctx.db, rule, 'page');
+      if (page.fts) { pageDriven++; expect(ftsIds(page), JSON.stringify(rule)).toEqual(small); }
     }
-    expect(driven).toBe(4);
+    // Words drive counts; for pages a tag's or a folder's words may drive too.
+    expect([driven, pageDriven]).toEqual([5, 8]);
     // The shapes were not all the same (the comparison above means something).
     expect(compileRule(rules[0]!, { roots, setSize: () => 'large' }).where).not.toEqual(compileRule(rules[0]!, { roots, setSize: () => 'small' }).where);
     // And the photos really are there: 'boats' by a Canon never happens (Canon photos are odd: lanterns).
     expect(ids(compileRule(rules[4]!, { roots }))).toEqual([]);
     expect(ids(compileRule(rules[3]!, { roots })).length).toBeGreaterThan(1000);
+    expect(ids(compileRule(rules[7]!, { roots })).length).toBeGreaterThan(10);
+  });
+
+  it("orientation and a location are answered by the index's facets, which follow the photo", () => {
+    const rule = and({ kind: 'text', value: 'lanterns' }, { kind: 'orientation', value: 'landscape' }, { kind: 'hasGps', value: true });
+    const f = compileRuleFor(ctx.db, rule);
+    expect(f.fts?.match).toMatch(/facets : "landscape".*facets : "gps"/);
+    expect(f.fts?.where).not.toMatch(/width|lat/);
+    const count = () => (ctx.db.prepare(`SELECT count(*) AS n FROM ${FTS_SCAN} WHERE photos_fts MATCH ? AND (${f.fts!.where})`)
+      .get(f.fts!.match, ...f.fts!.params) as { n: number }).n;
+    const before = count();
+    // A portrait photo with lanterns and no location becomes a landscape one with a location.
+    const id = newestFirst.find((_, i) => i % 2 === 1 && i % 3 === 0 && i % 100 !== 0)!;
+    ctx.db.prepare('UPDATE photos SET width = 4000, height = 3000, lat = 1, lon = 2 WHERE id = ?').run(id);
+    expect(count()).toBe(before + 1);
+    ctx.db.prepare('UPDATE photos SET width = 3000, height = 4000, lat = NULL, lon = NULL WHERE id = ?').run(id);
+    expect(count()).toBe(before);
   });
 });

@@ -134,8 +134,8 @@ function buildLibrary(file: string, rand: () => number, count: number, log: (s: 
     for (const d of deferred) db.exec(d.sql);
     // In timeline-key order, the index's rowid order: FTS5 appends to its doclists instead of
     // sorting them out (3.8 s against 9.3 s in photo-id order, 'rebuild''s, at 100,000 photos).
-    db.exec(`INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place)
-      SELECT timeline_key, caption, tags, file_name, folder, camera, place FROM photo_text ORDER BY timeline_key`);
+    db.exec(`INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place, facets)
+      SELECT timeline_key, caption, tags, file_name, folder, camera, place, facets FROM photo_text ORDER BY timeline_key`);
     db.exec('ANALYZE');
     db.pragma('optimize');
     db.pragma('wal_checkpoint(TRUNCATE)');

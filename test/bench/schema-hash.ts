@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const DB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../main/db');
 /** The migrations and the SQL they take from elsewhere. */
-const SOURCES = ['schema.ts', 'timeline-key.ts'].map((f) => path.join(DB, f));
+const SOURCES = ['schema.ts', 'timeline-key.ts', 'facets.ts'].map((f) => path.join(DB, f));
 
 export const schemaHash = (): string => {
   const hash = createHash('sha256');

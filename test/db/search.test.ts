@@ -6,7 +6,7 @@ import { openDb, nowIso, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot, deleteRoot } from '../../main/db/roots';
 import { RANKED_MATCH_LIMIT, searchPhotos } from '../../main/db/search';
-import { toFtsQuery } from '../../main/db/fts-query';
+import { TEXT_COLUMNS, toFtsQuery } from '../../main/db/fts-query';
 import { listPhotos } from '../../main/library/repo';
 import { removeDir, tempDir } from '../library/helpers';
 import { SCHEMA_VERSION } from '../../main/db/schema';
@@ -63,10 +63,11 @@ const hitKeys = (r: ReturnType<typeof search>) => r.hits.map((h) => Object.entri
 
 describe('FTS query sanitising', () => {
   it('turns every word into a quoted prefix term and drops FTS syntax', () => {
-    expect(toFtsQuery('sunset bea')).toBe('"sunset"* AND "bea"*');
-    expect(toFtsQuery('he said "NEAR(a b)" OR x* -y col:z')).toBe('"he"* AND "said"* AND "NEAR"* AND "a"* AND "b"* AND "OR"* AND "x"* AND "y"* AND "col"* AND "z"*');
+    expect(toFtsQuery('sunset bea')).toBe(`${TEXT_COLUMNS} : ("sunset"* AND "bea"*)`);
+    expect(toFtsQuery('he said "NEAR(a b)" OR x* -y col:z'))
+      .toBe(`${TEXT_COLUMNS} : ("he"* AND "said"* AND "NEAR"* AND "a"* AND "b"* AND "OR"* AND "x"* AND "y"* AND "col"* AND "z"*)`);
     expect(toFtsQuery('  "*()^:  ')).toBeNull();
-    expect(toFtsQuery('Été 写真')).toBe('"Été"* AND "写真"*');
+    expect(toFtsQuery('Été 写真')).toBe(`${TEXT_COLUMNS} : ("Été"* AND "写真"*)`);
   });
 
   it('never lets user input break the query', () => {
