@@ -3,12 +3,12 @@
 // soon as they are committed; it comes back after the thread dies; the event loop is free meanwhile.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowIso, openDb, useNativeBinding, type Db } from '../../main/db/connection';
-import { refreshPhotoText } from '../../main/db/photo-text';
+import { openDb, useNativeBinding, type Db } from '../../main/db/connection';
 import { insertRoot } from '../../main/db/roots';
 import { searchPhotos } from '../../main/db/search';
 import { threadSearchReader, type SearchReader } from '../../main/db/search-reader';
 import { removeDir, tempDir } from '../library/helpers';
+import { addCaptionedPhotos } from './captioned-photos';
 
 let dir: string;
 let db: Db;
@@ -17,19 +17,11 @@ const WORDS = ['harbour', 'lantern', 'mountain', 'market', 'bicycle'];
 
 function addPhotos(from: number, count: number): void {
   const root = (db.prepare('SELECT id FROM roots').get() as { id: number }).id;
-  const now = nowIso();
-  const insert = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
-    VALUES (?, ?, ?, 'R', 1, 0, ?, 'ok', ?, ?) RETURNING id`);
-  const caption = db.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, ?, 'ai', ?)`);
-  db.transaction(() => {
-    const ids: number[] = [];
-    for (let i = from; i < from + count; i++) {
-      const { id } = insert.get(root, `p${i}.jpg`, `p${i}.jpg`, new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(), now, now) as { id: number };
-      caption.run(id, `a ${WORDS[i % WORDS.length]} with a ${WORDS[(i * 7) % WORDS.length]} number${i}`, now);
-      ids.push(id);
-    }
-    refreshPhotoText(db, ids);
-  })();
+  addCaptionedPhotos(db, root, Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return { fileName: `p${i}.jpg`, sortDate: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(),
+      caption: `a ${WORDS[i % WORDS.length]} with a ${WORDS[(i * 7) % WORDS.length]} number${i}` };
+  }));
 }
 
 beforeAll(() => {

@@ -11,6 +11,7 @@ import { libraryTerms } from '../../main/db/fts-terms';
 import { toFtsQuery } from '../../main/db/fts-query';
 import { photoIdOfKey } from '../../main/db/timeline-key';
 import { removeDir, tempDir } from '../library/helpers';
+import { addCaptionedPhotos } from './captioned-photos';
 
 let dir: string;
 let db: Db;
@@ -21,21 +22,12 @@ beforeAll(() => {
   dir = tempDir('db-timeline-search');
   db = openDb(path.join(dir, 'library.sqlite'));
   const root = insertRoot(db, path.join(dir, 'R')).id;
-  const now = nowIso();
-  const insert = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
-    VALUES (?, ?, ?, 'R', 1, 0, ?, 'ok', ?, ?) RETURNING id`);
-  const caption = db.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, ?, 'ai', ?)`);
-  db.transaction(() => {
-    const ids: number[] = [];
-    for (let i = 0; i < N; i++) {
-      // Dates out of id order, many photos sharing one second, and a few dates SQLite cannot read.
-      const date = i % 97 === 0 ? 'not a date' : new Date(Date.UTC(2015, 0, 1) + ((i * 7919) % 1000) * 3_600_000).toISOString().slice(0, 19);
-      const { id } = insert.get(root, `p${i}.jpg`, `p${i}.jpg`, date, now, now) as { id: number };
-      caption.run(id, `a walk in the ${WORDS[i % WORDS.length]} with friends`, now);
-      ids.push(id);
-    }
-    refreshPhotoText(db, ids);
-  })();
+  // Dates out of id order, many photos sharing one second, and a few dates SQLite cannot read.
+  addCaptionedPhotos(db, root, Array.from({ length: N }, (_, i) => ({
+    fileName: `p${i}.jpg`,
+    sortDate: i % 97 === 0 ? 'not a date' : new Date(Date.UTC(2015, 0, 1) + ((i * 7919) % 1000) * 3_600_000).toISOString().slice(0, 19),
+    caption: `a walk in the ${WORDS[i % WORDS.length]} with friends`,
+  })));
 });
 afterAll(() => { db?.close(); removeDir(dir); });
 
