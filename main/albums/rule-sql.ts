@@ -21,8 +21,9 @@ export interface CompiledRule {
    * conditions that are cheap per photo: photos_fts `f` MATCH `match`, and `where` over `p` and
    * `f.rowid` (dates become timeline-key bounds). FTS5 then walks the matches newest first
    * (main/db/timeline-key.ts), so a page or a capped count stops early however common the words are.
+   * `perPhoto`: whether `where` reads photos rows (else a count needs only the index).
    */
-  fts?: { match: string; where: string; params: (string | number)[] };
+  fts?: { match: string; where: string; params: (string | number)[]; perPhoto: boolean };
   /**
    * A top-level OR as its branches, each compiled to select on its own (its sets may drive): a
    * newest-first page is the newest of each branch's own page. Walking the date index with the whole
@@ -102,14 +103,16 @@ function ftsDriven(rule: RuleGroup, env: CompileEnv): CompiledRule['fts'] {
   const params: (string | number)[] = [];
   const parts: string[] = [];
   const terms = fts.map((c) => ftsExpression(c, env.term));
+  let perPhoto = false;
   for (const item of rule.items) {
-    if (isRuleGroup(item)) { parts.push(compileGroup(item, params, 1, env)); continue; }
+    if (isRuleGroup(item)) { parts.push(compileGroup(item, params, 1, env)); perPhoto = true; continue; }
     if (isFts(item)) continue;
     const facet = facetOf(item);
     if (facet) { terms.push(facetTerm(facet)); continue; }
     const words = prefilter(item);
     if (words) terms.push(words);
     parts.push(compileCondition(item, params, { ...env, indexed: true }));
+    perPhoto = true;
     // A date range is also a range of timeline keys: FTS5 reads only that part of each doclist.
     const range = item.kind === 'year'
       ? { from: `${String(item.value).padStart(4, '0')}-01-01`, to: `${String(item.value + 1).padStart(4, '0')}-01-01` }
@@ -119,7 +122,7 @@ function ftsDriven(rule: RuleGroup, env: CompileEnv): CompiledRule['fts'] {
     else if (range?.to) { parts.push(`f.rowid < ${timelineKeySql(`date(?, '+1 day')`, '0')}`); params.push(range.to.dayAfter); }
   }
   const match = terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' AND ');
-  return { match, where: parts.length ? parts.join(' AND ') : '1', params };
+  return { match, where: parts.length ? parts.join(' AND ') : '1', params, perPhoto };
 }
 
 /** Conditions the facets column answers exactly (main/db/facets.ts). */

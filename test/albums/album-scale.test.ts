@@ -12,6 +12,7 @@ import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { compileRule, type CompiledRule } from '../../main/albums/rule-sql';
+import { cappedCount } from '../../main/albums/album-repo';
 import { rootRows } from '../../main/db/roots';
 import { insertRoot, tempContext } from './fixture';
 import { photoIdOfKey } from '../../main/db/timeline-key';
@@ -155,6 +156,7 @@ describe('rule query shapes', () => {
     ];
     let driven = 0;
     let pageDriven = 0;
+    let indexOnly = 0;
     const ids = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.id`).all(...f.params) as { id: number }[]).map((r) => r.id);
     const ftsIds = (f: CompiledRule) => (ctx.db.prepare(`SELECT p.id FROM ${FTS_SCAN} WHERE photos_fts MATCH ? AND (${f.fts!.where}) ORDER BY p.id`)
       .all(f.fts!.match, ...f.fts!.params) as { id: number }[]).map((r) => r.id);
@@ -166,12 +168,18 @@ describe('rule query shapes', () => {
       }
       expect(ids(compileRuleFor(ctx.db, rule)), JSON.stringify(rule)).toEqual(small);
       const f = compileRuleFor(ctx.db, rule);
-      if (f.fts) { driven++; expect(ftsIds(f), JSON.stringify(rule)).toEqual(small); }
+      if (f.fts) {
+        driven++;
+        expect(ftsIds(f), JSON.stringify(rule)).toEqual(small);
+        // Counted by the index alone when nothing is left to check per photo.
+        if (!f.fts.perPhoto) indexOnly++;
+        expect(cappedCount(ctx.db, f), JSON.stringify(rule)).toEqual({ count: small.length, capped: false });
+      }
       const page = compileRuleFor(ctx.db, rule, 'page');
       if (page.fts) { pageDriven++; expect(ftsIds(page), JSON.stringify(rule)).toEqual(small); }
     }
     // Words drive counts; for pages a tag's or a folder's words may drive too.
-    expect([driven, pageDriven]).toEqual([5, 8]);
+    expect([driven, pageDriven, indexOnly]).toEqual([5, 8, 3]);
     // The shapes were not all the same (the comparison above means something).
     expect(compileRule(rules[0]!, { roots, setSize: () => 'large' }).where).not.toEqual(compileRule(rules[0]!, { roots, setSize: () => 'small' }).where);
     // And the photos really are there: 'boats' by a Canon never happens (Canon photos are odd: lanterns).
