@@ -134,13 +134,13 @@ function searchIn(db: Db, opts: SearchOptions, query: string | null, filters: Fi
 }
 
 /**
- * bm25 scores every match before `ORDER BY rank LIMIT` can cut (≈ 1 µs a match, plus the doclist
- * merges of each pass), so a broad query over a big library (a common word, a 2-letter prefix) would
- * blow the 10 ms budget (measured with `npm run bench -- library`). Above this many
+ * bm25 scores every match before `ORDER BY rank LIMIT` can cut: about 15 µs a match with the column
+ * filter and each match's column sizes (800 matches: 12 ms of a 15 ms search at 100,000 photos,
+ * `npm run bench -- library`), so a broad query would blow the 10 ms budget. Above this many
  * matches results come in tiers instead — caption/tag hits, then file name/folder/camera hits —
  * newest first within each, which FTS5 reads in timeline order and stops after one page.
  */
-export const RANKED_MATCH_LIMIT = 1000;
+export const RANKED_MATCH_LIMIT = 300;
 
 /** Cursor of a tiered search: tier index and keyset position inside it. */
 interface TierCursor { t: 0 | 1; k: [string, number] | null }
