@@ -17,11 +17,12 @@ export interface CompiledRule {
   where: string;
   params: (string | number)[];
   /**
-   * The same rule driven by the full-text index, when its top level ANDs words (text, camera) with
-   * conditions that are cheap per photo: photos_fts `f` MATCH `match`, and `where` over `p` and
-   * `f.rowid` (dates become timeline-key bounds). FTS5 then walks the matches newest first
-   * (main/db/timeline-key.ts), so a page or a capped count stops early however common the words are.
-   * `perPhoto`: whether `where` reads photos rows (else a count needs only the index).
+   * The same rule driven by the full-text index, when its top level ANDs words (text, camera; for a
+   * page also a tag's or a folder's words) with conditions that are cheap per photo: photos_fts `f`
+   * MATCH `match` (orientation and a location are facet words in it, main/db/facets.ts), and `where`
+   * over `p` and `f.rowid` (dates also become timeline-key bounds). FTS5 then walks the matches newest
+   * first (main/db/timeline-key.ts), so a page or a capped count stops early however common the words
+   * are. `perPhoto`: whether `where` reads photos rows (else a count needs only the index).
    */
   fts?: { match: string; where: string; params: (string | number)[]; perPhoto: boolean };
   /**
