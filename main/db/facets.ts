@@ -4,7 +4,8 @@
 // camera, landscape" album counted ~14,000 rows in random order for 50 ms to reach its cap.
 // General searches never see the column (fts-query.ts TEXT_COLUMNS).
 
-export type Facet = 'landscape' | 'portrait' | 'gps';
+export const FACETS = ['landscape', 'portrait', 'gps'] as const;
+export type Facet = typeof FACETS[number];
 
 /** SQL: the facets of photos row `p` (width/height are the displayed size; lat and lon come together). */
 export const facetsSql = (p: string): string => `trim(CASE WHEN ${p}.width > ${p}.height THEN 'landscape'

@@ -13,6 +13,7 @@ import { refreshPhotoText } from '../../main/db/photo-text';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { compileRule, type CompiledRule } from '../../main/albums/rule-sql';
 import { cappedCount } from '../../main/albums/album-repo';
+import { searchPhotos } from '../../main/db/search';
 import { rootRows } from '../../main/db/roots';
 import { insertRoot, tempContext } from './fixture';
 import { photoIdOfKey } from '../../main/db/timeline-key';
@@ -202,5 +203,10 @@ describe('rule query shapes', () => {
     expect(count()).toBe(before + 1);
     ctx.db.prepare('UPDATE photos SET width = 3000, height = 4000, lat = NULL, lon = NULL WHERE id = ?').run(id);
     expect(count()).toBe(before);
+    // Searches never find a photo by its facets.
+    const total = (query: string) => searchPhotos(ctx.db, { query, filters: {}, limit: 1 }).total;
+    expect([total('landscape'), total('gps'), total('portr'), total('g')]).toEqual([0, 0, 0, 0]);
+    expect(total('lan')).toBe(total('lanterns'));
+    expect(total('lan')).toBeGreaterThan(0);
   });
 });
