@@ -48,7 +48,12 @@ export async function createBigLibrary(dataDir: string, rootDir: string, opts: {
     const start = Date.UTC(2026, 10, 20, 12, 0, 0);
     const total = opts.count - seedRows.length;
     const texts: [number, string, string, string][] = [];
+    // Bulk load of the full-text index, as test/bench/library.ts does: rows written one by one
+    // through the insert trigger inside one big transaction take quadratic time (64 s for 100,000
+    // photos, 0.8 s as one ordered insert).
+    const ftsTrigger = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'photo_text_ai'`).get() as { sql: string }).sql;
     db.transaction(() => {
+      db.exec('DROP TRIGGER photo_text_ai');
       for (let i = 0; i < total; i++) {
         // ~20 photos a day going back in time: 100k photos span ~14 years.
         const t = new Date(start - i * 72 * 60_000 - (i % 7) * 60_000);
@@ -60,8 +65,14 @@ export async function createBigLibrary(dataDir: string, rootDir: string, opts: {
         if (seed) insertStage.run(id, now);
         texts.push([id, sort, CAPTIONS[i % CAPTIONS.length]!, name]);
       }
-      // Oldest first: the full-text index's rowids in ascending order (main/db/timeline-key.ts).
-      for (const [id, sort, caption, name] of texts.reverse()) insertText.run(id, sort, id, caption, name);
+      for (const [id, sort, caption, name] of texts) insertText.run(id, sort, id, caption, name);
+      // In the index's rowid order (main/db/timeline-key.ts), for the photos added here (not the seeds').
+      if (texts.length) {
+        db.prepare(`INSERT INTO photos_fts(rowid, caption, tags, file_name, folder, camera, place, facets)
+          SELECT timeline_key, caption, tags, file_name, folder, camera, place, facets FROM photo_text
+          WHERE photo_id >= ? ORDER BY timeline_key`).run(texts[0]![0]);
+      }
+      db.exec(ftsTrigger);
     })();
     return { rootDir, count: seedRows.length + total, seedCount: seedRows.length, captions: CAPTIONS };
   } finally {
