@@ -52,8 +52,11 @@ export async function previewsSettled(ctx: AppContext): Promise<void> {
 }
 
 async function drain(ctx: AppContext, signal: AbortSignal): Promise<void> {
+  // CROSS JOIN keeps photos outside: the id range is walked in order and stops after a batch. Joined
+  // the other way SQLite read every photo of the root and sorted them, 1.3 s a batch at 1M photos,
+  // on the event loop of the app or web mode.
   const next = ctx.db.prepare(`SELECT p.id, p.content_hash, p.format, r.path AS root_path, p.rel_path
-    FROM photos p JOIN roots r ON r.id = p.root_id
+    FROM photos p CROSS JOIN roots r ON r.id = p.root_id
     WHERE p.id > ? AND p.status IN ('ok','damaged') AND p.content_hash IS NOT NULL AND p.format IS NOT NULL AND r.enabled = 1 AND ${HAS_THUMB_SQL}
     ORDER BY p.id LIMIT ${BATCH}`);
   for (;;) {
@@ -68,10 +71,13 @@ async function drain(ctx: AppContext, signal: AbortSignal): Promise<void> {
       if (!isVideoFormat(row.format) && !existsSync(thumbFiles(ctx.paths.thumbs, row.content_hash).preview)) {
         await ensurePreview(ctx.paths.thumbs, row.content_hash, absolutePath(row.root_path, row.rel_path), { format: row.format })
           .catch(() => { /* offline, damaged beyond the grid size, changed meanwhile: the detail copes */ });
+        storeSetting(ctx.db, PREVIEW_CURSOR_KEY, row.id);
         await sleep(BREATHE_MS);
       }
       if (signal.aborted) return;
-      storeSetting(ctx.db, PREVIEW_CURSOR_KEY, row.id);
     }
+    storeSetting(ctx.db, PREVIEW_CURSOR_KEY, rows.at(-1)!.id);
+    // Photos that all have their preview cost no await above: let the app's other work run.
+    await new Promise((r) => setImmediate(r));
   }
 }

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { hashTree, makePhotos } from '../support/photos';
 import { byRel, openLibrary, removeDir, tempDir, type TestLibrary } from './helpers';
 import { thumbFiles } from '../../main/library/thumbs';
-import { previewsSettled, startPreviewStage, PREVIEW_CURSOR_KEY } from '../../main/library/preview-stage';
+import { kickPreviews, previewsSettled, startPreviewStage, PREVIEW_CURSOR_KEY } from '../../main/library/preview-stage';
 import { getSettings } from '../../main/models/settings';
 import { THUMB_PREVIEW_PX } from '../../shared/constants';
 
@@ -57,5 +57,24 @@ describe('preview stage', { timeout: 120_000 }, () => {
     await previewsSettled(lib.ctx);
     const row = lib.ctx.db.prepare(`SELECT content_hash FROM photos WHERE rel_path = 'later.jpg'`).get() as { content_hash: string };
     expect(existsSync(thumbFiles(lib.ctx.paths.thumbs, row.content_hash).preview)).toBe(true);
+  });
+
+  it('walks thousands of photos whose previews exist in batches, and lets the event loop run between them', async () => {
+    // Clones of p0 (its content, so its preview exists): nothing to make, nothing awaited per photo.
+    const db = lib.ctx.db;
+    const p0 = db.prepare(`SELECT root_id, content_hash FROM photos WHERE rel_path = 'p0.jpg'`).get() as { root_id: number; content_hash: string };
+    const insert = db.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, content_hash, format, sort_date, status, created_at, updated_at)
+      VALUES (?, ?, ?, 'c', 1, 0, ?, 'jpeg', '2020-01-01T00:00:00', 'ok', 'now', 'now') RETURNING id`);
+    const stage = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at, attempts) VALUES (?, 'thumbnail', 'now', 1)`);
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) stage.run((insert.get(p0.root_id, `c/${i}.jpg`, `${i}.jpg`, p0.content_hash) as { id: number }).id);
+    })();
+    let turns = 0;
+    const ticker = setInterval(() => { turns++; }, 0);
+    kickPreviews(lib.ctx);
+    await previewsSettled(lib.ctx);
+    clearInterval(ticker);
+    expect(turns).toBeGreaterThan(0);
+    expect(getSettings(db)[PREVIEW_CURSOR_KEY]).toBe((db.prepare('SELECT max(id) AS id FROM photos').get() as { id: number }).id);
   });
 });
