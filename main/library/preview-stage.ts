@@ -52,12 +52,12 @@ export async function previewsSettled(ctx: AppContext): Promise<void> {
 }
 
 async function drain(ctx: AppContext, signal: AbortSignal): Promise<void> {
-  // CROSS JOIN keeps photos outside: the id range is walked in order and stops after a batch. Joined
-  // the other way SQLite read every photo of the root and sorted them, 1.3 s a batch at 1M photos,
-  // on the event loop of the app or web mode.
+  // The id range is walked in order and stops after a batch: CROSS JOIN keeps photos outside, and the
+  // unary + keeps SQLite off the status index (it read every ok photo and sorted them: 0.6–1.3 s a
+  // batch at 1M photos, on the event loop of the app or web mode).
   const next = ctx.db.prepare(`SELECT p.id, p.content_hash, p.format, r.path AS root_path, p.rel_path
     FROM photos p CROSS JOIN roots r ON r.id = p.root_id
-    WHERE p.id > ? AND p.status IN ('ok','damaged') AND p.content_hash IS NOT NULL AND p.format IS NOT NULL AND r.enabled = 1 AND ${HAS_THUMB_SQL}
+    WHERE p.id > ? AND +p.status IN ('ok','damaged') AND p.content_hash IS NOT NULL AND p.format IS NOT NULL AND r.enabled = 1 AND ${HAS_THUMB_SQL}
     ORDER BY p.id LIMIT ${BATCH}`);
   for (;;) {
     const cursor = Number(getSettings(ctx.db)[PREVIEW_CURSOR_KEY] ?? 0) || 0;
