@@ -77,7 +77,8 @@ async function drain(ctx: AppContext, signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
     }
     storeSetting(ctx.db, PREVIEW_CURSOR_KEY, rows.at(-1)!.id);
-    // Photos that all have their preview cost no await above: let the app's other work run.
-    await new Promise((r) => setImmediate(r));
+    // Photos that all have their preview cost no await above: a pause, so that the walk over a big
+    // library's existing previews takes what the app leaves rather than every turn of its event loop.
+    await sleep(BREATHE_MS);
   }
 }
