@@ -82,7 +82,8 @@ export function compileRule(rule: RuleGroup, opts: CompileOptions = {}): Compile
   // A page of a rule FTS5 drives reads `fts`; its `where` (still right, for other scopes) need not
   // size the sets it holds, which costs an FTS count each (5 ms at a million photos).
   const where = compileGroup(rule, params, 0, fts && env.page ? { ...env, setSize: () => 'large' } : env);
-  const anyOf = rule.op === 'or' && rule.items.length > 1
+  // Only a page reads the branches (album-repo.ts); a count would compile and size them for nothing.
+  const anyOf = env.page && rule.op === 'or' && rule.items.length > 1
     ? rule.items.map((item) => compileRule(isRuleGroup(item) ? item : { op: 'and', items: [item] }, opts))
     : undefined;
   return { where, params, ...(fts ? { fts } : {}), ...(anyOf ? { anyOf } : {}) };
