@@ -1,8 +1,8 @@
 // photos.search off the event loop: a worker thread (main/db/search-worker.ts) with its own read-only
 // connection runs the query, so a broad search over a million photos (50–150 ms of SQLite) never
 // stalls web mode's one event loop or the desktop app's main process while they index, stream events
-// and serve thumbnails. Started on the first search, restarted after a crash; requests are answered
-// in order. From .ts sources the worker runs under tsx; the build ships out/db/search-worker.js.
+// and serve thumbnails. Started with the reader (idle, it does not hold up an exit), restarted after a
+// crash; requests are answered in order. From .ts sources the worker runs under tsx; the build ships out/db/search-worker.js.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -57,6 +57,9 @@ export function threadSearchReader(dbFile: string): SearchReader {
     w.on('exit', () => { if (worker === w) worker = null; fail(new AppError('unavailable', 'The search thread stopped; search again')); });
     return w;
   };
+  // Booted now rather than by the first search, which waited ~0.5 s for it (module loading, the connection).
+  worker = start();
+  worker.unref();
   return {
     search(opts) {
       worker ??= start();

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../service/context';
 import type { Service } from '../../shared/api';
 import { uploadRoute } from './uploads';
+import { thumbBatchRoute } from './thumb-batch-route';
 
 export interface RouteContext {
   ctx: AppContext;
@@ -26,4 +27,5 @@ export interface Route {
 
 export const extraRoutes: Route[] = [
   uploadRoute(),
+  thumbBatchRoute(),
 ];

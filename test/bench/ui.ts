@@ -131,6 +131,7 @@ export async function run({ json, args = [] }: { json: boolean; args?: string[] 
         await page.waitForTimeout(100);
       }
     }
+    log(`search samples: ${searchMs.join(" ")}`);
     log(`search → results rendered: p50 ${pct(searchMs, 50)} ms, p95 ${pct(searchMs, 95)} ms (incl. 150 ms debounce)`);
 
     // 3. Scrolling through the library: DOM size and frame intervals.

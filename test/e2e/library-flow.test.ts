@@ -68,10 +68,17 @@ describe('SmolAlbum in the browser (web mode)', () => {
   });
 
   it('adding a folder fills the grid with loaded thumbnails, newest month first', async () => {
+    // Thumbnails come in batches (GET /api/thumbs, renderer/src/api/thumb-store.ts), not one request each.
+    const thumbRequests: string[] = [];
+    page.on('request', (r) => { if (/\/(thumb\/\d|api\/thumbs)/.test(r.url())) thumbRequests.push(new URL(r.url()).pathname); });
     await page.getByTestId('folder-path-input').fill(photoDir);
     await page.getByTestId('add-folder').click();
     await page.getByTestId('library-view').waitFor();
     await waitForLoadedTiles(page, PHOTOS.length);
+    expect(thumbRequests.filter((p) => p !== '/api/thumbs')).toEqual([]);
+    expect(thumbRequests.length).toBeGreaterThan(0);
+    expect(thumbRequests.length).toBeLessThan(PHOTOS.length);
+    expect(await tiles(page).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src.slice(0, 5)))).toContain('blob:');
     // PNG/WebP without an EXIF date sort by file time (now), ahead of July 2024's ten photos.
     await expect.poll(async () => (await page.getByTestId('month-header').allTextContents()).slice(0, 2).join(' | '))
       .toMatch(/^\w+ 20\d\d\s*2 photos \| July 2024\s*10 photos$/);

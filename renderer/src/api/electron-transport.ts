@@ -13,6 +13,7 @@ export function electronTransport(bridge: PreloadBridge): Transport {
       throw new AppError(result.error.kind, result.error.message, { retryAfterS: result.error.retryAfterS });
     },
     on: (name, listener) => bridge.on(name, listener),
+    thumbBatch: null,
     mediaUrl: (kind, id, preview) => `smolalbum://${kind}/${id}${preview ? `?preview=${preview}` : ''}`,
     async uploadFiles(files) {
       // The desktop app reads dropped files in place (pathForFile); nothing is uploaded.

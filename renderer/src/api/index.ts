@@ -5,6 +5,7 @@ import { electronTransport } from './electron-transport';
 import { webTransport } from './web-transport';
 import type { MediaKind, Transport, UploadResult } from './transport';
 import type { PreviewCodec } from '../../../shared/video';
+import { useThumbUrl as thumbUrlOf } from './thumbs';
 
 export type { MediaKind, UploadResult } from './transport';
 
@@ -18,6 +19,9 @@ export const api = new Proxy({} as ApiClient, {
 export const events: EventSource = { on: (name, listener) => transport.on(name, listener) };
 
 export const mediaUrl = (kind: MediaKind, id: number, preview?: PreviewCodec): string => transport.mediaUrl(kind, id, preview);
+
+/** Hook: a grid tile's thumbnail URL, null while it loads (batched in web mode: ./thumbs.ts). */
+export const useThumbUrl = (id: number, enabled: boolean): string | null => thumbUrlOf(transport, id, enabled);
 
 /** Web mode: uploads files for captioning/chat; returns upload ids to pass as `uploadIds`. */
 export const uploadFiles = (files: File[]): Promise<UploadResult> => transport.uploadFiles(files);

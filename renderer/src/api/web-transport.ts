@@ -2,6 +2,7 @@
 // WebSocket `events`, images from `thumb/ID?token=…` (an <img> cannot send headers).
 import { Listeners, type Transport, type UploadResult } from './transport';
 import { AppError, isErrorKind, type ErrorKind } from '../../../shared/errors';
+import { readThumbBatch } from '../../../shared/thumb-batch';
 
 const TOKEN_KEY = 'smolalbum.token';
 
@@ -83,6 +84,13 @@ export function webTransport(): Transport {
       return res.json();
     },
     on: (name, listener) => listeners.add(name, listener as (p: unknown) => void),
+    async thumbBatch(ids) {
+      const url = new URL('api/thumbs', base);
+      url.searchParams.set('ids', ids.join(','));
+      const res = await fetch(url, { headers });
+      if (!res.ok) throw await errorOf(res);
+      return new Map(readThumbBatch(await res.arrayBuffer()).map((t) => [t.id, new Blob([t.bytes], { type: t.mime })]));
+    },
     mediaUrl: (kind, id, preview) => `${new URL(`${kind}/${id}`, base).pathname}?token=${encodeURIComponent(token)}${preview ? `&preview=${preview}` : ''}`,
     async uploadFiles(files) {
       // Contract with main/server/uploads.ts: one raw-body POST per file (see main/server/routes.ts).

@@ -6,7 +6,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { MediaKind, MonthGroup, PhotoStatus } from '../../../shared/types';
 import { formatDuration } from '../../../shared/video';
-import { api, mediaUrl } from '../api';
+import { api, useThumbUrl } from '../api';
 import { useI18n, useT } from '../i18n';
 import type { TileProblem } from '../views/tile-problem';
 import { formatMonth } from '../format';
@@ -65,6 +65,7 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
 }) {
   const t = useT();
   const style = { width: size, height: size };
+  const thumb = useThumbUrl(item?.id ?? 0, !!item?.hasThumb);
   if (!item) return <div className="tile placeholder" role="gridcell" aria-busy="true" data-testid="photo-tile-placeholder" style={style} />;
   return (
     <div
@@ -79,7 +80,7 @@ const Tile = memo(function Tile({ item, index, size, selected, focused, selectLa
       onClick={(e) => onTileClick(index, e)}
     >
       {item.hasThumb
-        ? <img src={mediaUrl('thumb', item.id)} alt="" decoding="async" draggable={false} />
+        ? thumb ? <img src={thumb} alt="" decoding="async" draggable={false} /> : <div className="thumb-placeholder" aria-hidden="true" />
         : <TilePlaceholder problem={item.problem ?? null} error={item.error ?? null} />}
       {item.rawPair ? <span className="tile-badge raw" data-testid="tile-raw" aria-hidden="true">RAW+JPEG</span> : null}
       {item.hasThumb && item.status === 'damaged'
