@@ -78,7 +78,7 @@ describe('SmolAlbum in the browser (web mode)', () => {
     expect(thumbRequests.filter((p) => p !== '/api/thumbs')).toEqual([]);
     expect(thumbRequests.length).toBeGreaterThan(0);
     expect(thumbRequests.length).toBeLessThan(PHOTOS.length);
-    expect(await tiles(page).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src.slice(0, 5)))).toContain('blob:');
+    expect(await tiles(page).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src.slice(0, 5)))).toContain('data:');
     // PNG/WebP without an EXIF date sort by file time (now), ahead of July 2024's ten photos.
     await expect.poll(async () => (await page.getByTestId('month-header').allTextContents()).slice(0, 2).join(' | '))
       .toMatch(/^\w+ 20\d\d\s*2 photos \| July 2024\s*10 photos$/);

@@ -1,19 +1,19 @@
 // Grid thumbnails as URLs for <img> (the React hook is ./thumbs.ts). Where the transport batches (web
 // mode), the ids the tiles on screen ask for within one task go out as one request (up to BATCH ids, at
-// most IN_FLIGHT requests), and each image becomes an object URL kept in a bounded cache. An id whose
+// most IN_FLIGHT requests), and each image's URL (a data: URL) is kept in a bounded cache. An id whose
 // tile left before its batch went out is not fetched (typing a new search drops the old results'
 // thumbnails). A photo named by `library.changed` is fetched again if a tile shows it, else forgotten.
 import { THUMB_BATCH_MAX } from '../../../shared/thumb-batch';
 
 const BATCH = Math.min(100, THUMB_BATCH_MAX);
 const IN_FLIGHT = 2;
-/** Object URLs kept for tiles no longer on screen (scrolling back shows them at once). */
-const KEEP = 3000;
+/** URLs kept for tiles no longer on screen (scrolling back shows them at once): ~15 MB of 256 px WebP. */
+const KEEP = 1500;
 
-type Batch = (ids: number[]) => Promise<Map<number, Blob>>;
+type Batch = (ids: number[]) => Promise<Map<number, string>>;
 
 export class ThumbStore {
-  /** id → object URL, oldest first (a hit moves it to the end). */
+  /** id → URL, oldest first (a hit moves it to the end). */
   private readonly urls = new Map<number, string>();
   /** Ids the batch answered without (or whose batch failed): the tile uses the per-id URL. */
   private readonly perId = new Set<number>();
@@ -50,7 +50,7 @@ export class ThumbStore {
   invalidate(ids: number[] | null): void {
     for (const id of ids ?? [...this.urls.keys(), ...this.perId]) {
       this.perId.delete(id);
-      if (this.listeners.has(id)) { this.refetch.add(id); this.enqueue(id); } else this.drop(id);
+      if (this.listeners.has(id)) { this.refetch.add(id); this.enqueue(id); } else this.urls.delete(id);
     }
   }
 
@@ -62,33 +62,27 @@ export class ThumbStore {
     setTimeout(() => { this.scheduled = false; this.pump(); }, 0);
   }
 
-  private drop(id: number): void {
-    const url = this.urls.get(id);
-    if (url !== undefined) URL.revokeObjectURL(url);
-    this.urls.delete(id);
-  }
-
   private pump(): void {
     while (this.inFlight < IN_FLIGHT && this.queue.size > 0) {
       const ids = [...this.queue].slice(0, BATCH);
       for (const id of ids) this.queue.delete(id);
       this.inFlight++;
-      this.batch(ids).then((blobs) => this.settle(ids, blobs), () => this.settle(ids, new Map())).finally(() => {
+      this.batch(ids).then((found) => this.settle(ids, found), () => this.settle(ids, new Map())).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
   }
 
-  private settle(ids: number[], blobs: Map<number, Blob>): void {
+  private settle(ids: number[], found: Map<number, string>): void {
     for (const id of ids) {
-      const blob = blobs.get(id);
+      const url = found.get(id);
       const wasRefetch = this.refetch.delete(id);
-      if (blob) {
-        this.drop(id);
-        this.urls.set(id, URL.createObjectURL(blob));
+      if (url !== undefined) {
+        this.urls.delete(id);
+        this.urls.set(id, url);
       } else if (!wasRefetch || !this.urls.has(id)) {
-        this.drop(id);
+        this.urls.delete(id);
         this.perId.add(id);
       }
       for (const l of [...(this.listeners.get(id) ?? [])]) l();
@@ -96,13 +90,13 @@ export class ThumbStore {
     this.trim();
   }
 
-  /** Forgets the oldest object URLs beyond `keep` that no tile shows. */
+  /** Forgets the oldest URLs beyond `keep` that no tile shows. */
   private trim(): void {
     let excess = this.urls.size - this.keep;
     for (const id of this.urls.keys()) {
       if (excess <= 0) break;
       if (this.listeners.has(id)) continue;
-      this.drop(id);
+      this.urls.delete(id);
       excess--;
     }
   }

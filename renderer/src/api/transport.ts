@@ -16,9 +16,10 @@ export interface Transport {
   call(name: string, input: unknown): Promise<unknown>;
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
   mediaUrl(kind: MediaKind, id: number, preview?: PreviewCodec): string;
-  /** Many grid thumbnails in one request (web mode: each HTTP request costs the browser CPU); the ids
-   *  without one are missing from the map. Null where per-id `mediaUrl('thumb', …)` is as cheap. */
-  thumbBatch: ((ids: number[]) => Promise<Map<number, Blob>>) | null;
+  /** Many grid thumbnails in one request, as URLs an <img> shows (web mode: each HTTP request costs the
+   *  browser CPU); the ids without one are missing from the map. Null where per-id `mediaUrl('thumb', …)`
+   *  is as cheap. */
+  thumbBatch: ((ids: number[]) => Promise<Map<number, string>>) | null;
   uploadFiles(files: File[]): Promise<UploadResult>;
   /** Native folder picker (desktop only). */
   pickFolders: (() => Promise<string[]>) | null;
