@@ -1,6 +1,6 @@
-// Many grid thumbnails in one answer (web mode's GET /api/thumbs?ids=…). A browser pays several ms of
-// CPU for every HTTP request it makes (measured in test/bench/ui.ts's notes in the README); a grid page
-// shows ~90 tiles, so one request per tile kept a 2-core machine busy long after the results showed.
+// Many grid thumbnails in one answer (web mode's GET /api/thumbs?ids=…). Chromium pays several ms of
+// CPU for every HTTP request (about 10 ms a thumbnail on a 2-core machine, with `npm run bench -- ui`);
+// a grid page shows ~90 tiles, so one request per tile kept the machine busy after the results showed.
 // Layout: a u32 little-endian header length, the header (UTF-8 JSON: ThumbBatchEntry[] in body
 // order), then the images' bytes back to back. Ids without a thumbnail are left out.
 
