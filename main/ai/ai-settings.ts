@@ -1,11 +1,13 @@
 // The AI queue's persisted switches, in `settings`: pausing is seen by every process on the library
 // (a CLI `ai pause` stops a worker running elsewhere after its current photo).
 import type { Db } from '../db/connection';
+import { cachedStatement } from '../db/statements';
 
 const PAUSED_KEY = 'ai.paused';
 
 export function isPaused(db: Db): boolean {
-  const row = db.prepare('SELECT value_json FROM settings WHERE key = ?').get(PAUSED_KEY) as { value_json: string } | undefined;
+  // Asked before every claim: a cached statement.
+  const row = cachedStatement(db, 'SELECT value_json FROM settings WHERE key = ?').get(PAUSED_KEY) as { value_json: string } | undefined;
   return row?.value_json === 'true';
 }
 

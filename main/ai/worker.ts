@@ -6,7 +6,6 @@
 import { setMaxListeners } from 'node:events';
 import type { AppContext } from '../service/context';
 import type { AiStatus } from '../../shared/types';
-import { engineSettings } from '../models/settings';
 import { isPaused } from './ai-settings';
 import {
   cancelQueued, claimNext, completeJob, dropJob, enqueueMissing, jobCounts, jobPhotoPath, queuedPhotos, recoverInterrupted, releaseJob, retryOrFail,
@@ -16,7 +15,7 @@ import { captionImagePath } from './image-path';
 import { importXmpMetadata } from './xmp-import';
 import { saveCaptionFrames, videoKeyframes } from './video-frames';
 import { AppError } from '../../shared/errors';
-import { createDispatcher, MAX_IMAGES_AHEAD } from '../engine/backends';
+import { configuredModel, createDispatcher, MAX_IMAGES_AHEAD } from '../engine/backends';
 import type { Dispatcher, Slot } from '../engine/dispatcher';
 import type { DispatcherOptions } from '../engine/dispatcher';
 
@@ -86,7 +85,7 @@ export class AiWorker {
       done: c.done, queued: c.queued, running: c.running, failed: c.failed,
       paused: isPaused(this.ctx.db),
       etaMs: avg !== null && c.queued + c.running > 0 ? Math.round(avg * (c.queued + c.running)) : null,
-      model: this.model ?? safeConfiguredModel(this.ctx),
+      model: this.model ?? configuredModel(this.ctx),
       lastError: this.lastError,
       ...(this.dispatcher?.hasRemote ? { backends: this.dispatcher.status() } : {}),
     };
@@ -302,7 +301,8 @@ export class AiWorker {
     const { db } = this.ctx;
     const original = jobPhotoPath(db, job.photo_id);
     if (!original) { dispatcher.release(slot); dropJob(db, job); return 'retry'; }
-    const model = job.model ?? opts.model ?? safeConfiguredModel(this.ctx);
+    // Without one, the local backend uses the configured model (endpoints serve their own).
+    const model = job.model ?? opts.model ?? null;
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -352,8 +352,4 @@ export class AiWorker {
       dispatcher.release(slot); // no-op when captionWith released it
     }
   }
-}
-
-function safeConfiguredModel(ctx: AppContext): string | null {
-  try { return engineSettings(ctx.db).model; } catch { return null; }
 }

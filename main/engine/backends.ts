@@ -16,10 +16,16 @@ export function localBackend(ctx: AppContext): CaptionBackend {
     name: 'local', kind: 'local', concurrency: 1,
     async caption(req) {
       const engine = ctx.engine();
-      if (req.model) await engine.configure({ model: req.model });
+      const model = req.model ?? configuredModel(ctx);
+      if (model) await engine.configure({ model });
       return engine.caption(req);
     },
   };
+}
+
+/** The model the library is set to; null when its settings cannot be read. */
+export function configuredModel(ctx: AppContext): string | null {
+  try { return engineSettings(ctx.db).model; } catch { return null; }
 }
 
 /** Tile size of the model the library is set to, when its files are here. */

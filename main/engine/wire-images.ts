@@ -4,6 +4,7 @@
 // answers arrive together (about 80 ms a photo at 8 endpoints, `npm run bench -- remote`), and the
 // endpoint's slot waits meanwhile. Each image made ahead is taken once; it is used only if the file
 // still has the size and modification time it had when the image was made.
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ImageFormat } from '../../shared/contract/engines';
 import { tileDataUrl } from './tile-image';
@@ -58,7 +59,9 @@ export class WireImages {
       this.made.delete(key);
       try {
         const url = await entry.url;
-        const s = await stat(file);
+        // Synchronous: the file was read moments ago (its metadata is cached), and an async stat
+        // waited ~5 ms for the threadpool and the busy event loop while the endpoint's slot idled.
+        const s = statSync(file);
         if (s.size === entry.size && s.mtimeMs === entry.mtimeMs) { this.served++; return url; }
       } catch { /* made again below, which reports the error */ }
     }
