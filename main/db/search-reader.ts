@@ -2,7 +2,8 @@
 // connection runs the query, so a broad search over a million photos (50–150 ms of SQLite) never
 // stalls web mode's one event loop or the desktop app's main process while they index, stream events
 // and serve thumbnails. Started with the reader (idle, it does not hold up an exit), restarted after a
-// crash; requests are answered in order. From .ts sources the worker runs under tsx; the build ships out/db/search-worker.js.
+// crash; requests are answered in order. From .ts sources the worker runs under tsx; the build ships
+// out/db/search-worker.js.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -11,6 +11,7 @@ import { FORMAT_MIME, isVideoFormat, type MediaFormat } from '../../shared/media
 import { playbackMime } from '../media/video/formats';
 import { motionClipId, previewFile } from '../media/video/preview-files';
 import type { PreviewCodec } from '../../shared/video';
+import { cachedStatement } from '../db/statements';
 
 /** `media`: a video's clip (or a Live Photo's motion) for the player, original or cached preview. */
 export type MediaKind = 'thumb' | 'preview' | 'photo' | 'media';
@@ -36,7 +37,8 @@ export async function resolveMedia(ctx: AppContext, kind: MediaKind, id: number,
     if (clip === null) return null;
     return preview ? previewFile(ctx, clip, preview) : resolveMedia(ctx, 'photo', clip);
   }
-  const row = ctx.db.prepare(`SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
+  // Cached: asked once per thumbnail (a batch of 100 for a grid page, main/server/thumb-batch-route.ts).
+  const row = cachedStatement(ctx.db, `SELECT p.content_hash, p.format, p.rel_path, r.path AS root_path, r.enabled,
       ${HAS_THUMB_SQL} AS thumb_done
     FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id = ?`).get(id) as MediaRow | undefined;
   if (!row) return null;
