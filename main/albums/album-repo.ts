@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
 import { COUNT_CAP } from '../../shared/types';
 import { cachedStatement } from '../db/statements';
-import { photoIdOfKey, timelineKeySql } from '../db/timeline-key';
+import { FTS_PHOTOS_FROM, keyBefore, photoBefore } from '../db/timeline-sql';
 
 /** How many photos the filter matches: exact up to COUNT_CAP, beyond it COUNT_CAP and capped (shown "10,000+"). */
 export function cappedCount(db: Db, f: CompiledRule): { count: number; capped: boolean } {
@@ -42,16 +42,16 @@ interface RuleScan { from: string; where: string; params: unknown[]; order: stri
 function ruleScan(f: CompiledRule): RuleScan {
   if (f.fts) {
     return {
-      from: `photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')}`,
+      from: FTS_PHOTOS_FROM,
       where: `photos_fts MATCH ? AND (${f.fts.where})`,
       params: [f.fts.match, ...f.fts.params],
       order: 'f.rowid DESC',
-      before: (date, id) => ({ sql: `f.rowid < ${timelineKeySql('?', '?')}`, params: [date, id] }),
+      before: keyBefore,
     };
   }
   return {
     from: 'photos p', where: `(${f.where})`, params: [...f.params], order: 'p.sort_date DESC, p.id DESC',
-    before: (date, id) => ({ sql: '(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))', params: [date, date, id] }),
+    before: photoBefore,
   };
 }
 

@@ -58,9 +58,12 @@ export function threadSearchReader(dbFile: string): SearchReader {
     w.on('exit', () => { if (worker === w) worker = null; fail(new AppError('unavailable', 'The search thread stopped; search again')); });
     return w;
   };
-  // Booted now rather than by the first search, which waited ~0.5 s for it (module loading, the connection).
-  worker = start();
-  worker.unref();
+  // Booted now rather than by the first search, which waited ~0.5 s for it (module loading, the
+  // connection). A worker that cannot start is reported by the first search, not by opening the library.
+  try {
+    worker = start();
+    worker.unref();
+  } catch { /* worker stays null: search() starts it and throws the reason */ }
   return {
     search(opts) {
       worker ??= start();

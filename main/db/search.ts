@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Db } from './connection';
 import { ftsColumnPrefix, toFtsQuery, toFtsWords, type WordTerm } from './fts-query';
 import { libraryTerms } from './fts-terms';
-import { photoIdOfKey, timelineKeySql } from './timeline-key';
+import { photoIdOfKey } from './timeline-key';
+import { FTS_PHOTOS_FROM, keyBefore, photoBefore } from './timeline-sql';
 import { decodeCursor, encodeCursor, isKeyset, isOffset } from './cursor';
 import type { SearchFilters } from '../../shared/contract/library';
 import { COUNT_CAP, type PhotoStatus, type SearchHit, type SearchResult } from '../../shared/types';
@@ -111,9 +112,9 @@ interface HitRow extends MediaColumns {
   has_thumb: number;
 }
 
-// CROSS JOIN fixes the join order (SQLite's rule): the match set drives, in timeline order (its rowid
-// is the photo's timeline key), never a scan of roots followed by a sort of every photo.
-const FTS_FROM = `photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')} CROSS JOIN roots r ON r.id = p.root_id
+// The match set drives, in timeline order (its rowid is the photo's timeline key), never a scan of
+// roots followed by a sort of every photo.
+const FTS_FROM = `${FTS_PHOTOS_FROM} CROSS JOIN roots r ON r.id = p.root_id
   LEFT JOIN photo_text pt ON pt.photo_id = p.id`;
 
 const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date, p.camera_make, p.camera_model, pt.caption,
@@ -210,7 +211,7 @@ function tieredSearch(db: Db, opts: SearchOptions, query: string, filters: Filte
 function countMatches(db: Db, match: string, filters: FilterParts): number {
   const cap = COUNT_CAP + 1;
   if (!filters.sql.length) return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ? LIMIT ${cap})`).get(match) as { n: number }).n;
-  return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM photos_fts f CROSS JOIN photos p ON p.id = ${photoIdOfKey('f.rowid')}
+  return (cachedStatement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${FTS_PHOTOS_FROM}
     WHERE photos_fts MATCH ? AND ${filters.sql.join(' AND ')} LIMIT ${cap})`).get(match, ...filters.params) as { n: number }).n;
 }
 
@@ -227,14 +228,16 @@ function listingRows(db: Db, filters: FilterParts, match: string | null, after: 
     const where = [...filters.sql, TIMELINE_ITEM];
     const params = [...filters.params];
     if (after !== null) {
-      where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
-      params.push(after[0], after[0], after[1]);
+      const before = photoBefore(...after);
+      where.push(before.sql);
+      params.push(...before.params);
     }
     return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${PHOTO_SUMMARY_FROM}
       WHERE ${where.join(' AND ')} ORDER BY ${PHOTO_ORDER} LIMIT ?`).all(...params, limit) as HitRow[];
   }
-  const where = ['photos_fts MATCH ?', ...(after !== null ? [`f.rowid < ${timelineKeySql('?', '?')}`] : []), ...filters.sql];
-  const params = [match, ...(after !== null ? after : []), ...filters.params];
+  const before = after !== null ? keyBefore(...after) : null;
+  const where = ['photos_fts MATCH ?', ...(before ? [before.sql] : []), ...filters.sql];
+  const params = [match, ...(before ? before.params : []), ...filters.params];
   return cachedStatement(db, `SELECT ${HIT_COLUMNS}, 0 AS score FROM ${FTS_FROM}
     WHERE ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`).all(...params, limit) as HitRow[];
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import { countersWithPrefix } from '../db/counters';
 import { ratingDetail } from '../db/ratings';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
+import { photoBefore } from '../db/timeline-sql';
 import { MEDIA_COLUMNS, mediaKindOf, videoInfo, type MediaColumns } from '../media/video/summary';
 import { HAS_RAW_SQL } from '../media/raw-pairs';
 import { TIMELINE_ITEM } from '../media/timeline-item';
@@ -97,9 +98,9 @@ export function listPhotos(db: Db, opts: ListOptions): PhotoPage {
   const groups = opts.scope ? monthGroups(db, scope, params) : unscopedMonthGroups(db);
   const total = groups.reduce((n, g) => n + g.count, 0);
   if (opts.cursor !== undefined) {
-    const [date, id] = decodeCursor(opts.cursor, isKeyset);
-    where.push('(p.sort_date < ? OR (p.sort_date = ? AND p.id < ?))');
-    params.push(date, date, id);
+    const before = photoBefore(...decodeCursor(opts.cursor, isKeyset));
+    where.push(before.sql);
+    params.push(...before.params);
   }
   let skip = 0;
   if (opts.offset !== undefined) {
@@ -176,8 +177,9 @@ export function getPhotoDetail(db: Db, id: number): PhotoDetail | null {
   // Neighbours in the grid's order: prev is the newer photo, next the older one.
   const prev = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date > ? OR (p.sort_date = ? AND p.id > ?)) AND ${TIMELINE_ITEM}
     ORDER BY p.sort_date ASC, p.id ASC LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
-  const next = db.prepare(`SELECT p.id FROM photos p WHERE (p.sort_date < ? OR (p.sort_date = ? AND p.id < ?)) AND ${TIMELINE_ITEM}
-    ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(row.sort_date, row.sort_date, row.id) as { id: number } | undefined;
+  const older = photoBefore(row.sort_date, row.id);
+  const next = db.prepare(`SELECT p.id FROM photos p WHERE ${older.sql} AND ${TIMELINE_ITEM}
+    ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(...older.params) as { id: number } | undefined;
   return {
     ...toPhotoSummary(row),
     size: row.size,
