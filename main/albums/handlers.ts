@@ -27,7 +27,7 @@ export function albumHandlers(ctx: AppContext): HandlersFor<typeof albumMethods>
       return { removed };
     },
     'albums.get': async ({ id }) => getAlbum(db, id),
-    'albums.photos': async ({ id, cursor, limit }) => albumPhotos(db, id, { cursor, limit }),
+    'albums.photos': ({ id, cursor, limit }) => albumPhotos(db, id, { cursor, limit }, (q) => ctx.searchReader.count(q)),
     'albums.addPhotos': async ({ id, photoIds }) => { const a = addAlbumPhotos(db, id, photoIds); changed([id]); return a; },
     'albums.removePhotos': async ({ id, photoIds }) => { const a = removeAlbumPhotos(db, id, photoIds); changed([id]); return a; },
     'albums.preview': async ({ rule }) => previewRule(db, rule),

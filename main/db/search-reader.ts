@@ -1,5 +1,6 @@
 // photos.search off the event loop: a worker thread (main/db/search-worker.ts) with its own read-only
-// connection runs the query, so a broad search over a million photos (50–150 ms of SQLite) never
+// connection runs the query (and counts for the caller: a smart album's capped count runs there
+// while the caller reads the album's page, so the two overlap on two cores), so a broad search over a million photos (50–150 ms of SQLite) never
 // stalls web mode's one event loop or the desktop app's main process while they index, stream events
 // and serve thumbnails. Started with the reader (idle, it does not hold up an exit), restarted after a
 // crash; requests are answered in order. From .ts sources the worker runs under tsx; the build ships
@@ -13,16 +14,19 @@ import { AppError, isErrorKind } from '../../shared/errors';
 import type { SearchResult } from '../../shared/types';
 import { searchPhotos, type SearchOptions } from './search';
 import { nativeBindingFile, type Db } from './connection';
-import type { SearchCall, SearchReply, SearchWorkerData } from './search-worker';
+import { runCount, type CountQuery } from './statements';
+import type { SearchAsk, SearchCall, SearchReply, SearchWorkerData } from './search-worker';
 
 export interface SearchReader {
   search(opts: SearchOptions): Promise<SearchResult>;
+  /** A count (./statements.ts CountQuery) on the reader's connection. */
+  count(q: CountQuery): Promise<number>;
   close(): Promise<void>;
 }
 
 /** On the caller's thread: for the CLI and tests, where nothing else waits on the event loop. */
 export function inlineSearchReader(db: Db): SearchReader {
-  return { search: async (opts) => searchPhotos(db, opts), close: async () => {} };
+  return { search: async (opts) => searchPhotos(db, opts), count: async (q) => runCount(db, q), close: async () => {} };
 }
 
 function workerFor(dbFile: string): Worker {
@@ -42,7 +46,7 @@ function workerFor(dbFile: string): Worker {
 export function threadSearchReader(dbFile: string): SearchReader {
   let worker: Worker | null = null;
   let next = 1;
-  const pending = new Map<number, { resolve: (r: SearchResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   const fail = (err: Error) => { for (const p of pending.values()) p.reject(err); pending.clear(); };
   const start = (): Worker => {
     const w = workerFor(dbFile);
@@ -52,7 +56,7 @@ export function threadSearchReader(dbFile: string): SearchReader {
       pending.delete(reply.id);
       if (!pending.size) w.unref();
       if ('error' in reply) p.reject(new AppError(isErrorKind(reply.error.kind) ? reply.error.kind : 'internal', reply.error.message));
-      else p.resolve(reply.result as SearchResult);
+      else p.resolve(reply.result);
     });
     w.on('error', (err) => fail(new AppError('internal', `The search thread failed: ${err.message}`)));
     w.on('exit', () => { if (worker === w) worker = null; fail(new AppError('unavailable', 'The search thread stopped; search again')); });
@@ -63,19 +67,21 @@ export function threadSearchReader(dbFile: string): SearchReader {
   try {
     worker = start();
     worker.unref();
-  } catch { /* worker stays null: search() starts it and throws the reason */ }
+  } catch { /* worker stays null: the first call starts it and rejects with the reason */ }
+  const ask = <T>(call: SearchAsk): Promise<T> => {
+    try { worker ??= start(); } catch (err) { return Promise.reject(err); }
+    const id = next++;
+    const w = worker;
+    // Only a call in flight keeps the process alive: an idle thread does not hold up an exit.
+    w.ref();
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      w.postMessage({ id, ...call } satisfies SearchCall);
+    });
+  };
   return {
-    search(opts) {
-      worker ??= start();
-      const id = next++;
-      const w = worker;
-      // Only a search in flight keeps the process alive: an idle thread does not hold up an exit.
-      w.ref();
-      return new Promise<SearchResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.postMessage({ id, opts } satisfies SearchCall);
-      });
-    },
+    search: (opts) => ask<SearchResult>({ opts }),
+    count: (count) => ask<number>({ count }),
     async close() {
       const w = worker;
       worker = null;

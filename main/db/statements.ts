@@ -17,3 +17,10 @@ export function cachedStatement(db: Db, sql: string): Statement {
   }
   return stmt;
 }
+
+/** A read-only statement whose one row has the column `n`: a count a reader thread can run (./search-reader.ts). */
+export interface CountQuery { sql: string; params: unknown[] }
+
+export function runCount(db: Db, q: CountQuery): number {
+  return (cachedStatement(db, q.sql).get(...q.params) as { n: number }).n;
+}

@@ -101,6 +101,21 @@ describe('album counts', () => {
     expect(preview).toEqual({ count: 101, countCapped: false });
     expect((await album(and({ kind: 'text', value: 'lanterns' }, { kind: 'hasGps', value: true }))).created).toMatchObject({ count: 0, countCapped: false });
   });
+
+  it("of albums.photos come from the context's reader (in web mode and the app, the search thread)", async () => {
+    const reader = ctx.searchReader;
+    const own = reader.count;
+    const asked: string[] = [];
+    reader.count = async (q) => { asked.push(q.sql); return own(q); };
+    try {
+      const { page } = await album(and({ kind: 'tag', op: 'is', value: 'harbour' }, { kind: 'hasGps', value: true }));
+      expect(page.total).toBe(101);
+      expect(asked).toHaveLength(2); // one per page (101 photos, pages of 100)
+      expect(asked[0]).toMatch(/^SELECT count\(\*\) AS n FROM/);
+    } finally {
+      reader.count = own;
+    }
+  });
 });
 
 const plan = (f: CompiledRule, sql: string): string =>

@@ -9,6 +9,8 @@ import { searchPhotos } from '../../main/db/search';
 import { threadSearchReader, type SearchReader } from '../../main/db/search-reader';
 import { removeDir, tempDir } from '../library/helpers';
 import { addCaptionedPhotos } from './captioned-photos';
+import { albumPhotos, createAlbum } from '../../main/albums/album-repo';
+import { COUNT_CAP } from '../../shared/types';
 
 let dir: string;
 let db: Db;
@@ -45,6 +47,24 @@ describe('the search thread', () => {
         cursor = here.nextCursor;
       }
     }
+  });
+
+  it("counts a smart album's photos there while the page is read here: the same answer as all on this thread", async () => {
+    const word = createAlbum(db, 'harbour', { op: 'and', items: [{ kind: 'text', value: 'harb' }] });
+    const either = createAlbum(db, 'either', { op: 'or', items: [{ kind: 'text', value: 'lantern' }, { kind: 'year', value: 2020 }] });
+    for (const id of [word.id as number, either.id as number]) {
+      const here = await albumPhotos(db, id, { limit: 50 });
+      const split = await albumPhotos(db, id, { limit: 50 }, (q) => reader.count(q));
+      expect(split).toEqual(here);
+      expect(here.total).toBeGreaterThan(50);
+    }
+    // 3000 photos, all in 2020: the count stops at the cap on both threads.
+    expect((await albumPhotos(db, either.id as number, { limit: 1 }, (q) => reader.count(q))).total).toBe(Math.min(3000, COUNT_CAP));
+    // The thread's count is what the answer reports (not one made here).
+    expect((await albumPhotos(db, word.id as number, { limit: 1 }, async () => 7)).total).toBe(7);
+    await expect(reader.count({ sql: 'SELECT count(*) AS n FROM no_such_table', params: [] })).rejects.toMatchObject({ kind: 'internal' });
+    // A page that fails is the error reported, and the count's own answer is not left unhandled.
+    await expect(albumPhotos(db, word.id as number, { limit: 5, cursor: 'not-a-cursor' }, (q) => reader.count(q))).rejects.toMatchObject({ kind: 'input' });
   });
 
   it('keeps the error kind of a bad request', async () => {
