@@ -16,21 +16,33 @@ const INDEXED_PREFIX = 3;
 const PLAIN = /^[A-Za-z0-9]+$/;
 
 /**
- * Expansions made since the library last changed, per connection: typing repeats prefixes ("sno",
- * "snow", "snow d", …). The stamp is exact: PRAGMA data_version moves when another connection
- * commits, total_changes() when this one writes (triggers included).
+ * Expansions made since the index last changed, per connection: typing repeats prefixes ("sno",
+ * "snow", "snow d", …), and the rule builder's preview and the album it saves compile the same rule.
  */
 const remembered = new WeakMap<Db, { stamp: string; terms: Map<string, string> }>();
 const MAX_REMEMBERED = 1000;
 
+/**
+ * A stamp of the full-text index's contents: FTS5's structure record (row 10 of its %_data table),
+ * which it rewrites whenever a commit adds to or removes from the index, from any connection — and
+ * only then: a write elsewhere (an album, a rating, a setting) leaves the expansions valid. An
+ * expansion of a prefix at 1M photos walks its words' doclists (10–20 ms). Null inside an open
+ * transaction: FTS5 holds the transaction's index writes in memory until it commits.
+ */
+export function indexStamp(db: Db): string | null {
+  if (db.inTransaction) return null;
+  const block = cachedStatement(db, 'SELECT block FROM photos_fts_data WHERE id = 10').pluck().get() as Buffer | undefined;
+  return block ? block.toString('base64') : '';
+}
+
 /** The WordTerm of this library: expanded prefixes where that is exact and cheaper, `"w"*` otherwise. */
 export function libraryTerms(db: Db): WordTerm {
   const words = cachedStatement(db, `SELECT term FROM photos_fts_terms WHERE term >= ? AND term < ? LIMIT ${MAX_WORDS + 1}`).pluck();
-  const stamp = String(cachedStatement(db, 'SELECT total_changes()').pluck().get()) + ':'
-    + String(cachedStatement(db, 'PRAGMA data_version').pluck().get());
+  const stamp = indexStamp(db);
   let memo = remembered.get(db);
-  if (!memo || memo.stamp !== stamp || memo.terms.size >= MAX_REMEMBERED) remembered.set(db, memo = { stamp, terms: new Map() });
-  const terms = memo.terms;
+  if (stamp !== null && (!memo || memo.stamp !== stamp || memo.terms.size >= MAX_REMEMBERED)) remembered.set(db, memo = { stamp, terms: new Map() });
+  // In a transaction: expanded afresh, and the remembered ones are left for after it.
+  const terms = stamp === null || !memo ? new Map<string, string>() : memo.terms;
   return (word) => {
     if (word.length <= INDEXED_PREFIX || !PLAIN.test(word)) return prefixTerm(word);
     const lower = word.toLowerCase();

@@ -7,7 +7,7 @@ import { nowIso, openDb, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot } from '../../main/db/roots';
 import { RANKED_MATCH_LIMIT, searchPhotos } from '../../main/db/search';
-import { libraryTerms } from '../../main/db/fts-terms';
+import { indexStamp, libraryTerms } from '../../main/db/fts-terms';
 import { toFtsQuery } from '../../main/db/fts-query';
 import { photoIdOfKey } from '../../main/db/timeline-key';
 import { removeDir, tempDir } from '../library/helpers';
@@ -102,6 +102,34 @@ describe('typed prefixes as the library\'s words', () => {
     try { addCaption(other, 'snowmelt'); } finally { other.close(); }
     expect(libraryTerms(db)('snowm')).toBe('("snowman" OR "snowmelt")');
     expect(searchPhotos(db, { query: 'snowme', filters: {}, limit: 10 }).total).toBe(1);
+  });
+
+  it("remembers expansions until the index itself changes: not for an album, a rating or a setting; inside a transaction it spells afresh", () => {
+    const id = (db.prepare(`SELECT max(id) AS id FROM photos`).get() as { id: number }).id;
+    const before = indexStamp(db);
+    expect(before).toEqual(expect.any(String));
+    db.prepare(`INSERT INTO albums (name, kind, created_at) VALUES ('kept', 'manual', ?)`).run(nowIso());
+    db.prepare('UPDATE photos SET rating = 4 WHERE id = ?').run(id);
+    db.prepare(`INSERT INTO settings (key, value_json) VALUES ('ui.test', '1') ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json`).run();
+    expect(indexStamp(db)).toBe(before);
+    // A new size moves the photo's orientation word (a trigger rewrites its facets): the index changed.
+    db.prepare('UPDATE photos SET width = 40, height = 30 WHERE id = ?').run(id);
+    db.prepare('UPDATE photos SET width = 30, height = 40 WHERE id = ?').run(id);
+    const after = indexStamp(db);
+    expect(after).not.toBe(before);
+    expect(libraryTerms(db)('snowb')).toBe('"snowb"');
+    expect(() => db.transaction(() => {
+      const c = (db.prepare(`SELECT min(id) AS id FROM photos`).get() as { id: number }).id;
+      db.prepare(`INSERT INTO captions (photo_id, text, source, created_at) VALUES (?, 'a snowboard', 'user', ?)
+        ON CONFLICT (photo_id, source) DO UPDATE SET text = excluded.text`).run(c, nowIso());
+      refreshPhotoText(db, [c]);
+      expect(indexStamp(db)).toBeNull();
+      expect(libraryTerms(db)('snowb')).toBe('"snowboard"'); // the transaction's own word
+      throw new Error('rolled back');
+    })()).toThrow('rolled back');
+    // Rolled back: the index is as it was, and nothing spelled out inside the transaction was kept.
+    expect(indexStamp(db)).toBe(after);
+    expect(libraryTerms(db)('snowb')).toBe('"snowb"');
   });
 
   it('keeps a prefix that stands for too many words a prefix', () => {
