@@ -7,13 +7,16 @@ import {
   removeAlbumPhotos, renameAlbum, updateAlbumRule,
 } from './album-repo';
 import { autoAlbums } from './auto-albums';
+import type { CountQuery } from '../db/statements';
 import { findDuplicates } from './duplicates';
 
 export function albumHandlers(ctx: AppContext): HandlersFor<typeof albumMethods> {
   const { db, events } = ctx;
   const changed = (albumIds: (number | string)[] | null) => events.emit('albums.changed', { albumIds });
+  // Counts on the context's reader: the search thread in web mode and the desktop app.
+  const count = (q: CountQuery) => ctx.searchReader.count(q);
   return {
-    'albums.list': async ({ includeAuto }) => [...listStoredAlbums(db), ...(includeAuto ? autoAlbums(db) : [])],
+    'albums.list': async ({ includeAuto }) => [...await listStoredAlbums(db, count), ...(includeAuto ? autoAlbums(db) : [])],
     'albums.create': async ({ name, rule }) => {
       const album = createAlbum(db, name, rule);
       changed([album.id]);
@@ -27,7 +30,7 @@ export function albumHandlers(ctx: AppContext): HandlersFor<typeof albumMethods>
       return { removed };
     },
     'albums.get': async ({ id }) => getAlbum(db, id),
-    'albums.photos': ({ id, cursor, limit }) => albumPhotos(db, id, { cursor, limit }, (q) => ctx.searchReader.count(q)),
+    'albums.photos': ({ id, cursor, limit }) => albumPhotos(db, id, { cursor, limit }, count),
     'albums.addPhotos': async ({ id, photoIds }) => { const a = addAlbumPhotos(db, id, photoIds); changed([id]); return a; },
     'albums.removePhotos': async ({ id, photoIds }) => { const a = removeAlbumPhotos(db, id, photoIds); changed([id]); return a; },
     'albums.preview': async ({ rule }) => previewRule(db, rule),

@@ -18,7 +18,8 @@ export function recountCounters(db: Db): Record<string, number> {
     SELECT 'photos:' || status AS name, count(*) AS n FROM photos GROUP BY status
     UNION ALL SELECT 'month:' || substr(sort_date, 1, 7), count(*) FROM photos GROUP BY substr(sort_date, 1, 7)
     UNION ALL SELECT 'thumbnails', count(*) FROM photo_stage WHERE stage = 'thumbnail' AND done_at IS NOT NULL
-    UNION ALL SELECT 'jobs:' || kind || ':' || state, count(*) FROM jobs GROUP BY kind, state`).all() as { name: string; n: number }[];
+    UNION ALL SELECT 'jobs:' || kind || ':' || state, count(*) FROM jobs GROUP BY kind, state
+    UNION ALL SELECT 'tag:' || tag_id, count(DISTINCT photo_id) FROM photo_tags GROUP BY tag_id`).all() as { name: string; n: number }[];
   return Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.name, r.n]));
 }
 

@@ -302,7 +302,8 @@ export const migrations: Migration[] = [
     // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of
     // counting a million photos; the triggers keep them current on every write path (cascades from a
     // removed folder included). Names: 'photos:<status>', 'month:<YYYY-MM>' (the grid's month
-    // groups), 'thumbnails', 'jobs:<kind>:<state>'.
+    // groups and the month and year auto albums), 'thumbnails', 'jobs:<kind>:<state>', 'tag:<tag id>'
+    // (photos with the tag from any source: the top tags' auto albums, main/albums/auto-albums.ts).
     db.exec(`
       CREATE TABLE counters (
         name TEXT PRIMARY KEY,
@@ -345,6 +346,24 @@ export const migrations: Migration[] = [
       CREATE TRIGGER jobs_count_au AFTER UPDATE OF kind, state ON jobs WHEN old.kind IS NOT new.kind OR old.state IS NOT new.state BEGIN
         UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
         INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      -- A photo counts once per tag whatever the sources that gave it (ai, xmp, user): the first
+      -- source's row adds it, the last one's removal takes it away.
+      CREATE TRIGGER photo_tags_count_ai AFTER INSERT ON photo_tags
+        WHEN NOT EXISTS (SELECT 1 FROM photo_tags o WHERE o.photo_id = new.photo_id AND o.tag_id = new.tag_id AND o.source <> new.source) BEGIN
+        INSERT INTO counters (name, n) VALUES ('tag:' || new.tag_id, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER photo_tags_count_ad AFTER DELETE ON photo_tags
+        WHEN NOT EXISTS (SELECT 1 FROM photo_tags o WHERE o.photo_id = old.photo_id AND o.tag_id = old.tag_id) BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'tag:' || old.tag_id;
+      END;
+      CREATE TRIGGER photo_tags_count_au AFTER UPDATE OF photo_id, tag_id ON photo_tags
+        WHEN old.photo_id IS NOT new.photo_id OR old.tag_id IS NOT new.tag_id BEGIN
+        UPDATE counters SET n = n - 1 WHERE name = 'tag:' || old.tag_id
+          AND NOT EXISTS (SELECT 1 FROM photo_tags o WHERE o.photo_id = old.photo_id AND o.tag_id = old.tag_id);
+        INSERT INTO counters (name, n) SELECT 'tag:' || new.tag_id, 1
+          WHERE NOT EXISTS (SELECT 1 FROM photo_tags o WHERE o.photo_id = new.photo_id AND o.tag_id = new.tag_id AND o.source <> new.source)
+          ON CONFLICT (name) DO UPDATE SET n = n + 1;
       END;
     `);
   },

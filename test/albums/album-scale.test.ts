@@ -102,7 +102,7 @@ describe('album counts', () => {
     expect((await album(and({ kind: 'text', value: 'lanterns' }, { kind: 'hasGps', value: true }))).created).toMatchObject({ count: 0, countCapped: false });
   });
 
-  it("of albums.photos come from the context's reader (in web mode and the app, the search thread)", async () => {
+  it("of albums.photos and albums.list come from the context's reader (in web mode and the app, the search thread)", async () => {
     const reader = ctx.searchReader;
     const own = reader.count;
     const asked: string[] = [];
@@ -112,6 +112,13 @@ describe('album counts', () => {
       expect(page.total).toBe(101);
       expect(asked).toHaveLength(2); // one per page (101 photos, pages of 100)
       expect(asked[0]).toMatch(/^SELECT count\(\*\) AS n FROM/);
+      // The album list's counts too, one per stored album; the covers are found here.
+      const created = await service['albums.create']({ name: 'listed', rule: and({ kind: 'tag', op: 'is', value: 'harbour' }, { kind: 'hasGps', value: true }) });
+      asked.length = 0;
+      const all = await service['albums.list']({ includeAuto: false });
+      expect(all.find((a) => a.id === created.id)).toMatchObject({ count: 101, countCapped: false, coverId: newestFirst[0] });
+      expect(asked).toHaveLength(all.length);
+      await service['albums.remove']({ id: created.id as number });
     } finally {
       reader.count = own;
     }

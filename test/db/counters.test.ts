@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimNext, completeJob, enqueueMissing, retryOrFail } from '../../main/ai/queue';
 import { recountCounters, storedCounters } from '../../main/db/counters';
 import { libraryCounts } from '../../main/library/repo';
+import { addUserTags, removeTags, saveXmpMetadata } from '../../main/ai/provenance';
+import { autoAlbums } from '../../main/albums/auto-albums';
+import type { Db } from '../../main/db/connection';
 import { makePhotos } from '../support/photos';
 import { openLibrary, removeDir, tempDir, type TestLibrary } from '../library/helpers';
 
@@ -57,6 +60,39 @@ describe('status counters kept by the writes', () => {
     expect(ai.failed).toBe(1);
   });
 
+  it('count a photo once per tag whatever the sources that gave it', () => {
+    const db = lib.ctx.db;
+    const tagged = (db.prepare(`SELECT photo_id AS id FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = 'test'`).get() as { id: number }).id;
+    const tagCount = () => (db.prepare(`SELECT n FROM counters WHERE name = 'tag:' || (SELECT id FROM tags WHERE name = 'test')`).get() as { n: number }).n;
+    expect(tagCount()).toBe(1);
+    addUserTags(db, tagged, ['test', 'kept']);
+    saveXmpMetadata(db, tagged, { description: null, keywords: ['test'] });
+    expect(tagCount()).toBe(1); // three sources, one photo
+    expectConsistent();
+    saveXmpMetadata(db, tagged, { description: null, keywords: [] });
+    expect(tagCount()).toBe(1);
+    removeTags(db, tagged, ['test']); // every source's row at once
+    expect(tagCount()).toBe(0);
+    expectConsistent();
+    const others = (db.prepare(`SELECT id FROM photos WHERE status = 'ok' AND id <> ? ORDER BY id`).all(tagged) as { id: number }[]).map((r) => r.id);
+    for (const [i, id] of others.entries()) addUserTags(db, id, i % 2 ? ['kept'] : ['kept', 'even']);
+    expectConsistent();
+  });
+
+  it('give the auto albums the counts and covers that grouping every row gives', () => {
+    const db = lib.ctx.db;
+    // Photos across three years and four months (a new date moves a photo between month counters).
+    const ids = (db.prepare(`SELECT id FROM photos ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
+    const dates = ['2019-03-02T10:00:00', '2019-03-09T10:00:00', '2019-08-01T10:00:00', '2021-12-31T23:00:00'];
+    for (const [i, id] of ids.slice(0, dates.length).entries()) db.prepare('UPDATE photos SET sort_date = ? WHERE id = ?').run(dates[i], id);
+    expectConsistent();
+    const auto = autoAlbums(db);
+    expect(auto.map((a) => a.id)).toEqual(expect.arrayContaining(['year:2019', 'month:2019-03', 'month:2019-08', 'year:2021']));
+    expect(auto.find((a) => a.id === 'year:2019')).toMatchObject({ count: 3, coverId: ids[2] });
+    expect(auto.map((a) => [a.id, a.count, a.coverId])).toEqual(groupedAutoAlbums(db));
+    expect(autoAlbums(db).find((a) => a.id === 'tag:kept')?.count).toBe(8);
+  });
+
   it('follow files going offline and a folder being removed (cascades)', async () => {
     rmSync(path.join(photosDir, 'b'), { recursive: true });
     await lib.service['library.rescan']({});
@@ -68,3 +104,14 @@ describe('status counters kept by the writes', () => {
     expect(libraryCounts(lib.ctx.db)).toMatchObject({ photos: 0, thumbnails: 0, ai: { done: 0, queued: 0, running: 0, failed: 0 } });
   });
 });
+
+/** The auto albums' [id, count, cover] as a grouping of every photo and tag row gives them (what the counters replace). */
+function groupedAutoAlbums(db: Db): [string, number, number][] {
+  const q = (sql: string) => (db.prepare(sql).all() as { key: string; count: number; cover: number }[]).map((r): [string, number, number] => [r.key, r.count, r.cover]);
+  return [
+    ...q(`SELECT 'tag:' || t.name AS key, count(DISTINCT pt.photo_id) AS count, max(pt.photo_id) AS cover
+      FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id GROUP BY t.id ORDER BY count DESC, t.name COLLATE NOCASE LIMIT 12`),
+    ...q(`SELECT 'year:' || substr(sort_date, 1, 4) AS key, count(*) AS count, max(id) AS cover FROM photos GROUP BY substr(sort_date, 1, 4) ORDER BY key DESC`),
+    ...q(`SELECT 'month:' || substr(sort_date, 1, 7) AS key, count(*) AS count, max(id) AS cover FROM photos GROUP BY substr(sort_date, 1, 7) ORDER BY key DESC`),
+  ];
+}
