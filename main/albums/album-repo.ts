@@ -62,6 +62,7 @@ function ruleScan(f: CompiledRule): RuleScan {
 
 /** Runs a capped count's statement: inline, or on the search thread (main/db/search-reader.ts). */
 export type CountRunner = (q: CountQuery) => Promise<number>;
+const inlineCount = (db: Db): CountRunner => async (q) => runCount(db, q);
 
 /**
  * How many photos the filter matches (capped), and the newest one that has a grid thumbnail as cover
@@ -69,6 +70,13 @@ export type CountRunner = (q: CountQuery) => Promise<number>;
  */
 export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule): Counted {
   return withCover(db, filter, cappedCount(db, filter('count')));
+}
+
+/** countAndCover with the count run by `count`; the cover is read here once the count is known. */
+function countAndCoverBy(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule, count: CountRunner): Promise<Counted> {
+  // Both compiled now, before the wait: the album is read as it is now, whatever happens meanwhile.
+  const [counting, paging] = [filter('count'), filter('page')];
+  return count(cappedCountQuery(counting)).then((n) => withCover(db, () => paging, cappedOf(n)));
 }
 
 function withCover(db: Db, filter: (purpose: 'page') => CompiledRule, { count, capped }: { count: number; capped: boolean }): Counted {
@@ -93,13 +101,11 @@ export function toAlbum(db: Db, row: AlbumRow): Album {
  * mode and the desktop app, where a dozen smart albums at a million photos (20–40 ms each) would
  * otherwise hold the event loop for half a second; the covers are read here as the counts come back.
  */
-export async function listStoredAlbums(db: Db, count: CountRunner = async (q) => runCount(db, q)): Promise<Album[]> {
+export async function listStoredAlbums(db: Db, count: CountRunner = inlineCount(db)): Promise<Album[]> {
   const rows = db.prepare('SELECT id, name, kind, rule_json, created_at FROM albums ORDER BY name COLLATE NOCASE, id').all() as AlbumRow[];
   const albums: Promise<Album>[] = [];
   for (const row of rows) {
-    // Both compiled before the wait: the album is read as it is now, whatever happens meanwhile.
-    const [counting, paging] = [albumFilter(db, row.id, 'count'), albumFilter(db, row.id, 'page')];
-    const album = count(cappedCountQuery(counting)).then((n) => albumOf(row, withCover(db, () => paging, cappedOf(n))));
+    const album = countAndCoverBy(db, (purpose) => albumFilter(db, row.id, purpose), count).then((c) => albumOf(row, c));
     album.catch(() => {}); // reported by Promise.all below, not as unhandled meanwhile
     albums.push(album);
     // One album's compiling at a time holds the event loop (a rule's sets are sized by index reads).
@@ -176,11 +182,14 @@ export function removeAlbumPhotos(db: Db, id: number, photoIds: readonly number[
 }
 
 /** Any album, stored or auto, as the contract's Album. */
-export function getAlbum(db: Db, ref: number | string): Album {
-  if (typeof ref === 'number' || /^\d+$/.test(ref)) return toAlbum(db, albumRow(db, Number(ref)));
+export async function getAlbum(db: Db, ref: number | string, count: CountRunner = inlineCount(db)): Promise<Album> {
+  if (typeof ref === 'number' || /^\d+$/.test(ref)) {
+    const row = albumRow(db, Number(ref));
+    return albumOf(row, await countAndCoverBy(db, (purpose) => albumFilter(db, row.id, purpose), count));
+  }
   const rule = autoAlbumRule(ref);
   if (!rule) throw albumNotFound(ref);
-  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...countAndCover(db, (purpose) => compileRuleFor(db, rule, purpose)) };
+  return { id: ref, name: autoAlbumName(ref), kind: 'auto', rule, createdAt: null, ...await countAndCoverBy(db, (purpose) => compileRuleFor(db, rule, purpose), count) };
 }
 
 /** One formatter for every month's name: toLocaleString makes a new one per call (~0.1 ms; 200 months a list). */
@@ -201,7 +210,7 @@ export function autoAlbumName(key: string): string {
  * rule at a million photos (20–35 ms of FTS5 intersection) overlaps the page read here.
  */
 export async function albumPhotos(db: Db, ref: number | string, opts: { cursor?: string; limit: number },
-  count: CountRunner = async (q) => runCount(db, q)):
+  count: CountRunner = inlineCount(db)):
   Promise<{ items: PhotoSummary[]; total: number; totalCapped: boolean; nextCursor: string | null }> {
   // The count stops at COUNT_CAP; the page is its own query, shaped so an index in date order (the
   // date index, or FTS5's timeline keys) drives it and it stops after one page (a window count would

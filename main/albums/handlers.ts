@@ -29,7 +29,7 @@ export function albumHandlers(ctx: AppContext): HandlersFor<typeof albumMethods>
       if (removed) changed([id]);
       return { removed };
     },
-    'albums.get': async ({ id }) => getAlbum(db, id),
+    'albums.get': ({ id }) => getAlbum(db, id, count),
     'albums.photos': ({ id, cursor, limit }) => albumPhotos(db, id, { cursor, limit }, count),
     'albums.addPhotos': async ({ id, photoIds }) => { const a = addAlbumPhotos(db, id, photoIds); changed([id]); return a; },
     'albums.removePhotos': async ({ id, photoIds }) => { const a = removeAlbumPhotos(db, id, photoIds); changed([id]); return a; },

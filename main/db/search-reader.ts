@@ -1,10 +1,10 @@
 // photos.search off the event loop: a worker thread (main/db/search-worker.ts) with its own read-only
-// connection runs the query (and counts for the caller: a smart album's capped count runs there
-// while the caller reads the album's page, so the two overlap on two cores), so a broad search over a million photos (50–150 ms of SQLite) never
+// connection runs the query, so a broad search over a million photos (50–150 ms of SQLite) never
 // stalls web mode's one event loop or the desktop app's main process while they index, stream events
 // and serve thumbnails. Started with the reader (idle, it does not hold up an exit), restarted after a
-// crash; requests are answered in order. From .ts sources the worker runs under tsx; the build ships
-// out/db/search-worker.js.
+// crash; requests are answered in order. It also runs counts for the caller: smart albums' capped
+// counts, which overlap the album page read on the caller's thread (main/albums/album-repo.ts).
+// From .ts sources the worker runs under tsx; the build ships out/db/search-worker.js.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -102,7 +102,7 @@ describe('album counts', () => {
     expect((await album(and({ kind: 'text', value: 'lanterns' }, { kind: 'hasGps', value: true }))).created).toMatchObject({ count: 0, countCapped: false });
   });
 
-  it("of albums.photos and albums.list come from the context's reader (in web mode and the app, the search thread)", async () => {
+  it("of albums.photos, albums.list and albums.get come from the context's reader (in web mode and the app, the search thread)", async () => {
     const reader = ctx.searchReader;
     const own = reader.count;
     const asked: string[] = [];
@@ -118,6 +118,10 @@ describe('album counts', () => {
       const all = await service['albums.list']({ includeAuto: false });
       expect(all.find((a) => a.id === created.id)).toMatchObject({ count: 101, countCapped: false, coverId: newestFirst[0] });
       expect(asked).toHaveLength(all.length);
+      asked.length = 0;
+      expect(await service['albums.get']({ id: created.id })).toMatchObject({ count: 101, coverId: newestFirst[0] });
+      expect(await service['albums.get']({ id: 'tag:rare' })).toMatchObject({ count: Math.ceil(N / 1000), countCapped: false });
+      expect(asked).toHaveLength(2);
       await service['albums.remove']({ id: created.id as number });
     } finally {
       reader.count = own;
