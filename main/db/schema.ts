@@ -302,8 +302,8 @@ export const migrations: Migration[] = [
     // --- Status counters (issue 14, "a million photos"): library.status reads these rows instead of
     // counting a million photos; the triggers keep them current on every write path (cascades from a
     // removed folder included). Names: 'photos:<status>', 'month:<YYYY-MM>' (the grid's month
-    // groups and the month and year auto albums), 'thumbnails', 'jobs:<kind>:<state>', 'tag:<tag id>'
-    // (photos with the tag from any source: the top tags' auto albums, main/albums/auto-albums.ts).
+    // groups and the month and year auto albums), 'thumbnails', 'jobs:<kind>:<state>'; and from
+    // version 2, 'tag:<tag id>'.
     db.exec(`
       CREATE TABLE counters (
         name TEXT PRIMARY KEY,
@@ -347,6 +347,13 @@ export const migrations: Migration[] = [
         UPDATE counters SET n = n - 1 WHERE name = 'jobs:' || old.kind || ':' || old.state;
         INSERT INTO counters (name, n) VALUES ('jobs:' || new.kind || ':' || new.state, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
       END;
+    `);
+  },
+  // 2: tag counters — 'tag:<tag id>', photos with the tag from any source — for the top tags' auto
+  // albums (main/albums/auto-albums.ts), which grouped every tag row (seconds at a million photos);
+  // a library made before them gets the counts of the tags it has.
+  (db) => {
+    db.exec(`
       -- A photo counts once per tag whatever the sources that gave it (ai, xmp, user): the first
       -- source's row adds it, the last one's removal takes it away.
       CREATE TRIGGER photo_tags_count_ai AFTER INSERT ON photo_tags
@@ -365,6 +372,9 @@ export const migrations: Migration[] = [
           WHERE NOT EXISTS (SELECT 1 FROM photo_tags o WHERE o.photo_id = new.photo_id AND o.tag_id = new.tag_id AND o.source <> new.source)
           ON CONFLICT (name) DO UPDATE SET n = n + 1;
       END;
+      -- The tags a library already has.
+      INSERT INTO counters (name, n) SELECT 'tag:' || tag_id, count(DISTINCT photo_id) FROM photo_tags WHERE true GROUP BY tag_id
+        ON CONFLICT (name) DO UPDATE SET n = excluded.n;
     `);
   },
 ];

@@ -9,7 +9,9 @@ import { recountCounters, storedCounters } from '../../main/db/counters';
 import { libraryCounts } from '../../main/library/repo';
 import { addUserTags, removeTags, saveXmpMetadata } from '../../main/ai/provenance';
 import { autoAlbums } from '../../main/albums/auto-albums';
-import type { Db } from '../../main/db/connection';
+import { openDb, type Db } from '../../main/db/connection';
+import { migrations } from '../../main/db/schema';
+import Database from 'better-sqlite3';
 import { makePhotos } from '../support/photos';
 import { openLibrary, removeDir, tempDir, type TestLibrary } from '../library/helpers';
 
@@ -115,3 +117,36 @@ function groupedAutoAlbums(db: Db): [string, number, number][] {
     ...q(`SELECT 'month:' || substr(sort_date, 1, 7) AS key, count(*) AS count, max(id) AS cover FROM photos GROUP BY substr(sort_date, 1, 7) ORDER BY key DESC`),
   ];
 }
+
+describe('a library made before the tag counters', () => {
+  it('gets them, counting its tags as they are, and keeps them from then on', () => {
+    const file = path.join(tmp, 'v1.sqlite');
+    const v1 = new Database(file);
+    migrations[0]!(v1);
+    v1.pragma('user_version = 1');
+    const now = '2024-01-01T00:00:00Z';
+    v1.prepare(`INSERT INTO roots (id, path, added_at) VALUES (1, '/old', ?)`).run(now);
+    const photo = v1.prepare(`INSERT INTO photos (root_id, rel_path, file_name, folder, size, mtime_ms, sort_date, status, created_at, updated_at)
+      VALUES (1, ?, ?, '', 1, 0, ?, 'ok', ?, ?) RETURNING id`);
+    const ids = [0, 1, 2].map((i) => (photo.get(`p${i}.jpg`, `p${i}.jpg`, `2020-0${i + 1}-01T00:00:00`, now, now) as { id: number }).id);
+    const [dog, cat] = ['dog', 'cat'].map((name) => Number(v1.prepare('INSERT INTO tags (name) VALUES (?)').run(name).lastInsertRowid));
+    const tag = v1.prepare(`INSERT INTO photo_tags (photo_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)`);
+    for (const id of ids) tag.run(id, dog, 'ai', now);
+    tag.run(ids[0], dog, 'user', now);
+    tag.run(ids[1], cat, 'xmp', now);
+    v1.close();
+    const db = openDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(storedCounters(db)).toEqual(recountCounters(db));
+      expect(storedCounters(db)).toMatchObject({ [`tag:${dog}`]: 3, [`tag:${cat}`]: 1 });
+      db.prepare('DELETE FROM photo_tags WHERE photo_id = ? AND source = ?').run(ids[0], 'ai');
+      db.prepare('DELETE FROM photos WHERE id = ?').run(ids[1]);
+      expect(storedCounters(db)).toEqual(recountCounters(db));
+      expect(storedCounters(db)).toMatchObject({ [`tag:${dog}`]: 2 });
+      expect(autoAlbums(db).filter((a) => String(a.id).startsWith('tag:')).map((a) => [a.id, a.count])).toEqual([['tag:dog', 2]]);
+    } finally {
+      db.close();
+    }
+  });
+});
