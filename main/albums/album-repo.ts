@@ -105,7 +105,13 @@ export async function listStoredAlbums(db: Db, count: CountRunner = inlineCount(
   const rows = db.prepare('SELECT id, name, kind, rule_json, created_at FROM albums ORDER BY name COLLATE NOCASE, id').all() as AlbumRow[];
   const albums: Promise<Album>[] = [];
   for (const row of rows) {
-    const album = countAndCoverBy(db, (purpose) => albumFilter(db, row.id, purpose), count).then((c) => albumOf(row, c));
+    let album: Promise<Album>;
+    try {
+      album = countAndCoverBy(db, (purpose) => albumFilter(db, row.id, purpose), count).then((c) => albumOf(row, c));
+    } catch (err) {
+      if (err instanceof AppError && err.kind === 'not_found') continue; // removed while the list was made
+      throw err;
+    }
     album.catch(() => {}); // reported by Promise.all below, not as unhandled meanwhile
     albums.push(album);
     // One album's compiling at a time holds the event loop (a rule's sets are sized by index reads).

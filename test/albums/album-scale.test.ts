@@ -12,7 +12,8 @@ import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { compileRule, type CompiledRule } from '../../main/albums/rule-sql';
-import { cappedCount } from '../../main/albums/album-repo';
+import { cappedCount, listStoredAlbums } from '../../main/albums/album-repo';
+import { runCount } from '../../main/db/statements';
 import { searchPhotos } from '../../main/db/search';
 import { rootRows } from '../../main/db/roots';
 import { insertRoot, tempContext } from './fixture';
@@ -71,6 +72,19 @@ async function album(rule: RuleGroup) {
 }
 
 describe('album counts', () => {
+  it('of the album list leave out an album removed while the list is made', async () => {
+    const a = await service['albums.create']({ name: 'aaa first', rule: and({ kind: 'tag', op: 'is', value: 'rare' }) });
+    const b = await service['albums.create']({ name: 'zzz removed meanwhile', rule: and({ kind: 'tag', op: 'is', value: 'rare' }) });
+    let removed = false;
+    const list = await listStoredAlbums(ctx.db, async (q) => {
+      if (!removed) { removed = true; await service['albums.remove']({ id: b.id as number }); }
+      return runCount(ctx.db, q);
+    });
+    expect(list.map((x) => x.id)).toEqual([a.id]);
+    expect(list[0]).toMatchObject({ count: Math.ceil(N / 1000) });
+    await service['albums.remove']({ id: a.id as number });
+  });
+
   it(`stop at ${COUNT_CAP.toLocaleString('en')} and say there are more`, async () => {
     const { created, page, page2, preview } = await album(and({ kind: 'text', value: 'harbour' }));
     expect(created).toMatchObject({ count: COUNT_CAP, countCapped: true, coverId: newestFirst[0] });
