@@ -35,6 +35,10 @@ export function indexStamp(db: Db): string | null {
   return block ? block.toString('base64') : '';
 }
 
+const lookups = new WeakMap<Db, number>();
+/** How many prefixes this connection has looked up in the vocabulary (each a walk of its words' doclists). */
+export const vocabularyLookups = (db: Db): number => lookups.get(db) ?? 0;
+
 /** The WordTerm of this library: expanded prefixes where that is exact and cheaper, `"w"*` otherwise. */
 export function libraryTerms(db: Db): WordTerm {
   const words = cachedStatement(db, `SELECT term FROM photos_fts_terms WHERE term >= ? AND term < ? LIMIT ${MAX_WORDS + 1}`).pluck();
@@ -47,7 +51,10 @@ export function libraryTerms(db: Db): WordTerm {
     if (word.length <= INDEXED_PREFIX || !PLAIN.test(word)) return prefixTerm(word);
     const lower = word.toLowerCase();
     let term = terms.get(lower);
-    if (term === undefined) terms.set(lower, term = spelledOut(lower, words.all(lower, nextWord(lower)) as string[]));
+    if (term === undefined) {
+      lookups.set(db, (lookups.get(db) ?? 0) + 1);
+      terms.set(lower, term = spelledOut(lower, words.all(lower, nextWord(lower)) as string[]));
+    }
     return term;
   };
 }

@@ -121,11 +121,11 @@ const HIT_COLUMNS = `p.id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_d
   p.rating, p.favourite, p.status, p.error, ${HAS_THUMB_SQL} AS has_thumb, ${MEDIA_COLUMNS}`;
 
 export function searchPhotos(db: Db, opts: SearchOptions): SearchResult {
+  // Taken before the snapshot: inside a transaction the remembered expansions are not used (it could
+  // hold index writes of its own), and this one only reads.
+  const term = libraryTerms(db);
   // One snapshot: the count and the page see the same library while indexing writes go on.
-  return db.transaction(() => {
-    const term = libraryTerms(db);
-    return searchIn(db, opts, toFtsQuery(opts.query, term), filterParts(db, opts.filters, term));
-  })();
+  return db.transaction(() => searchIn(db, opts, toFtsQuery(opts.query, term), filterParts(db, opts.filters, term)))();
 }
 
 function searchIn(db: Db, opts: SearchOptions, query: string | null, filters: FilterParts): SearchResult {

@@ -7,7 +7,7 @@ import { nowIso, openDb, type Db } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { insertRoot } from '../../main/db/roots';
 import { RANKED_MATCH_LIMIT, searchPhotos } from '../../main/db/search';
-import { indexStamp, libraryTerms } from '../../main/db/fts-terms';
+import { indexStamp, libraryTerms, vocabularyLookups } from '../../main/db/fts-terms';
 import { toFtsQuery } from '../../main/db/fts-query';
 import { photoIdOfKey } from '../../main/db/timeline-key';
 import { removeDir, tempDir } from '../library/helpers';
@@ -112,6 +112,12 @@ describe('typed prefixes as the library\'s words', () => {
     db.prepare('UPDATE photos SET rating = 4 WHERE id = ?').run(id);
     db.prepare(`INSERT INTO settings (key, value_json) VALUES ('ui.test', '1') ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json`).run();
     expect(indexStamp(db)).toBe(before);
+    // A search (in its own read snapshot) uses the words remembered before those writes.
+    searchPhotos(db, { query: 'snowf walk', filters: {}, limit: 5 });
+    const looked = vocabularyLookups(db);
+    db.prepare(`INSERT INTO albums (name, kind, created_at) VALUES ('kept too', 'manual', ?)`).run(nowIso());
+    expect(searchPhotos(db, { query: 'snowf walk', filters: {}, limit: 5 }).total).toBeGreaterThan(0);
+    expect(vocabularyLookups(db)).toBe(looked);
     // A new size moves the photo's orientation word (a trigger rewrites its facets): the index changed.
     db.prepare('UPDATE photos SET width = 40, height = 30 WHERE id = ?').run(id);
     db.prepare('UPDATE photos SET width = 30, height = 40 WHERE id = ?').run(id);
