@@ -8,7 +8,7 @@ import type { RuleGroup } from '../../shared/rules';
 import { albumFilter, albumRow, autoAlbumRule, albumNotFound, compileRuleFor, type AlbumRow } from './album-filter';
 import { parseRule, type CompiledRule } from './rule-sql';
 import { photoSummaries } from './photo-summaries';
-import { HAS_THUMB_SQL } from '../library/repo';
+import { HAS_THUMB_SQL, PHOTO_ORDER } from '../library/repo';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
 import { COUNT_CAP } from '../../shared/types';
@@ -79,12 +79,22 @@ function countAndCoverBy(db: Db, filter: (purpose: 'count' | 'page') => Compiled
   return count(cappedCountQuery(counting)).then((n) => withCover(db, () => paging, cappedOf(n)));
 }
 
+/** A cover is looked for among the album's newest this many photos. */
+export const COVER_WINDOW = 1000;
+
 function withCover(db: Db, filter: (purpose: 'page') => CompiledRule, { count, capped }: { count: number; capped: boolean }): Counted {
   // No cover query for an empty album: with nothing to find it would walk the whole date index.
   if (count === 0) return { count: 0, countCapped: false, coverId: null };
   const s = ruleScan(filter('page'));
-  const cover = cachedStatement(db, `SELECT p.id FROM ${s.from} WHERE ${s.where} AND ${HAS_THUMB_SQL}
-    ORDER BY ${s.order} LIMIT 1`).get(...s.params) as { id: number } | undefined;
+  // Usually the newest photo has its thumbnail. While a large library's thumbnails are still being
+  // made, "the newest with one" could mean walking every match (a million rows for a broad rule, on
+  // the event loop); the newest COVER_WINDOW are looked at, and no cover shows meanwhile beyond them.
+  const newest = cachedStatement(db, `SELECT p.id, ${HAS_THUMB_SQL} AS thumb FROM ${s.from} WHERE ${s.where}
+    ORDER BY ${s.order} LIMIT 1`).get(...s.params) as { id: number; thumb: number } | undefined;
+  if (!newest || newest.thumb) return { count, countCapped: capped, coverId: newest?.id ?? null };
+  const cover = cachedStatement(db, `SELECT p.id FROM photos p WHERE p.id IN (
+      SELECT id FROM (SELECT p.id AS id FROM ${s.from} WHERE ${s.where} ORDER BY ${s.order} LIMIT ${COVER_WINDOW}))
+    AND ${HAS_THUMB_SQL} ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(...s.params) as { id: number } | undefined;
   return { count, countCapped: capped, coverId: cover?.id ?? null };
 }
 

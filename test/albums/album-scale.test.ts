@@ -12,7 +12,7 @@ import { nowIso } from '../../main/db/connection';
 import { refreshPhotoText } from '../../main/db/photo-text';
 import { compileRuleFor } from '../../main/albums/album-filter';
 import { compileRule, type CompiledRule } from '../../main/albums/rule-sql';
-import { cappedCount, listStoredAlbums } from '../../main/albums/album-repo';
+import { cappedCount, COVER_WINDOW, listStoredAlbums } from '../../main/albums/album-repo';
 import { runCount } from '../../main/db/statements';
 import { searchPhotos } from '../../main/db/search';
 import { rootRows } from '../../main/db/roots';
@@ -105,6 +105,29 @@ describe('album counts', () => {
     const expected = (ctx.db.prepare(`SELECT p.id FROM photos p WHERE ${f.where} ORDER BY p.sort_date DESC, p.id DESC LIMIT 200`)
       .all(...f.params) as { id: number }[]).map((r) => r.id);
     expect([...page.items, ...page2!.items].map((p) => p.id)).toEqual(expected);
+  });
+
+  it("take as cover the newest photo with a thumbnail, looked for among the album's newest photos only", async () => {
+    const db = ctx.db;
+    const drop = (ids: number[]) => { const d = db.prepare(`DELETE FROM photo_stage WHERE photo_id = ? AND stage = 'thumbnail'`); for (const id of ids) d.run(id); };
+    const restore = (ids: number[]) => { const r = db.prepare(`INSERT INTO photo_stage (photo_id, stage, done_at) VALUES (?, 'thumbnail', ?)`); for (const id of ids) r.run(id, nowIso()); };
+    const cover = async (rule: RuleGroup) => (await service['albums.get']({ id: (await service['albums.create']({ name: `c${Math.random()}`, rule })).id })).coverId;
+    const words = and({ kind: 'text', value: 'harbour' });
+    const tag = and({ kind: 'tag', op: 'is', value: 'harbour' }, { kind: 'year', value: 2021 });
+    try {
+      drop(newestFirst.slice(0, 3));
+      expect(await cover(words)).toBe(newestFirst[3]);
+      expect(await cover(tag)).toBe(newestFirst[3]);
+      drop(newestFirst.slice(3, COVER_WINDOW));
+      // Older photos have thumbnails, but none of the newest COVER_WINDOW: no cover for now.
+      expect(await cover(words)).toBeNull();
+      expect(await cover(tag)).toBeNull();
+      restore(newestFirst.slice(0, COVER_WINDOW));
+      expect(await cover(words)).toBe(newestFirst[0]);
+    } finally {
+      if (!db.prepare(`SELECT 1 FROM photo_stage WHERE photo_id = ?`).get(newestFirst[0])) restore(newestFirst.slice(0, COVER_WINDOW));
+      for (const a of await service['albums.list']({ includeAuto: false })) if (a.name.startsWith('c0.')) await service['albums.remove']({ id: a.id as number });
+    }
   });
 
   it('stay exact under the cap', async () => {
