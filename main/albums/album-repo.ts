@@ -8,7 +8,7 @@ import type { RuleGroup } from '../../shared/rules';
 import { albumFilter, albumRow, autoAlbumRule, albumNotFound, compileRuleFor, type AlbumRow } from './album-filter';
 import { parseRule, type CompiledRule } from './rule-sql';
 import { photoSummaries } from './photo-summaries';
-import { HAS_THUMB_SQL, PHOTO_ORDER } from '../library/repo';
+import { hasThumbSql } from '../library/repo';
 import { decodeCursor, encodeCursor, isKeyset } from '../db/cursor';
 import { AppError } from '../../shared/errors';
 import { COUNT_CAP } from '../../shared/types';
@@ -38,6 +38,21 @@ function pageQuery(f: CompiledRule, after: [string, number] | null): { sql: stri
   return {
     sql: `SELECT p.id, p.sort_date FROM ${s.from} WHERE ${s.where}${before ? ` AND ${before.sql}` : ''} ORDER BY ${s.order} LIMIT ?`,
     params: [...s.params, ...(before?.params ?? [])],
+  };
+}
+
+/** The rule's newest `limit` photos after the keyset (`id`, `sort_date`), newest first. */
+function newestQuery(f: CompiledRule, after: [string, number] | null, limit: number): { sql: string; params: unknown[] } {
+  if (!f.anyOf) {
+    const q = pageQuery(f, after);
+    return { sql: q.sql, params: [...q.params, limit] };
+  }
+  // The newest of each branch's own page (rule-sql.ts anyOf).
+  const pages = f.anyOf.map((b) => pageQuery(b, after));
+  return {
+    sql: `SELECT p.id, p.sort_date FROM photos p WHERE p.id IN (${pages.map((q) => `SELECT id FROM (${q.sql})`).join(' UNION ALL ')})
+      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`,
+    params: [...pages.flatMap((q) => [...q.params, limit]), limit],
   };
 }
 
@@ -85,16 +100,17 @@ export const COVER_WINDOW = 1000;
 function withCover(db: Db, filter: (purpose: 'page') => CompiledRule, { count, capped }: { count: number; capped: boolean }): Counted {
   // No cover query for an empty album: with nothing to find it would walk the whole date index.
   if (count === 0) return { count: 0, countCapped: false, coverId: null };
-  const s = ruleScan(filter('page'));
+  const f = filter('page');
   // Usually the newest photo has its thumbnail. While a large library's thumbnails are still being
   // made, "the newest with one" could mean walking every match (a million rows for a broad rule, on
   // the event loop); the newest COVER_WINDOW are looked at, and no cover shows meanwhile beyond them.
-  const newest = cachedStatement(db, `SELECT p.id, ${HAS_THUMB_SQL} AS thumb FROM ${s.from} WHERE ${s.where}
-    ORDER BY ${s.order} LIMIT 1`).get(...s.params) as { id: number; thumb: number } | undefined;
-  if (!newest || newest.thumb) return { count, countCapped: capped, coverId: newest?.id ?? null };
-  const cover = cachedStatement(db, `SELECT p.id FROM photos p WHERE p.id IN (
-      SELECT id FROM (SELECT p.id AS id FROM ${s.from} WHERE ${s.where} ORDER BY ${s.order} LIMIT ${COVER_WINDOW}))
-    AND ${HAS_THUMB_SQL} ORDER BY ${PHOTO_ORDER} LIMIT 1`).get(...s.params) as { id: number } | undefined;
+  const newest = newestQuery(f, null, 1);
+  const first = cachedStatement(db, `SELECT n.id, ${hasThumbSql('n.id')} AS thumb FROM (${newest.sql}) AS n`).get(...newest.params) as { id: number; thumb: number } | undefined;
+  if (!first || first.thumb) return { count, countCapped: capped, coverId: first?.id ?? null };
+  // The window drives (ordered as the album is), each of its photos tested for a thumbnail.
+  const window = newestQuery(f, null, COVER_WINDOW);
+  const cover = cachedStatement(db, `SELECT w.id FROM (${window.sql}) AS w WHERE ${hasThumbSql('w.id')}
+    ORDER BY w.sort_date DESC, w.id DESC LIMIT 1`).get(...window.params) as { id: number } | undefined;
   return { count, countCapped: capped, coverId: cover?.id ?? null };
 }
 
@@ -245,16 +261,8 @@ function albumPage(db: Db, ref: number | string, opts: { cursor?: string; limit:
   // Keyset over (sort_date, id), newest first: stable while photos are added.
   const after = opts.cursor ? decodeCursor(opts.cursor, isKeyset) : null;
   const f = albumFilter(db, ref, 'page');
-  let rows: { id: number; sort_date: string }[];
-  if (f.anyOf) {
-    // The newest of each branch's own page (rule-sql.ts anyOf).
-    const pages = f.anyOf.map((b) => pageQuery(b, after));
-    rows = cachedStatement(db, `SELECT p.id, p.sort_date FROM photos p WHERE p.id IN (${pages.map((q) => `SELECT id FROM (${q.sql})`).join(' UNION ALL ')})
-      ORDER BY p.sort_date DESC, p.id DESC LIMIT ?`).all(...pages.flatMap((q) => [...q.params, opts.limit + 1]), opts.limit + 1) as typeof rows;
-  } else {
-    const q = pageQuery(f, after);
-    rows = cachedStatement(db, q.sql).all(...q.params, opts.limit + 1) as typeof rows;
-  }
+  const q = newestQuery(f, after, opts.limit + 1);
+  const rows = cachedStatement(db, q.sql).all(...q.params) as { id: number; sort_date: string }[];
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {

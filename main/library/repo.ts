@@ -21,8 +21,11 @@ import { photoPlace } from '../places/place-queries';
  * RAW of a RAW+JPEG pair (shown through its JPEG).
  */
 export { TIMELINE_ITEM };
+/** True when the grid thumbnail of the photo whose id is `id` (an SQL expression) has been made. */
+export const hasThumbSql = (id: string): string =>
+  `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = ${id} AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL)`;
 /** True when photo p's grid thumbnail has been made (alias p for photos). */
-export const HAS_THUMB_SQL = `EXISTS (SELECT 1 FROM photo_stage s WHERE s.photo_id = p.id AND s.stage = 'thumbnail' AND s.done_at IS NOT NULL AND s.error IS NULL)`;
+export const HAS_THUMB_SQL = hasThumbSql('p.id');
 /** Columns a PhotoSummary needs; use with PHOTO_SUMMARY_FROM (alias p for photos). */
 export const PHOTO_SUMMARY_COLUMNS = `p.id, p.root_id, r.path AS root_path, p.rel_path, p.taken_at, p.sort_date,
   p.width, p.height, p.status, p.error, pt.caption AS caption, p.rating, p.favourite, ${HAS_THUMB_SQL} AS has_thumb,
