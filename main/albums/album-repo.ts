@@ -91,7 +91,10 @@ export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => Com
 function countAndCoverBy(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule, count: CountRunner): Promise<Counted> {
   // Both compiled now, before the wait: the album is read as it is now, whatever happens meanwhile.
   const [counting, paging] = [filter('count'), filter('page')];
-  return count(cappedCountQuery(counting)).then((n) => withCover(db, () => paging, cappedOf(n)));
+  // The cover after a turn of the event loop: counts that come back together (a list's) would
+  // otherwise have their covers read one after another in one stretch.
+  return count(cappedCountQuery(counting))
+    .then(async (n) => { await new Promise<void>((resolve) => setImmediate(resolve)); return withCover(db, () => paging, cappedOf(n)); });
 }
 
 /** A cover is looked for among the album's newest this many photos. */
