@@ -75,6 +75,9 @@ function ruleScan(f: CompiledRule): RuleScan {
   };
 }
 
+/** An album's capped count and its cover photo. */
+type Counted = { count: number; countCapped: boolean; coverId: number | null };
+
 /** Runs a capped count's statement: inline, or on the search thread (main/db/search-reader.ts). */
 export type CountRunner = (q: CountQuery) => Promise<number>;
 const inlineCount = (db: Db): CountRunner => async (q) => runCount(db, q);
@@ -117,7 +120,6 @@ function withCover(db: Db, filter: (purpose: 'page') => CompiledRule, { count, c
   return { count, countCapped: capped, coverId: cover?.id ?? null };
 }
 
-type Counted = { count: number; countCapped: boolean; coverId: number | null };
 const albumOf = (row: AlbumRow, counted: Counted): Album =>
   ({ id: row.id, name: row.name, kind: row.kind, rule: row.rule_json ? (JSON.parse(row.rule_json) as unknown) : null, createdAt: row.created_at, ...counted });
 
