@@ -87,7 +87,7 @@ const inlineCount = (db: Db): CountRunner => async (q) => runCount(db, q);
  * (a photo just found, or one that failed to decode, has none yet: its cover URL would be a 404).
  */
 export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule): Counted {
-  return withCover(db, filter, cappedCount(db, filter('count')));
+  return withCover(db, () => filter('page'), cappedCount(db, filter('count')));
 }
 
 /** countAndCover with the count run by `count`; the cover is read here once the count is known. */
@@ -103,10 +103,11 @@ function countAndCoverBy(db: Db, filter: (purpose: 'count' | 'page') => Compiled
 /** A cover is looked for among the album's newest this many photos. */
 export const COVER_WINDOW = 1000;
 
-function withCover(db: Db, filter: (purpose: 'page') => CompiledRule, { count, capped }: { count: number; capped: boolean }): Counted {
+/** The cover for a count; `page` is the album's rule compiled for pages (compiled only when there is a cover to look for). */
+function withCover(db: Db, page: () => CompiledRule, { count, capped }: { count: number; capped: boolean }): Counted {
   // No cover query for an empty album: with nothing to find it would walk the whole date index.
   if (count === 0) return { count: 0, countCapped: false, coverId: null };
-  const f = filter('page');
+  const f = page();
   // Usually the newest photo has its thumbnail. While a large library's thumbnails are still being
   // made, "the newest with one" could mean walking every match (a million rows for a broad rule, on
   // the event loop); the newest COVER_WINDOW are looked at, and no cover shows meanwhile beyond them.

@@ -79,6 +79,13 @@ describe('status counters kept by the writes', () => {
     const others = (db.prepare(`SELECT id FROM photos WHERE status = 'ok' AND id <> ? ORDER BY id`).all(tagged) as { id: number }[]).map((r) => r.id);
     for (const [i, id] of others.entries()) addUserTags(db, id, i % 2 ? ['kept'] : ['kept', 'even']);
     expectConsistent();
+    // A row moved to another tag (nothing in the app does it yet; the trigger keeps the counts anyway).
+    const tagOf = (name: string) => (db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number }).id;
+    const move = db.prepare(`UPDATE photo_tags SET tag_id = ? WHERE photo_id = ? AND tag_id = ? AND source = 'user'`);
+    expect(move.run(tagOf('test'), others[1], tagOf('kept')).changes).toBe(1);
+    expectConsistent();
+    move.run(tagOf('kept'), others[1], tagOf('test'));
+    expectConsistent();
   });
 
   it('give the auto albums the counts and covers that grouping every row gives', () => {
