@@ -133,6 +133,20 @@ export interface ReadFields {
   noPreview?: string;
 }
 
+/**
+ * What the library already holds for this content, for a photo whose grid thumbnail was cached (a
+ * copy, or this very photo before its file was touched): the perceptual hash of the first photo of it
+ * — made from the decoded pixels; made again from the cached lossy WebP it drifts (up to 13 of 64
+ * bits on the real fixture photos), and byte-identical copies fell outside "Possible duplicates" —
+ * and the decoder's warning when the content is damaged.
+ */
+export function sameContent(db: Db, contentHash: string): { phash: string | null; damaged: string | null } {
+  return cachedStatement(db, `SELECT
+      (SELECT phash FROM photos WHERE content_hash = @hash AND phash IS NOT NULL ORDER BY id LIMIT 1) AS phash,
+      (SELECT error FROM photos WHERE content_hash = @hash AND status = 'damaged' LIMIT 1) AS damaged`)
+    .get({ hash: contentHash }) as { phash: string | null; damaged: string | null };
+}
+
 export function applyRead(db: Db, id: number, r: ReadFields): void {
   const prev = cachedStatement(db, 'SELECT content_hash FROM photos WHERE id = ?').get(id) as { content_hash: string | null } | undefined;
   if (!prev) return;

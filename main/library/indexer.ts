@@ -10,7 +10,7 @@ import type { Db } from '../db/connection';
 import { rootRows, type RootRow } from '../db/roots';
 import {
   applyError, applyRead, findMoveTarget, insertDiscovered, knownByRel, loadKnown, markChanged, markOffline,
-  markRestored, mergeMove, PENDING_SQL, type FileLocation, type KnownPhoto,
+  markRestored, mergeMove, PENDING_SQL, sameContent, type FileLocation, type KnownPhoto,
 } from '../db/photo-writes';
 import { nowIso } from '../db/connection';
 import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from '../media/walk';
@@ -379,12 +379,10 @@ class Run {
       this.summary.errors++;
       return;
     }
-    // A cached grid says nothing about damage: the same content seen before (a copy, or this very
-    // photo before its file was touched) carries the decoder's warning already.
-    const damaged = outcome.damaged ?? (outcome.thumbCached
-      ? (db.prepare(`SELECT error FROM photos WHERE content_hash = ? AND status = 'damaged' LIMIT 1`).get(outcome.hash) as { error: string } | undefined)?.error ?? null
-      : null);
-    applyRead(db, id, { ...outcome, damaged });
+    // A cached grid says nothing about damage, and its perceptual hash drifts: the same content seen
+    // before carries both already (sameContent).
+    const seen = outcome.thumbCached ? sameContent(db, outcome.hash) : null;
+    applyRead(db, id, { ...outcome, damaged: outcome.damaged ?? seen?.damaged ?? null, phash: seen?.phash ?? outcome.phash });
     if (!outcome.thumbCached && !outcome.noPreview) this.summary.thumbnails++;
   }
 }

@@ -1,9 +1,17 @@
 // Possible duplicates by perceptual-hash Hamming distance: exact groups, brute-force agreement on
-// random hashes, and the contract method over a hand-inserted library.
+// random hashes, the contract method over a hand-inserted library, and copies indexed for real.
 import { afterAll, describe, expect, it } from 'vitest';
 import { duplicateIdGroups, hamming, parsePhash } from '../../main/albums/duplicates';
 import { createService } from '../../main/service/index';
 import { insertPhoto, insertRoot, tempContext } from './fixture';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { addRoot } from '../../main/library/roots';
+import { scanRoots } from '../../main/library/indexer';
+import { dHash, thumbFiles } from '../../main/library/thumbs';
+import { makePhotos } from '../support/photos';
 
 /** Flip `bits` distinct bits of a 16-hex-digit hash. */
 function flip(hex: string, bits: number[]): string {
@@ -73,5 +81,36 @@ describe('photos.duplicates', () => {
     expect(groups[0]!.photos.map((p) => p.id)).toEqual([a, b]);
     expect(groups[0]!.photos[0]!.path).toBe('/lib/a.jpg');
     expect(await service['photos.duplicates']({ maxDistance: 2 })).toEqual([]);
+  });
+});
+
+describe('copies of one photo', () => {
+  const { ctx } = tempContext();
+  afterAll(() => ctx.close());
+  it('get the perceptual hash of the first, not one made again from the cached grid, and group at distance 0', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'smolalbum-copies-'));
+    const originals = await makePhotos(path.join(dir, 'a'), Array.from({ length: 6 }, (_, i) => ({ rel: `p${i}.jpg`, seed: 100 + i, width: 640, height: 480 })));
+    await addRoot(ctx.db, dir);
+    await scanRoots(ctx);
+    // The copies arrive later: their grid thumbnails are found in the cache.
+    mkdirSync(path.join(dir, 'b'));
+    for (const f of originals) copyFileSync(f, path.join(dir, 'b', path.basename(f)));
+    const summary = await scanRoots(ctx);
+    expect(summary.added).toBe(6);
+    const rows = ctx.db.prepare('SELECT rel_path, content_hash, phash FROM photos').all() as { rel_path: string; content_hash: string; phash: string }[];
+    const byRel = new Map(rows.map((r) => [r.rel_path, r]));
+    let drifts = 0;
+    for (let i = 0; i < 6; i++) {
+      const a = byRel.get(`a/p${i}.jpg`)!;
+      const b = byRel.get(`b/p${i}.jpg`)!;
+      expect(b.content_hash).toBe(a.content_hash);
+      expect(b.phash).toBe(a.phash);
+      // What the cached path computes on its own: for some of these pictures it is not the same.
+      if (await dHash(sharp(thumbFiles(ctx.paths.thumbs, a.content_hash).grid)) !== a.phash) drifts++;
+    }
+    expect(drifts).toBeGreaterThan(0);
+    const groups = await createService(ctx)['photos.duplicates']({ maxDistance: 0 });
+    expect(groups.map((g) => g.photos.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
