@@ -3,6 +3,7 @@
 //      the app's process bound, side by side with
 //  (b) the full index of the same folder (walk, sniff, streamed sha256, ffprobe, poster with the
 //      blank-frame check, grid thumbnail, dHash, SQLite); ratio (b)/(a), target ≥ 0.85;
+//      beside them (a) plus only the content hash, grid thumbnail and dHash: the ceiling of (b);
 //  (c) keyframe caption (4 frames in one prompt) seconds per video vs one photo caption, same model
 //      (default the forged smolvlm-256m: real dimensions, random weights).
 // Clips: one 10 s 1080p H.264 clip is encoded once into .cache/bench/videos-1080p; the N files are
@@ -16,6 +17,8 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { tool, toolConcurrency } from '../../main/media/video/tools';
 import { grabPosterPixels } from '../../main/media/video/frames';
+import { hashFile } from '../../main/media/file-hash';
+import { thumbFiles, writeGrid } from '../../main/library/thumbs';
 import { runPool } from '../../main/library/pool';
 import { createContext } from '../../main/service/context';
 import { addRoot } from '../../main/library/roots';
@@ -58,12 +61,23 @@ async function ensureClips(count: number, json: boolean): Promise<string> {
   return folder;
 }
 
-async function bare(files: string[], concurrency: number): Promise<number> {
+/**
+ * (a), or with `work` (a folder) also what any index must add to it — the streamed content hash
+ * (the library's identity of a file) and the grid thumbnail with its dHash, written there — in the
+ * leanest order (the hash while ffprobe runs, twice the files in flight): the ceiling of (b).
+ */
+async function bare(files: string[], concurrency: number, work?: string): Promise<number> {
   const t0 = performance.now();
-  await runPool(files, concurrency, async (file) => {
-    const { stdout } = await run_(tool('ffprobe').path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { maxBuffer: 1 << 22 });
+  await runPool(files, work ? concurrency * 2 : concurrency, async (file) => {
+    const probe = run_(tool('ffprobe').path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { maxBuffer: 1 << 22 });
+    const hash = work ? await hashFile(file) : null;
+    const { stdout } = await probe;
     if (!(JSON.parse(stdout) as { format?: { duration?: string } }).format?.duration) throw new Error(`${file}: no duration`);
-    await grabPosterPixels(file, 0);
+    const pixels = await grabPosterPixels(file, 0);
+    if (work && hash) {
+      if (!pixels) throw new Error(`${file}: no frame`);
+      await writeGrid(pixels, thumbFiles(work, hash));
+    }
   }, () => {});
   return performance.now() - t0;
 }
@@ -143,23 +157,28 @@ export async function run({ json }: { json: boolean }): Promise<void> {
   // Three by default: single rounds of the same code read 0.79–1.12 on this 2-core machine.
   const rounds = Math.max(1, Number(arg('--rounds') ?? 3));
   let bareMs = Infinity;
+  let workMs = Infinity;
   let indexMs = Infinity;
+  const rate = (ms: number) => round(count / (ms / 1000));
   for (let r = 0; r < rounds; r++) {
     const b = await bare(files, concurrency);
+    const work = mkdtempSync(path.join(os.tmpdir(), 'bench-video-work-'));
+    const w = await bare(files, concurrency, work).finally(() => rmSync(work, { recursive: true, force: true }));
     const i = await fullIndex(folder, count);
-    if (rounds > 1) log(json, `  round ${r + 1}: bare ${round(count / (b / 1000))} videos/s, index ${round(count / (i / 1000))} videos/s, ratio ${round(b / i, 3)}`);
+    if (rounds > 1) log(json, `  round ${r + 1}: bare ${rate(b)} videos/s, + required work ${rate(w)} (${round(b / w, 3)}), index ${rate(i)} (${round(b / i, 3)})`);
     bareMs = Math.min(bareMs, b);
+    workMs = Math.min(workMs, w);
     indexMs = Math.min(indexMs, i);
   }
-  const bareRate = count / (bareMs / 1000);
-  const indexRate = count / (indexMs / 1000);
   const result: Record<string, unknown> = {
     clips: count, concurrency, rounds,
-    bare: { ms: Math.round(bareMs), videosPerS: round(bareRate) },
-    index: { ms: Math.round(indexMs), videosPerS: round(indexRate) },
-    ratio: round(indexRate / bareRate, 3), target: 0.85,
+    bare: { ms: Math.round(bareMs), videosPerS: rate(bareMs) },
+    bareWithRequiredWork: { ms: Math.round(workMs), videosPerS: rate(workMs), ratio: round(bareMs / workMs, 3) },
+    index: { ms: Math.round(indexMs), videosPerS: rate(indexMs) },
+    ratio: round(bareMs / indexMs, 3), target: 0.85,
   };
-  log(json, `bare ffprobe + 1 frame grab: ${round(bareRate)} videos/s   full index: ${round(indexRate)} videos/s   ratio ${result.ratio} (target ≥ 0.85)${rounds > 1 ? `, fastest of ${rounds} rounds each` : ''}`);
+  log(json, `bare ffprobe + 1 frame grab: ${rate(bareMs)} videos/s   full index: ${rate(indexMs)} videos/s   ratio ${result.ratio} (target ≥ 0.85)${rounds > 1 ? `, fastest of ${rounds} rounds each` : ''}`);
+  log(json, `  ceiling: bare + only the work an index must add (content hash, grid thumbnail + dHash): ${rate(workMs)} videos/s → ${round(bareMs / workMs, 3)}`);
   if (!process.argv.includes('--no-ai')) {
     result.captions = await captions(folder, modelName, json);
     log(json, `captions on ${modelName}: ${JSON.stringify(result.captions)}`);
