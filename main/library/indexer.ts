@@ -13,7 +13,7 @@ import {
   markRestored, mergeMove, PENDING_SQL, sameContent, type FileLocation, type KnownPhoto,
 } from '../db/photo-writes';
 import { nowIso } from '../db/connection';
-import { walkRoot, isIgnoredRel, toRel, fromRel, describeFsError } from '../media/walk';
+import { walkRoot, isIgnoredRel, noMediaFolder, toRel, fromRel, describeFsError, NO_MEDIA_MARKER } from '../media/walk';
 import { isCandidateName } from '../../shared/media';
 import { sniffFile } from '../media/sniff';
 import { sniffVideoFile } from '../media/video/formats';
@@ -286,12 +286,15 @@ class Run {
     } catch {
       st = null;
     }
-    if (!st || !st.isFile()) {
+    // Below a .nomedia marker a file is no part of the library, as for a scan (which does not see it).
+    const marked = st?.isFile() ? noMediaFolder(root.path, rel) : null;
+    if (!st || !st.isFile() || marked !== null) {
       if (known && known.status !== 'offline') {
         this.db.transaction(() => markOffline(this.db, [known.id]))();
         this.noteOffline([known.id]);
       }
-      const why = !st ? 'file not found' : st.isSymbolicLink() ? 'a symbolic link (links are not followed)' : 'not a file';
+      const why = marked !== null ? `in a folder marked ${NO_MEDIA_MARKER} (${fromRel(root.path, marked)})`
+        : !st ? 'file not found' : st.isSymbolicLink() ? 'a symbolic link (links are not followed)' : 'not a file';
       return { file: { path: input, id: known?.id ?? null, status: known ? 'offline' : 'skipped', message: why } };
     }
     if (!known) {

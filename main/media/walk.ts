@@ -2,8 +2,9 @@
 // caption view, a CLI argument), yielding candidate files in batches. Hidden and system files are
 // skipped everywhere by the same rule. Symlinks are never followed: whatever they point at inside the root is indexed at its real path,
 // and anything outside would leave the root. Directories are also remembered by device+inode, so a
-// bind mount or other loop cannot make the walk go round forever.
-import { promises as fs, type Dirent } from 'node:fs';
+// bind mount or other loop cannot make the walk go round forever. A folder holding a `.nomedia` file
+// is left out with everything below it.
+import { existsSync, promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { isCandidateName } from '../../shared/media';
 
@@ -36,6 +37,24 @@ const SYSTEM_NAMES = new Set([
 /** Hidden (dot) files and the system clutter of Windows, macOS and NAS boxes. */
 export function isHiddenName(name: string): boolean {
   return name.startsWith('.') || SYSTEM_NAMES.has(name.toLowerCase());
+}
+
+/**
+ * A folder that holds this file is no part of any library, with its subfolders: Android's convention,
+ * which digiKam also honours. SmolAlbum puts one in its own data folder (main/service/paths.ts), so a
+ * library folder that contains it never indexes its thumbnails — whose thumbnails would be new files
+ * again, for the watcher to index without end.
+ */
+export const NO_MEDIA_MARKER = '.nomedia';
+
+/** The folder (root-relative, '' for the root) at or above `rel`'s folder that holds a .nomedia marker, or null. */
+export function noMediaFolder(root: string, rel: string): string | null {
+  const segs = rel.split('/').slice(0, -1);
+  for (let n = 0; n <= segs.length; n++) {
+    const dir = segs.slice(0, n).join('/');
+    if (existsSync(path.join(fromRel(root, dir), NO_MEDIA_MARKER))) return dir;
+  }
+  return null;
 }
 
 /** True when any segment of a root-relative path is hidden or system clutter. */
@@ -71,6 +90,7 @@ export async function* walkRoot(root: string, opts: WalkOptions = {}): AsyncGene
       opts.onDirError?.({ rel: relDir, message: describeFsError(err) });
       continue;
     }
+    if (dirents.some((d) => d.name === NO_MEDIA_MARKER)) continue;
     dirents.sort((a, b) => byName.compare(a.name, b.name));
     const files: string[] = [];
     const subdirs: string[] = [];

@@ -1,8 +1,9 @@
 // Where a library keeps its files. Everything lives under one data folder (never inside app.asar).
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { APP_NAME } from '../../shared/constants';
+import { NO_MEDIA_MARKER } from '../media/walk';
 
 export interface DataPaths {
   root: string;
@@ -35,5 +36,8 @@ export function dataPaths(root: string, env: NodeJS.ProcessEnv = process.env): D
     hub: env.HF_HOME ? path.join(env.HF_HOME, 'hub') : path.join(root, 'models', 'hub'),
   };
   for (const dir of [p.root, p.thumbs, p.attachments, p.uploads, p.logs]) mkdirSync(dir, { recursive: true });
+  // Marks the data folder as no photos of a library (see NO_MEDIA_MARKER), should it sit inside one.
+  const marker = path.join(root, NO_MEDIA_MARKER);
+  if (!existsSync(marker)) writeFileSync(marker, '');
   return p;
 }
