@@ -41,9 +41,9 @@ export function isHiddenName(name: string): boolean {
 
 /**
  * A folder that holds this file is no part of any library, with its subfolders: Android's convention,
- * which digiKam also honours. SmolAlbum puts one in its own data folder (main/service/paths.ts), so a
- * library folder that contains it never indexes its thumbnails — whose thumbnails would be new files
- * again, for the watcher to index without end.
+ * which digiKam also honours. SmolAlbum puts one in its own data folder (main/service/paths.ts): in a
+ * library folder that contains it, every scan indexed the thumbnails the last one made, and the
+ * watcher the thumbnails of a new photo and then theirs (two generations a photo, measured).
  */
 export const NO_MEDIA_MARKER = '.nomedia';
 

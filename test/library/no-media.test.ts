@@ -1,7 +1,7 @@
 // Folders marked with a .nomedia file (Android's convention) are no part of the library — the scan,
 // indexPaths and the watcher leave them out — and SmolAlbum marks its own data folder so, so a data
-// folder inside a library folder never has its thumbnails indexed (each of which would make a new
-// thumbnail, for the watcher to index without end).
+// folder inside a library folder never has its thumbnails indexed (each of which made a thumbnail
+// of its own, indexed by the next scan or at once by the watcher).
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
