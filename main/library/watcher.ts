@@ -5,7 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { AppContext } from '../service/context';
 import { rootRows } from '../db/roots';
 import { absolutePath } from './repo';
-import { isIgnoredRel, toRel } from '../media/walk';
+import { holdsNoMediaMarker, isIgnoredRel, toRel } from '../media/walk';
 import { indexPaths, type IndexPathsResult } from './indexer';
 
 export interface WatchOptions {
@@ -36,10 +36,11 @@ export function watchRoots(ctx: AppContext, opts: WatchOptions = {}): LibraryWat
   const debounceMs = opts.debounceMs ?? 300;
   // Kept in step by add/remove, so the ignore test (called for every path) needs no query.
   const watched = new Set(rootRows(ctx.db, { enabledOnly: true }).map((r) => r.path));
-  // Hidden and system entries are ignored relative to their root (a root may itself sit in a dot folder).
+  // Hidden and system entries are ignored relative to their root (a root may itself sit in a dot
+  // folder), and so are folders marked .nomedia (one marked later is left to indexPaths).
   const ignored = (p: string) => {
     for (const root of watched) {
-      if (p.startsWith(root + path.sep)) return isIgnoredRel(toRel(root, p));
+      if (p.startsWith(root + path.sep)) return isIgnoredRel(toRel(root, p)) || holdsNoMediaMarker(p);
     }
     return false;
   };

@@ -47,12 +47,15 @@ export function isHiddenName(name: string): boolean {
  */
 export const NO_MEDIA_MARKER = '.nomedia';
 
+/** True when `abs` is a folder that holds a .nomedia marker. */
+export const holdsNoMediaMarker = (abs: string): boolean => existsSync(path.join(abs, NO_MEDIA_MARKER));
+
 /** The folder (root-relative, '' for the root) at or above `rel`'s folder that holds a .nomedia marker, or null. */
 export function noMediaFolder(root: string, rel: string): string | null {
   const segs = rel.split('/').slice(0, -1);
   for (let n = 0; n <= segs.length; n++) {
     const dir = segs.slice(0, n).join('/');
-    if (existsSync(path.join(fromRel(root, dir), NO_MEDIA_MARKER))) return dir;
+    if (holdsNoMediaMarker(fromRel(root, dir))) return dir;
   }
   return null;
 }

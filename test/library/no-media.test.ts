@@ -30,7 +30,8 @@ describe('.nomedia folders', () => {
     expect(existsSync(grid)).toBe(true);
     const res = await indexPaths(lib.ctx, [grid]);
     expect(res.files[0]).toMatchObject({ status: 'skipped', message: `in a folder marked .nomedia (${lib.ctx.paths.root})` });
-    const watcher = watchRoots(lib.ctx, { debounceMs: 50, onError: (e) => console.error('watch error', e) });
+    const seen: string[] = [];
+    const watcher = watchRoots(lib.ctx, { debounceMs: 50, onBatch: (r) => seen.push(...r.files.map((f) => f.path)), onError: (e) => console.error('watch error', e) });
     await watcher.ready;
     try {
       // A thumbnail written while watching, and a photo beside it to show the watcher is at work.
@@ -42,6 +43,9 @@ describe('.nomedia folders', () => {
       await watcher.close();
     }
     expect(photoRows(lib.ctx).map((r) => r.rel_path)).toEqual(['a.jpg', 'c.jpg', 'trip/b.jpg']);
+    // The watcher does not even look in there (the database's own writes, the new thumbnails).
+    expect(seen).toContain(path.join(photos, 'c.jpg'));
+    expect(seen.filter((f) => f.startsWith(lib.ctx.paths.root + path.sep))).toEqual([]);
   });
 
   it('a folder marked later: its photos go offline (kept in the library) and come back when the marker goes', async () => {
