@@ -1,5 +1,6 @@
 // Live watching of roots (chokidar): file events are collected, debounced, and fed to indexPaths —
 // the same per-file path as a scan. Removed folders take their photos offline.
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { AppContext } from '../service/context';
@@ -37,10 +38,11 @@ export function watchRoots(ctx: AppContext, opts: WatchOptions = {}): LibraryWat
   // Kept in step by add/remove, so the ignore test (called for every path) needs no query.
   const watched = new Set(rootRows(ctx.db, { enabledOnly: true }).map((r) => r.path));
   // Hidden and system entries are ignored relative to their root (a root may itself sit in a dot
-  // folder), and so are folders marked .nomedia (one marked later is left to indexPaths).
-  const ignored = (p: string) => {
+  // folder), and so are folders marked .nomedia (one marked later is left to indexPaths); a path
+  // known to be a file is not looked into.
+  const ignored = (p: string, stats?: Stats) => {
     for (const root of watched) {
-      if (p.startsWith(root + path.sep)) return isIgnoredRel(toRel(root, p)) || holdsNoMediaMarker(p);
+      if (p.startsWith(root + path.sep)) return isIgnoredRel(toRel(root, p)) || ((!stats || stats.isDirectory()) && holdsNoMediaMarker(p));
     }
     return false;
   };
