@@ -86,7 +86,7 @@ const inlineCount = (db: Db): CountRunner => async (q) => runCount(db, q);
  * How many photos the filter matches (capped), and the newest one that has a grid thumbnail as cover
  * (a photo just found, or one that failed to decode, has none yet: its cover URL would be a 404).
  */
-export function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule): Counted {
+function countAndCover(db: Db, filter: (purpose: 'count' | 'page') => CompiledRule): Counted {
   return withCover(db, () => filter('page'), cappedCount(db, filter('count')));
 }
 
